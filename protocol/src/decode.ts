@@ -1,0 +1,159 @@
+import { isUtf8 } from 'node:buffer';
+import type { ErrorObject } from 'ajv';
+import type { DecodeError, DecodeErrorCode } from './errors';
+import { MAX_PAYLOAD_BYTES } from './limits';
+import { isActuatorMetadata, type CapabilitiesPayload, type DeviceMessage } from './messages';
+import { VALIDATORS } from './schemas';
+import { parseTopic, type ParsedTopic } from './topics';
+
+export type DecodeResult = { ok: true; message: DeviceMessage } | { ok: false; error: DecodeError };
+
+export interface DecodeOptions {
+    /** Defaults to MAX_PAYLOAD_BYTES. */
+    maxPayloadBytes?: number;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Decodes one MQTT message under devices/<id>/. Never throws: any input becomes
+ * either a typed message or a DecodeError with a stable code and a message
+ * naming the offending field. The topic is the authority on the device id.
+ */
+export function decode(
+    topic: string,
+    payload: Uint8Array | string,
+    options: DecodeOptions = {},
+): DecodeResult {
+    const parsed = parseTopic(typeof topic === 'string' ? topic : String(topic));
+    if (!parsed.ok) return fail('BAD_TOPIC', parsed.message, topic, parsed.deviceId, 'topic');
+    const where = parsed.topic;
+
+    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    const limit = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+    if (size > limit) {
+        return fail('TOO_LARGE', `payload is ${size} bytes (max ${limit})`, topic, where.deviceId);
+    }
+    const text = toText(payload);
+    if (text === undefined) return fail('BAD_JSON', 'payload is not valid UTF-8', topic, where.deviceId);
+
+    if (where.kind === 'status') {
+        const plain = text.trim();
+        if (plain === 'online' || plain === 'offline') return success(where, { status: plain });
+    }
+
+    let body: unknown;
+    try {
+        body = JSON.parse(text);
+    } catch (e) {
+        return fail('BAD_JSON', `payload is not JSON: ${(e as Error).message}`, topic, where.deviceId);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
+        return fail('SCHEMA', `payload must be a JSON object, got ${got}`, topic, where.deviceId, '');
+    }
+    return checkObject(where, body as JsonObject, topic);
+}
+
+function checkObject(where: ParsedTopic, body: JsonObject, topic: string): DecodeResult {
+    const spoof = checkIds(where, body);
+    if (spoof) return fail('ID_MISMATCH', spoof.message, topic, where.deviceId, spoof.field);
+
+    const validate = VALIDATORS[where.kind];
+    if (!validate(body)) {
+        const { field, message } = describeSchemaError(validate.errors?.[0]);
+        return fail('SCHEMA', message, topic, where.deviceId, field);
+    }
+    if (where.kind === 'capabilities') {
+        const problem = checkCapabilities(body as unknown as CapabilitiesPayload);
+        if (problem) return fail('SCHEMA', problem.message, topic, where.deviceId, problem.field);
+    }
+    return success(where, body);
+}
+
+/** The topic names the device (and sensor/actuator); a payload that disagrees is spoofed. */
+function checkIds(where: ParsedTopic, body: JsonObject): { field: string; message: string } | undefined {
+    if (typeof body.device_id === 'string' && body.device_id !== where.deviceId) {
+        return {
+            field: '/device_id',
+            message: `/device_id "${body.device_id}" does not match the topic's device "${where.deviceId}"`,
+        };
+    }
+    const own = where.sensor ?? where.actuator;
+    if (own !== undefined && typeof body.component === 'string' && body.component !== own) {
+        return {
+            field: '/component',
+            message: `/component "${body.component}" does not match the topic's "${own}"`,
+        };
+    }
+    return undefined;
+}
+
+/** Rules a JSON Schema cannot express: every actuator has actuator metadata, ids are not shared. */
+function checkCapabilities(caps: CapabilitiesPayload): { field: string; message: string } | undefined {
+    for (const [i, actuator] of caps.actuators.entries()) {
+        if (caps.sensors.includes(actuator)) {
+            return {
+                field: `/actuators/${i}`,
+                message: `/actuators/${i} "${actuator}" is also listed as a sensor`,
+            };
+        }
+        if (!isActuatorMetadata(caps.metadata[actuator])) {
+            return {
+                field: `/metadata/${actuator}`,
+                message: `/metadata/${actuator} must describe actuator "${actuator}" (value_type, supported_actions)`,
+            };
+        }
+    }
+    for (const [name, meta] of Object.entries(caps.metadata)) {
+        if (meta.min_range !== undefined && meta.max_range !== undefined && meta.min_range > meta.max_range) {
+            return {
+                field: `/metadata/${name}/min_range`,
+                message: `/metadata/${name}/min_range exceeds max_range`,
+            };
+        }
+    }
+    return undefined;
+}
+
+function describeSchemaError(error: ErrorObject | undefined): { field: string; message: string } {
+    if (!error) return { field: '', message: 'payload does not match its schema' };
+    const missing = (error.params as { missingProperty?: string }).missingProperty;
+    const field = missing !== undefined ? `${error.instancePath}/${missing}` : error.instancePath;
+    if (missing !== undefined) return { field, message: `${field} is required` };
+    if (error.keyword === 'if')
+        return { field: `${field}/reason`, message: `${field}/reason is required when rejected` };
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+    const detail = allowed
+        ? `${error.message}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+        : error.message;
+    const constant = (error.params as { allowedValue?: unknown }).allowedValue;
+    const suffix = constant !== undefined ? ` ${JSON.stringify(constant)}` : '';
+    return { field, message: `${field || 'payload'} ${detail}${suffix}` };
+}
+
+function toText(payload: Uint8Array | string): string | undefined {
+    if (typeof payload === 'string') return payload;
+    if (!isUtf8(payload)) return undefined;
+    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+}
+
+function success(where: ParsedTopic, payload: object): DecodeResult {
+    const message = { kind: where.kind, deviceId: where.deviceId, payload } as DeviceMessage;
+    if (where.sensor !== undefined) message.sensor = where.sensor;
+    if (where.actuator !== undefined) message.actuator = where.actuator;
+    return { ok: true, message };
+}
+
+function fail(
+    code: DecodeErrorCode,
+    message: string,
+    topic: string,
+    deviceId?: string,
+    field?: string,
+): { ok: false; error: DecodeError } {
+    const error: DecodeError = { code, message: `${code}: ${message}`, topic };
+    if (deviceId !== undefined) error.deviceId = deviceId;
+    if (field !== undefined) error.field = field;
+    return { ok: false, error };
+}

@@ -1,0 +1,34 @@
+/**
+ * Stable error codes. They are part of the contract: flows catch them, the
+ * registry counts them, the MCP adapter maps them to advice, the C++ core uses
+ * the same strings.
+ */
+export const DECODE_ERROR_CODES = ['BAD_TOPIC', 'TOO_LARGE', 'BAD_JSON', 'SCHEMA', 'ID_MISMATCH'] as const;
+export type DecodeErrorCode = (typeof DECODE_ERROR_CODES)[number];
+
+export const COMMAND_ERROR_CODES = [
+    'UNKNOWN_ACTUATOR',
+    'UNSUPPORTED_ACTION',
+    'MISSING_VALUE',
+    'BAD_VALUE',
+    'OUT_OF_RANGE',
+    'CONFIRMATION_REQUIRED',
+] as const;
+export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
+
+export interface DecodeError {
+    code: DecodeErrorCode;
+    /** Human-readable, names the offending field or topic segment. */
+    message: string;
+    /** JSON pointer of the offending field ("/value/reading"), or the topic segment. */
+    field?: string;
+    topic: string;
+    /** The device the topic names, when the topic was readable. */
+    deviceId?: string;
+}
+
+export interface CommandError {
+    code: CommandErrorCode;
+    message: string;
+    field?: string;
+}

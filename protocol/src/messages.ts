@@ -1,0 +1,207 @@
+/**
+ * TypeScript shapes of the payloads. They mirror protocol/schemas/*.schema.json
+ * (the schemas are the source of truth; test/protocol checks every example
+ * against both). Unknown extra fields are tolerated for forward compatibility
+ * and kept as they are.
+ */
+import type { MessageKind } from './topics';
+
+export type Reading = number | boolean | null;
+export type ActuatorValue = number | boolean | string | null;
+export type ValueType = 'boolean' | 'number' | 'integer' | 'string' | 'enum' | 'none';
+export type Severity = 0 | 1 | 2 | 3;
+
+export interface SensorMetadata {
+    unit?: string;
+    value_type?: 'number' | 'boolean';
+    min_range?: number;
+    max_range?: number;
+    accuracy?: number;
+    description?: string;
+    device_class?: string;
+    state_class?: string;
+    calibration_required?: boolean;
+    calibration_interval_s?: number;
+}
+
+export interface ActuatorMetadata {
+    value_type: ValueType;
+    supported_actions: string[];
+    description?: string;
+    unit?: string;
+    min_range?: number;
+    max_range?: number;
+    step?: number;
+    options?: string[];
+    max_length?: number;
+    requires_confirmation?: boolean;
+    response_time_ms?: number;
+}
+
+export interface StreamingSetting {
+    enabled: boolean;
+    interval_ms?: number;
+}
+
+export interface DeviceConfig {
+    publish_interval_ms?: number;
+    metrics_interval_ms?: number;
+    streaming?: Record<string, StreamingSetting>;
+}
+
+interface DeviceSent {
+    device_id?: string;
+    seq: number;
+    timestamp?: number;
+}
+
+export interface CapabilitiesPayload extends DeviceSent {
+    device_id: string;
+    protocol?: number;
+    firmware_version: string;
+    hardware_version?: string;
+    device_type?: string;
+    name?: string;
+    location?: string;
+    platform?: string;
+    sensors: string[];
+    actuators: string[];
+    metadata: Record<string, SensorMetadata | ActuatorMetadata>;
+    config?: DeviceConfig;
+}
+
+export interface StatusPayload {
+    status: 'online' | 'offline';
+    device_id?: string;
+    timestamp?: number;
+    reason?: string;
+}
+
+export interface SensorDataPayload extends DeviceSent {
+    type?: 'sensor';
+    component?: string;
+    action?: 'read';
+    value: { reading: Reading; unit?: string; quality?: number };
+    metrics?: { free_heap?: number; uptime?: number };
+}
+
+export interface BatchReading {
+    sensor: string;
+    reading: Reading;
+    unit?: string;
+    quality?: number;
+    timestamp?: number;
+}
+
+export interface SensorBatchPayload extends DeviceSent {
+    readings: BatchReading[];
+}
+
+export interface ActuatorCommandPayload {
+    id: string;
+    action: string;
+    value?: ActuatorValue;
+    timestamp?: number;
+}
+
+export type CommandResult = 'applied' | 'rejected';
+
+export interface ActuatorStatusPayload extends DeviceSent {
+    component?: string;
+    state: ActuatorValue;
+    command_id?: string;
+    result?: CommandResult;
+    reason?: string;
+    code?: string;
+}
+
+export interface ErrorPayload extends DeviceSent {
+    error_type: string;
+    message: string;
+    severity: Severity;
+    component?: string;
+}
+
+export interface MetricsPayload extends DeviceSent {
+    messages_sent: number;
+    messages_received: number;
+    connection_failures: number;
+    uptime_s: number;
+    free_heap: number;
+    publish_failures?: number;
+    dropped_readings?: number;
+    commands_received?: number;
+    commands_rejected?: number;
+    sensor_read_errors?: number;
+    min_free_heap?: number;
+    rssi?: number;
+}
+
+export interface ConfigSetPayload extends DeviceConfig {
+    id: string;
+    reset_metrics?: boolean;
+}
+
+export interface ConfigStatePayload extends DeviceSent {
+    command_id?: string;
+    result?: CommandResult;
+    reason?: string;
+    config: DeviceConfig & { publish_interval_ms: number };
+}
+
+export interface DiagnosticsRequestPayload {
+    id: string;
+    checks?: string[];
+}
+
+export interface DiagnosticCheck {
+    name: string;
+    status: 'ok' | 'warn' | 'fail';
+    detail?: string;
+    value?: number | string | boolean | null;
+}
+
+export interface DiagnosticsResultPayload extends DeviceSent {
+    command_id: string;
+    overall: 'ok' | 'degraded' | 'failed';
+    checks: DiagnosticCheck[];
+    free_heap?: number;
+    min_free_heap?: number;
+    uptime_s?: number;
+    rssi?: number;
+    reset_reason?: string;
+}
+
+export interface PayloadByKind {
+    capabilities: CapabilitiesPayload;
+    status: StatusPayload;
+    sensor_data: SensorDataPayload;
+    sensor_batch: SensorBatchPayload;
+    actuator_command: ActuatorCommandPayload;
+    actuator_status: ActuatorStatusPayload;
+    error: ErrorPayload;
+    metrics: MetricsPayload;
+    config_set: ConfigSetPayload;
+    config_state: ConfigStatePayload;
+    diagnostics_request: DiagnosticsRequestPayload;
+    diagnostics_result: DiagnosticsResultPayload;
+}
+
+/** A decoded message: the kind and ids come from the topic, the payload is schema-checked. */
+export type DeviceMessage = {
+    [K in MessageKind]: {
+        kind: K;
+        deviceId: string;
+        sensor?: string;
+        actuator?: string;
+        payload: PayloadByKind[K];
+    };
+}[MessageKind];
+
+export type MessageOf<K extends MessageKind> = Extract<DeviceMessage, { kind: K }>;
+
+export function isActuatorMetadata(
+    meta: SensorMetadata | ActuatorMetadata | undefined,
+): meta is ActuatorMetadata {
+    return meta !== undefined && 'supported_actions' in meta;
+}

@@ -1,0 +1,37 @@
+// Copies what Node-RED reads besides the compiled JavaScript into dist/nodes:
+// each node's editor HTML (beside its .js), message catalogs and help
+// (locales/), icons (dist/nodes/icons, the only place Node-RED looks), and the
+// example flows into examples/ (the only folder Node-RED and the Flow Library read).
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const src = path.join(root, 'nodes');
+const out = path.join(root, 'dist', 'nodes');
+
+function copyDir(from, to, filter = () => true) {
+    if (!fs.existsSync(from)) return;
+    fs.mkdirSync(to, { recursive: true });
+    for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+        const a = path.join(from, entry.name);
+        const b = path.join(to, entry.name);
+        if (entry.isDirectory()) copyDir(a, b, filter);
+        else if (filter(entry.name)) fs.copyFileSync(a, b);
+    }
+}
+
+fs.mkdirSync(out, { recursive: true });
+const nodeTypes = fs.readdirSync(src).filter((f) => f.endsWith('.html'));
+for (const html of nodeTypes) {
+    const base = html.replace(/\.html$/, '');
+    if (!fs.existsSync(path.join(src, `${base}.ts`))) throw new Error(`nodes/${html} has no ${base}.ts`);
+    if (!fs.existsSync(path.join(src, 'locales', 'en-US', `${base}.json`))) {
+        throw new Error(`nodes/${base} has no en-US message catalog`);
+    }
+    fs.copyFileSync(path.join(src, html), path.join(out, html));
+}
+copyDir(path.join(src, 'locales'), path.join(out, 'locales'));
+copyDir(path.join(root, 'icons'), path.join(out, 'icons'), (n) => n.endsWith('.svg'));
+fs.rmSync(path.join(root, 'examples'), { recursive: true, force: true });
+copyDir(path.join(root, 'examples-flows'), path.join(root, 'examples'), (n) => n.endsWith('.json'));
+console.log(`build-assets: ${nodeTypes.length} node editor files, icons and examples copied`);
