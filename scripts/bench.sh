@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every benchmark (bench/*.bench.ts) one after the other; each starts its
+# own private services on loopback ports, prints its table and ratios, and
+# writes bench/results/<name>.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system-packages.sh
+if [ ! -f node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+npm run build
+mkdir -p bench/results
+for bench in bench/*.bench.ts; do
+    [ -e "$bench" ] || continue
+    if [ $# -gt 0 ] && [[ "$bench" != *"$1"* ]]; then continue; fi
+    echo "== $bench"
+    node --expose-gc -r tsx/cjs "$bench"
+done
