@@ -1,0 +1,178 @@
+/**
+ * What a user gets from the palette: `npm pack`, installed into a fresh
+ * Node-RED user directory, started as a real Node-RED process. Every node type
+ * must register without error and the examples must be listed. Also checks the
+ * Flow Library rules a static parser applies to the tarball.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitFor } from '../support/services';
+
+const root = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    name: string;
+    keywords: string[];
+    license: string;
+    repository: unknown;
+    engines: { node: string };
+    dependencies: Record<string, string>;
+    'node-red': { version: string; nodes: Record<string, string> };
+};
+const types = Object.keys(pkg['node-red'].nodes);
+
+interface NodeSet {
+    id: string;
+    types: string[];
+    enabled: boolean;
+    loaded: boolean;
+    err?: string;
+    module: string;
+}
+
+describe('package: npm pack installed into a fresh Node-RED', function () {
+    this.timeout(180000);
+    let work: string;
+    let unpacked: string;
+    let tarball: string;
+    let nodeRed: ChildProcess | undefined;
+    let baseUrl: string;
+    let log = '';
+
+    before(async () => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-pack-'));
+        const packed = JSON.parse(
+            execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+                cwd: root,
+                encoding: 'utf8',
+            }),
+        ) as { filename: string }[];
+        tarball = path.join(work, packed[0].filename);
+        unpacked = path.join(work, 'unpacked');
+        fs.mkdirSync(unpacked);
+        execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+        unpacked = path.join(unpacked, 'package');
+    });
+
+    after(async () => {
+        if (nodeRed && nodeRed.exitCode === null) {
+            const exited = new Promise((r) => nodeRed?.once('exit', r));
+            nodeRed.kill('SIGTERM');
+            await exited;
+        }
+        fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    it('follows the Flow Library package rules', () => {
+        assert.match(pkg.name, /^@[a-z0-9-]+\/node-red-/);
+        assert.ok(pkg.keywords.includes('node-red'));
+        assert.ok(pkg.license);
+        assert.ok(pkg.repository);
+        assert.ok(pkg.engines.node);
+        assert.ok(pkg['node-red'].version);
+        assert.ok(Object.keys(pkg.dependencies).length <= 6, 'at most 6 production dependencies');
+    });
+
+    it('ships each node as CommonJS with its editor HTML, catalog and icon beside it', () => {
+        for (const [type, file] of Object.entries(pkg['node-red'].nodes)) {
+            const js = path.join(unpacked, file);
+            assert.ok(fs.existsSync(js), `${file} missing for ${type}`);
+            const source = fs.readFileSync(js, 'utf8');
+            assert.ok(!source.includes('export '), `${file} is not CommonJS`);
+            const html = fs.readFileSync(js.replace(/\.js$/, '.html'), 'utf8');
+            // The Flow Library indexer only sees inline, literal registerType calls.
+            const registration = new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${type}'\\s*,\\s*\\{`);
+            assert.match(html, registration, `${type}: no literal registerType in the HTML`);
+            const icon = /icon:\s*'([^']+)'/.exec(html.slice(html.search(registration)))?.[1];
+            assert.ok(icon, `${type}: no literal icon`);
+            if (!icon.startsWith('font-awesome/')) {
+                assert.ok(
+                    fs.existsSync(path.join(path.dirname(js), 'icons', icon)),
+                    `${type}: icon ${icon} not shipped`,
+                );
+            }
+            const base = path.basename(file, '.js');
+            assert.ok(
+                fs.existsSync(path.join(path.dirname(js), 'locales', 'en-US', `${base}.json`)),
+                `${type} catalog`,
+            );
+            assert.ok(
+                html.includes(`data-help-name="${type}"`) ||
+                    fs.existsSync(path.join(path.dirname(js), 'locales', 'en-US', `${base}.html`)),
+                `${type} help`,
+            );
+        }
+    });
+
+    it('ships an example flow for every non-config node type', () => {
+        const examples = path.join(unpacked, 'examples');
+        const flows = fs
+            .readdirSync(examples, { recursive: true, encoding: 'utf8' })
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => fs.readFileSync(path.join(examples, f), 'utf8'));
+        for (const type of types) {
+            const html = fs.readFileSync(
+                path.join(unpacked, pkg['node-red'].nodes[type].replace(/\.js$/, '.html')),
+                'utf8',
+            );
+            if (new RegExp(`registerType\\(\\s*'${type}'\\s*,\\s*\\{[^]*?category:\\s*'config'`).test(html))
+                continue;
+            assert.ok(
+                flows.some((f) => f.includes(`"type": "${type}"`) || f.includes(`"type":"${type}"`)),
+                type,
+            );
+        }
+    });
+
+    it('registers every node type in a real Node-RED and lists the examples', async () => {
+        const userDir = path.join(work, 'userdir');
+        fs.mkdirSync(userDir);
+        fs.writeFileSync(
+            path.join(userDir, 'package.json'),
+            JSON.stringify({ name: 'node-red-project', private: true }),
+        );
+        execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+            cwd: userDir,
+            stdio: 'pipe',
+        });
+        const port = await freePort();
+        fs.writeFileSync(
+            path.join(userDir, 'settings.js'),
+            `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', logging: { console: { level: 'warn' } } };\n`,
+        );
+        const red = require.resolve('node-red/red.js');
+        nodeRed = spawn(
+            process.execPath,
+            [red, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
+            {
+                stdio: ['ignore', 'pipe', 'pipe'],
+            },
+        );
+        nodeRed.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+        nodeRed.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+        baseUrl = `http://127.0.0.1:${port}`;
+        await waitFor(
+            'Node-RED to serve its admin API',
+            async () => {
+                if (nodeRed?.exitCode !== null) throw new Error(`Node-RED exited:\n${log}`);
+                return (await fetch(`${baseUrl}/nodes`, { headers: { Accept: 'application/json' } })).ok;
+            },
+            60000,
+        );
+
+        const sets = (await (
+            await fetch(`${baseUrl}/nodes`, { headers: { Accept: 'application/json' } })
+        ).json()) as NodeSet[];
+        const ours = sets.filter((s) => s.module === pkg.name);
+        for (const set of ours) assert.equal(set.err, undefined, `${set.id}: ${set.err}\n${log}`);
+        const registered = ours.flatMap((s) => (s.enabled && s.loaded ? s.types : []));
+        assert.deepEqual([...registered].sort(), [...types].sort(), log);
+
+        const examples = (await (await fetch(`${baseUrl}/library/_examples_/`)).json()) as {
+            d?: Record<string, unknown>;
+        };
+        assert.ok(examples.d && pkg.name in examples.d, `examples not listed: ${JSON.stringify(examples)}`);
+    });
+});
