@@ -44,7 +44,7 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
     before(async () => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-pack-'));
         const packed = JSON.parse(
-            execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+            execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
                 cwd: root,
                 encoding: 'utf8',
             }),
