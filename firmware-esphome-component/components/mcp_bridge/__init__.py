@@ -1,0 +1,136 @@
+"""ESPHome external component `mcp_bridge`: exposes a device's entities on the
+devices/<id>/... MQTT protocol of the MCP-MQTT Bridge (capabilities, readings, validated
+commands answered exactly once, metrics, runtime config, diagnostics).
+
+The protocol logic is the portable C++ core (core_*.cpp, tested on the host); this file only
+validates the YAML and generates the calls that configure it.
+"""
+
+import logging
+import re
+
+import esphome.codegen as cg
+import esphome.config_validation as cv
+from esphome import final_validate as fv
+from esphome.const import CONF_ID, __version__ as ESPHOME_VERSION
+from esphome.core import CORE
+
+_LOGGER = logging.getLogger(__name__)
+
+CODEOWNERS = []
+DEPENDENCIES = ["mqtt"]
+
+CONF_DEVICE_ID = "device_id"
+CONF_TOPIC_ROOT = "topic_root"
+CONF_FIRMWARE_VERSION = "firmware_version"
+CONF_LOCATION = "location"
+CONF_PUBLISH_INTERVAL = "publish_interval"
+CONF_METRICS_INTERVAL = "metrics_interval"
+CONF_BATCH = "batch"
+CONF_ERROR_QOS = "error_qos"
+CONF_EXCLUDE = "exclude"
+CONF_REQUIRE_CONFIRMATION = "require_confirmation"
+CONF_TIME_ID = "time_id"
+
+mcp_bridge_ns = cg.esphome_ns.namespace("mcp_bridge")
+McpBridge = mcp_bridge_ns.class_("McpBridge", cg.Component)
+
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def identifier(value):
+    """A topic segment of the protocol: [A-Za-z0-9_-]{1,64} (no '/', no wildcards)."""
+    value = cv.string_strict(value)
+    if not _IDENTIFIER.match(value):
+        raise cv.Invalid(
+            f"'{value}' is not a protocol identifier: use 1-64 of A-Z a-z 0-9 _ -"
+        )
+    return value
+
+
+def _interval_ms(minimum_ms):
+    def validate(value):
+        value = cv.positive_time_period_milliseconds(value)
+        if value.total_milliseconds < minimum_ms:
+            raise cv.Invalid(f"must be at least {minimum_ms} ms")
+        return value
+
+    return validate
+
+
+def _time_schema():
+    try:
+        from esphome.components import time  # pylint: disable=import-outside-toplevel
+
+        return {cv.Optional(CONF_TIME_ID): cv.use_id(time.RealTimeClock)}
+    except ImportError:  # pragma: no cover
+        return {}
+
+
+CONFIG_SCHEMA = cv.Schema(
+    {
+        cv.GenerateID(): cv.declare_id(McpBridge),
+        cv.Optional(CONF_DEVICE_ID): identifier,
+        cv.Optional(CONF_TOPIC_ROOT, default="devices"): identifier,
+        cv.Optional(
+            CONF_FIRMWARE_VERSION, default=f"esphome-{ESPHOME_VERSION}"
+        ): cv.All(cv.string, cv.Length(min=1, max=32)),
+        cv.Optional(CONF_LOCATION, default=""): cv.All(cv.string, cv.Length(max=256)),
+        cv.Optional(CONF_PUBLISH_INTERVAL, default="10s"): _interval_ms(100),
+        cv.Optional(CONF_METRICS_INTERVAL, default="60s"): _interval_ms(1000),
+        cv.Optional(CONF_BATCH, default=True): cv.boolean,
+        cv.Optional(CONF_ERROR_QOS, default=1): cv.one_of(0, 1, 2, int=True),
+        cv.Optional(CONF_EXCLUDE, default=[]): cv.ensure_list(identifier),
+        cv.Optional(CONF_REQUIRE_CONFIRMATION, default=[]): cv.ensure_list(identifier),
+        **_time_schema(),
+    }
+).extend(cv.COMPONENT_SCHEMA)
+
+
+def _device_id(config):
+    return config.get(CONF_DEVICE_ID) or CORE.name
+
+
+def _final_validate(config):
+    """The mqtt: block must leave devices/<id>/ to us, and its birth/will must be our status."""
+    full = fv.full_config.get()
+    mqtt = full.get("mqtt", {})
+    status = f"{config[CONF_TOPIC_ROOT]}/{_device_id(config)}/status"
+    if mqtt.get("topic_prefix") not in (None, ""):
+        _LOGGER.warning(
+            "mcp_bridge: set 'mqtt: topic_prefix: null' (and discovery: false); otherwise every "
+            "entity also publishes ESPHome's own state topics beside the protocol's"
+        )
+    for key in ("birth_message", "will_message", "shutdown_message"):
+        message = mqtt.get(key) or {}
+        if message.get("topic") != status:
+            raise cv.Invalid(
+                f"mcp_bridge needs mqtt: {key}: topic: {status} (payload online/offline, "
+                "retain: true) so that the server sees the device go offline",
+                path=["mqtt", key],
+            )
+    return config
+
+
+FINAL_VALIDATE_SCHEMA = _final_validate
+
+
+async def to_code(config):
+    var = cg.new_Pvariable(config[CONF_ID])
+    await cg.register_component(var, config)
+    cg.add(var.set_device_id(_device_id(config)))
+    cg.add(var.set_topic_root(config[CONF_TOPIC_ROOT]))
+    cg.add(var.set_firmware_version(config[CONF_FIRMWARE_VERSION]))
+    cg.add(var.set_location(config[CONF_LOCATION]))
+    cg.add(var.set_publish_interval(config[CONF_PUBLISH_INTERVAL].total_milliseconds))
+    cg.add(var.set_metrics_interval(config[CONF_METRICS_INTERVAL].total_milliseconds))
+    cg.add(var.set_batch(config[CONF_BATCH]))
+    cg.add(var.set_error_qos(config[CONF_ERROR_QOS]))
+    for key in config[CONF_EXCLUDE]:
+        cg.add(var.add_exclude(key))
+    for key in config[CONF_REQUIRE_CONFIRMATION]:
+        cg.add(var.add_confirm(key))
+    if CONF_TIME_ID in config:
+        clock = await cg.get_variable(config[CONF_TIME_ID])
+        cg.add(var.set_time(clock))
+    cg.add_define("USE_MCP_BRIDGE")

@@ -1,0 +1,687 @@
+#include "core_bridge.h"
+
+#include <cmath>
+#include <utility>
+
+namespace mcp_bridge {
+
+namespace {
+constexpr size_t MAX_ENTITIES = 128;
+constexpr size_t MAX_BATCH_READINGS = 64;
+constexpr size_t REMEMBERED_COMMANDS = 32;
+constexpr size_t OUTBOX_SIZE = 16;
+
+/** Cuts UTF-8 text to `max` code points (schema maxLength) without splitting a character. */
+std::string clip(const std::string &text, size_t max) {
+  size_t points = 0;
+  for (size_t i = 0; i < text.size(); i++) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && points++ == max)
+      return text.substr(0, i);
+  }
+  return text;
+}
+
+std::string lower_code(const char *code) {
+  std::string out(code);
+  for (char &c : out) {
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+const char *worst(const char *a, const char *b) {
+  auto rank = [](const char *s) { return std::string(s) == "fail" ? 2 : std::string(s) == "warn" ? 1 : 0; };
+  return rank(b) > rank(a) ? b : a;
+}
+}  // namespace
+
+BridgeCore::BridgeCore(DeviceInfo info, BridgeSettings settings, Transport &transport, ActuatorSink &sink,
+                       Platform &platform)
+    : info_(std::move(info)),
+      settings_(settings),
+      transport_(transport),
+      sink_(sink),
+      platform_(platform),
+      topics_(info_.topic_root, info_.device_id) {
+  info_.firmware_version = clip(info_.firmware_version.empty() ? "unknown" : info_.firmware_version, 32);
+  info_.hardware_version = clip(info_.hardware_version, 32);
+  info_.platform = clip(info_.platform, 32);
+  info_.device_type = clip(info_.device_type, 64);
+  info_.name = clip(info_.name, 256);
+  info_.location = clip(info_.location, 256);
+}
+
+// ------------------------------------------------------------------ setup
+
+int BridgeCore::find_sensor(const std::string &key) const {
+  for (size_t i = 0; i < sensors_.size(); i++) {
+    if (sensors_[i].key == key)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int BridgeCore::find_actuator(const std::string &key) const {
+  for (size_t i = 0; i < actuators_.size(); i++) {
+    if (actuators_[i].key == key)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string BridgeCore::unique_key(const std::string &wanted) const {
+  const std::string base = wanted.empty() ? std::string("entity") : wanted.substr(0, MAX_IDENTIFIER_LENGTH - 4);
+  std::string key = wanted.empty() ? base : wanted;
+  for (int n = 2; find_sensor(key) >= 0 || find_actuator(key) >= 0; n++)
+    key = base + "_" + std::to_string(n);
+  return key;
+}
+
+bool BridgeCore::add_sensor(SensorDesc sensor) {
+  if (!is_identifier(sensor.key) || find_sensor(sensor.key) >= 0 || find_actuator(sensor.key) >= 0 ||
+      sensors_.size() >= MAX_ENTITIES)
+    return false;
+  sensor.unit = clip(sensor.unit, 16);
+  sensor.device_class = clip(sensor.device_class, 32);
+  sensor.state_class = clip(sensor.state_class, 32);
+  sensor.description = clip(sensor.description, 256);
+  sensors_.push_back(std::move(sensor));
+  sensor_states_.emplace_back();
+  return true;
+}
+
+bool BridgeCore::add_actuator(ActuatorDesc actuator) {
+  if (!is_identifier(actuator.key) || find_sensor(actuator.key) >= 0 || find_actuator(actuator.key) >= 0 ||
+      actuators_.size() >= MAX_ENTITIES || actuator.actions.empty())
+    return false;
+  actuator.unit = clip(actuator.unit, 16);
+  actuator.description = clip(actuator.description, 256);
+  actuators_.push_back(std::move(actuator));
+  actuator_states_.push_back(Value::null());
+  return true;
+}
+
+std::vector<std::string> BridgeCore::subscriptions() const {
+  return {topics_.all_commands(), topics_.config_set(), topics_.diagnostics_request()};
+}
+
+// ------------------------------------------------------------------ sending
+
+bool BridgeCore::send(const std::string &topic, const std::string &payload, uint8_t qos, bool retain) {
+  if (!transport_.connected() || !transport_.publish(topic, payload, qos, retain)) {
+    counters_.publish_failures++;
+    return false;
+  }
+  counters_.messages_sent++;
+  return true;
+}
+
+void BridgeCore::begin_message(JsonWriter &json) {
+  json.begin_object().key("device_id").value(info_.device_id).key("seq").value(seq_++);
+  const double now = platform_.unix_time();
+  if (now > 0)
+    json.key("timestamp").value(now, 3);
+}
+
+std::string BridgeCore::build_capabilities() {
+  JsonWriter json;
+  begin_message(json);
+  json.key("protocol").value(PROTOCOL_VERSION).key("firmware_version").value(info_.firmware_version);
+  if (!info_.hardware_version.empty())
+    json.key("hardware_version").value(info_.hardware_version);
+  if (!info_.device_type.empty())
+    json.key("device_type").value(info_.device_type);
+  if (!info_.name.empty())
+    json.key("name").value(info_.name);
+  if (!info_.location.empty())
+    json.key("location").value(info_.location);
+  if (!info_.platform.empty())
+    json.key("platform").value(info_.platform);
+  json.key("sensors").begin_array();
+  for (const auto &s : sensors_)
+    json.value(s.key);
+  json.end_array().key("actuators").begin_array();
+  for (const auto &a : actuators_)
+    json.value(a.key);
+  json.end_array().key("metadata").begin_object();
+  for (const auto &s : sensors_) {
+    json.key(s.key).begin_object().key("value_type").value(s.binary ? "boolean" : "number");
+    if (!s.unit.empty())
+      json.key("unit").value(s.unit);
+    if (!s.binary && s.accuracy_decimals >= 0)
+      json.key("accuracy").value(std::pow(10.0, -s.accuracy_decimals));
+    if (!s.description.empty())
+      json.key("description").value(s.description);
+    if (!s.device_class.empty())
+      json.key("device_class").value(s.device_class);
+    if (!s.state_class.empty())
+      json.key("state_class").value(s.state_class);
+    json.end_object();
+  }
+  for (const auto &a : actuators_) {
+    json.key(a.key).begin_object().key("value_type").value(value_type_name(a.value_type));
+    json.key("supported_actions").begin_array();
+    for (const auto &action : a.actions)
+      json.value(action);
+    json.end_array();
+    if (!a.description.empty())
+      json.key("description").value(a.description);
+    if (!a.unit.empty())
+      json.key("unit").value(a.unit);
+    if (a.has_min)
+      json.key("min_range").value(a.min);
+    if (a.has_max)
+      json.key("max_range").value(a.max);
+    if (a.step > 0)
+      json.key("step").value(a.step);
+    if (!a.options.empty()) {
+      json.key("options").begin_array();
+      for (const auto &option : a.options)
+        json.value(option);
+      json.end_array();
+    }
+    if (a.max_length > 0)
+      json.key("max_length").value(static_cast<uint32_t>(a.max_length));
+    if (a.requires_confirmation)
+      json.key("requires_confirmation").value(true);
+    json.end_object();
+  }
+  json.end_object().key("config").begin_object();
+  json.key("publish_interval_ms").value(settings_.publish_interval_ms);
+  json.key("metrics_interval_ms").value(settings_.metrics_interval_ms);
+  json.end_object().end_object();
+  return json.take();
+}
+
+// ------------------------------------------------------------------ connection
+
+void BridgeCore::loop() {
+  const bool connected = transport_.connected();
+  if (connected && !was_connected_) {
+    on_connected();
+  } else if (!connected && was_connected_) {
+    counters_.connection_failures++;
+  }
+  was_connected_ = connected;
+  const uint32_t now = platform_.millis();
+  publish_due_readings(now);
+  if (connected && now - last_metrics_ms_ >= settings_.metrics_interval_ms) {
+    last_metrics_ms_ = now;
+    publish_metrics();
+  }
+}
+
+void BridgeCore::on_connected() {
+  // ESPHome's birth message has already said "online"; the broker keeps our last will.
+  const std::string capabilities = build_capabilities();
+  if (capabilities.size() > MAX_PAYLOAD_BYTES) {
+    publish_error("capabilities_too_large",
+                  "capabilities are " + std::to_string(capabilities.size()) + " bytes (max 16384): declare fewer entities",
+                  3, "");
+  }
+  send(topics_.capabilities(), capabilities, 1, true);
+  // Answers missed while offline first, then the current states (retained: the last one wins).
+  while (!outbox_.empty() && send(outbox_.front().topic, outbox_.front().payload, 1, true))
+    outbox_.pop_front();
+  for (size_t i = 0; i < actuators_.size(); i++) {
+    actuator_states_[i] = sink_.state(actuators_[i]);
+    publish_actuator_state(i);
+  }
+  publish_config_state("", nullptr, "");
+  const uint32_t now = platform_.millis();
+  last_interval_ms_ = now;
+  last_metrics_ms_ = now;
+  ever_connected_ = true;
+}
+
+// ------------------------------------------------------------------ readings
+
+void BridgeCore::on_sensor(const std::string &key, float value) {
+  const int index = find_sensor(key);
+  if (index < 0)
+    return;
+  if (std::isnan(value))
+    counters_.sensor_read_errors++;
+  store_reading(static_cast<size_t>(index), std::isfinite(value) ? Value::of(static_cast<double>(value)) : Value::null());
+}
+
+void BridgeCore::on_binary_sensor(const std::string &key, bool value) {
+  const int index = find_sensor(key);
+  if (index >= 0)
+    store_reading(static_cast<size_t>(index), Value::of(value));
+}
+
+void BridgeCore::store_reading(size_t index, const Value &reading) {
+  SensorState &state = sensor_states_[index];
+  state.latest = reading;
+  state.taken_at = platform_.unix_time();
+  state.fresh = true;
+  if (state.streaming)
+    publish_due_readings(platform_.millis());
+}
+
+void BridgeCore::publish_due_readings(uint32_t now) {
+  for (size_t i = 0; i < sensors_.size(); i++) {
+    SensorState &state = sensor_states_[i];
+    if (state.streaming && state.fresh && (!state.streamed_once || now - state.last_stream_ms >= state.stream_interval_ms))
+      publish_stream(i, now);
+  }
+  if (now - last_interval_ms_ >= settings_.publish_interval_ms) {
+    last_interval_ms_ = now;
+    publish_interval_readings();
+  }
+}
+
+void BridgeCore::publish_stream(size_t index, uint32_t now) {
+  SensorState &state = sensor_states_[index];
+  state.fresh = false;
+  state.last_stream_ms = now;
+  state.streamed_once = true;
+  publish_sensor_data(index);
+}
+
+void BridgeCore::publish_interval_readings() {
+  std::vector<size_t> due;
+  for (size_t i = 0; i < sensors_.size(); i++) {
+    if (sensor_states_[i].fresh && !sensor_states_[i].streaming) {
+      sensor_states_[i].fresh = false;
+      due.push_back(i);
+    }
+  }
+  if (due.empty())
+    return;
+  if (!transport_.connected()) {
+    counters_.dropped_readings += due.size();
+    return;
+  }
+  if (settings_.batch) {
+    publish_batch(due);
+  } else {
+    for (size_t index : due)
+      publish_sensor_data(index);
+  }
+}
+
+void BridgeCore::publish_sensor_data(size_t index) {
+  const SensorDesc &sensor = sensors_[index];
+  const SensorState &state = sensor_states_[index];
+  if (!transport_.connected()) {
+    counters_.dropped_readings++;
+    return;
+  }
+  JsonWriter json;
+  begin_message(json);
+  json.key("type").value("sensor").key("component").value(sensor.key).key("action").value("read");
+  json.key("value").begin_object().key("reading");
+  if (state.latest.type == Value::Type::NUMBER)
+    json.value(state.latest.number, sensor.accuracy_decimals);
+  else
+    state.latest.write(json);
+  if (!sensor.unit.empty())
+    json.key("unit").value(sensor.unit);
+  json.end_object();
+  json.key("metrics").begin_object().key("uptime").value(platform_.millis() / 1000.0, 3);
+  if (platform_.free_heap() > 0)
+    json.key("free_heap").value(platform_.free_heap());
+  json.end_object().end_object();
+  if (!send(topics_.sensor_data(sensor.key), json.str(), 0, false))
+    counters_.dropped_readings++;
+}
+
+void BridgeCore::publish_batch(const std::vector<size_t> &indexes) {
+  size_t next = 0;
+  while (next < indexes.size()) {
+    JsonWriter json;
+    begin_message(json);
+    json.key("readings").begin_array();
+    size_t count = 0;
+    while (next < indexes.size() && count < MAX_BATCH_READINGS &&
+           (count == 0 || json.str().size() < settings_.max_batch_bytes)) {
+      const SensorDesc &sensor = sensors_[indexes[next]];
+      const SensorState &state = sensor_states_[indexes[next]];
+      json.begin_object().key("sensor").value(sensor.key).key("reading");
+      if (state.latest.type == Value::Type::NUMBER)
+        json.value(state.latest.number, sensor.accuracy_decimals);
+      else
+        state.latest.write(json);
+      if (!sensor.unit.empty())
+        json.key("unit").value(sensor.unit);
+      if (state.taken_at > 0)
+        json.key("timestamp").value(state.taken_at, 3);
+      json.end_object();
+      next++;
+      count++;
+    }
+    json.end_array().end_object();
+    if (!send(topics_.sensor_batch(), json.str(), 0, false))
+      counters_.dropped_readings += count;
+  }
+}
+
+// ------------------------------------------------------------------ actuators
+
+void BridgeCore::on_actuator_state(const std::string &key, const Value &state) {
+  const int index = find_actuator(key);
+  if (index < 0)
+    return;
+  actuator_states_[static_cast<size_t>(index)] = state;
+  // During a command the answer carries the new state; connecting republishes every state.
+  if (index != applying_ && transport_.connected() && was_connected_)
+    publish_actuator_state(static_cast<size_t>(index));
+}
+
+void BridgeCore::publish_actuator_state(size_t index) {
+  JsonWriter json;
+  begin_message(json);
+  json.key("state");
+  actuator_states_[index].write(json);
+  json.end_object();
+  send(topics_.actuator_status(actuators_[index].key), json.str(), 1, true);
+}
+
+bool BridgeCore::seen_command(const std::string &id) {
+  for (const auto &known : recent_commands_) {
+    if (known == id)
+      return true;
+  }
+  return false;
+}
+
+void BridgeCore::remember_command(const std::string &id) {
+  recent_commands_.push_back(id);
+  if (recent_commands_.size() > REMEMBERED_COMMANDS)
+    recent_commands_.pop_front();
+}
+
+void BridgeCore::handle_command(const std::string &actuator, const JsonValue &body) {
+  counters_.commands_received++;
+  const int index = find_actuator(actuator);
+  Command command;
+  DecodeError decode_error;
+  const bool decoded = decode_command(body, command, decode_error);
+  const std::string id = decoded ? command.id : salvage_command_id(body);
+  if (!id.empty() && seen_command(id)) {
+    counters_.duplicate_commands++;
+    return;
+  }
+  if (index < 0) {
+    // No status topic exists for it; answering there would invent a retained actuator.
+    counters_.commands_rejected++;
+    publish_error("unknown_actuator",
+                  "command " + (id.empty() ? std::string("without id") : "\"" + id + "\"") +
+                      " for unknown actuator \"" + actuator + "\" rejected (UNKNOWN_ACTUATOR)",
+                  1, actuator);
+    if (!id.empty())
+      remember_command(id);
+    return;
+  }
+  const size_t slot = static_cast<size_t>(index);
+  if (!decoded) {
+    counters_.commands_rejected++;
+    if (id.empty()) {
+      report_decode_error(decode_error, actuator);
+      return;
+    }
+    remember_command(id);
+    answer_command(slot, id, decode_error.code, decode_error.message);
+    return;
+  }
+  remember_command(id);
+  CommandError invalid;
+  if (!validate_command(&actuators_[slot], actuator, command, true, invalid)) {
+    counters_.commands_rejected++;
+    answer_command(slot, id, invalid.code, invalid.message);
+    return;
+  }
+  applying_ = index;
+  const ApplyResult result = sink_.apply(actuators_[slot], command);
+  applying_ = -1;
+  if (!result.applied) {
+    counters_.commands_rejected++;
+    answer_command(slot, id, "APPLY_FAILED", result.reason.empty() ? "the device could not apply it" : result.reason);
+    return;
+  }
+  answer_command(slot, id, nullptr, "");
+}
+
+void BridgeCore::answer_command(size_t index, const std::string &command_id, const char *code,
+                                const std::string &reason) {
+  actuator_states_[index] = sink_.state(actuators_[index]);
+  JsonWriter json;
+  begin_message(json);
+  json.key("state");
+  actuator_states_[index].write(json);
+  json.key("command_id").value(command_id).key("result").value(code ? "rejected" : "applied");
+  if (code != nullptr)
+    json.key("reason").value(clip(reason, 256)).key("code").value(code);
+  json.end_object();
+  Answer answer{topics_.actuator_status(actuators_[index].key), json.take()};
+  if (!send(answer.topic, answer.payload, 1, true)) {
+    if (outbox_.size() >= OUTBOX_SIZE)
+      outbox_.pop_front();
+    outbox_.push_back(std::move(answer));
+  }
+}
+
+// ------------------------------------------------------------------ inbound
+
+void BridgeCore::on_message(const std::string &topic, const char *payload, size_t length) {
+  counters_.messages_received++;
+  Envelope envelope;
+  DecodeError error;
+  if (!decode_envelope(topic, payload, length, envelope, error)) {
+    // A command whose id is readable gets its answer even when the payload is bad.
+    std::string actuator;
+    if (envelope.topic.kind == MessageKind::ACTUATOR_COMMAND && envelope.topic.device_id == info_.device_id)
+      actuator = envelope.topic.component;
+    const std::string id = envelope.body.is_object() ? salvage_command_id(envelope.body) : std::string();
+    const int index = find_actuator(actuator);
+    if (!id.empty() && index >= 0 && !seen_command(id)) {
+      counters_.commands_received++;
+      counters_.commands_rejected++;
+      remember_command(id);
+      answer_command(static_cast<size_t>(index), id, error.code, error.message);
+      return;
+    }
+    report_decode_error(error, actuator);
+    return;
+  }
+  if (envelope.topic.device_id != info_.device_id) {
+    error.code = codes::BAD_TOPIC;
+    error.field = "topic";
+    error.message = "BAD_TOPIC: topic names device \"" + envelope.topic.device_id + "\", this is \"" +
+                    info_.device_id + "\"";
+    report_decode_error(error, "");
+    return;
+  }
+  switch (envelope.topic.kind) {
+    case MessageKind::ACTUATOR_COMMAND:
+      handle_command(envelope.topic.component, envelope.body);
+      break;
+    case MessageKind::CONFIG_SET:
+      handle_config_set(envelope.body);
+      break;
+    case MessageKind::DIAGNOSTICS_REQUEST:
+      handle_diagnostics(envelope.body);
+      break;
+    default:
+      break;  // our own device -> server messages (a broad subscription): nothing to do
+  }
+}
+
+void BridgeCore::report_decode_error(const DecodeError &error, const std::string &component) {
+  counters_.decode_errors++;
+  publish_error(lower_code(error.code).c_str(), error.message, 1, component);
+}
+
+void BridgeCore::publish_error(const char *error_type, const std::string &message, int severity,
+                               const std::string &component) {
+  JsonWriter json;
+  begin_message(json);
+  json.key("error_type").value(error_type).key("message").value(clip(message, 512)).key("severity").value(severity);
+  if (is_identifier(component))
+    json.key("component").value(component);
+  json.end_object();
+  send(topics_.error(), json.str(), settings_.error_qos, false);
+}
+
+// ------------------------------------------------------------------ configuration
+
+void BridgeCore::handle_config_set(const JsonValue &body) {
+  ConfigSet config;
+  DecodeError error;
+  if (!decode_config_set(body, config, error)) {
+    const std::string id = salvage_command_id(body);
+    if (id.empty()) {
+      report_decode_error(error, "");
+    } else if (!seen_command(id)) {
+      remember_command(id);
+      publish_config_state(id, "rejected", error.message);
+    }
+    return;
+  }
+  if (seen_command(config.id)) {
+    counters_.duplicate_commands++;
+    return;
+  }
+  remember_command(config.id);
+  for (const auto &setting : config.streaming) {
+    if (find_sensor(setting.sensor) < 0) {
+      publish_config_state(config.id, "rejected", "unknown sensor \"" + setting.sensor + "\"");
+      return;
+    }
+  }
+  // Valid as a whole: apply all of it.
+  if (config.publish_interval_ms)
+    settings_.publish_interval_ms = config.publish_interval_ms;
+  if (config.metrics_interval_ms)
+    settings_.metrics_interval_ms = config.metrics_interval_ms;
+  for (const auto &setting : config.streaming) {
+    SensorState &state = sensor_states_[static_cast<size_t>(find_sensor(setting.sensor))];
+    state.streaming = setting.enabled;
+    state.stream_interval_ms = setting.interval_ms ? setting.interval_ms : settings_.default_stream_interval_ms;
+    state.streamed_once = false;
+  }
+  if (config.reset_metrics)
+    counters_ = Counters{};
+  publish_config_state(config.id, "applied", "");
+}
+
+void BridgeCore::publish_config_state(const std::string &command_id, const char *result, const std::string &reason) {
+  JsonWriter json;
+  begin_message(json);
+  if (result != nullptr) {
+    json.key("command_id").value(command_id).key("result").value(result);
+    if (!reason.empty())
+      json.key("reason").value(clip(reason, 256));
+  }
+  json.key("config").begin_object();
+  json.key("publish_interval_ms").value(settings_.publish_interval_ms);
+  json.key("metrics_interval_ms").value(settings_.metrics_interval_ms);
+  bool any = false;
+  for (size_t i = 0; i < sensors_.size(); i++) {
+    const SensorState &state = sensor_states_[i];
+    if (!state.streaming)
+      continue;
+    if (!any)
+      json.key("streaming").begin_object();
+    any = true;
+    json.key(sensors_[i].key).begin_object().key("enabled").value(true);
+    json.key("interval_ms").value(state.stream_interval_ms).end_object();
+  }
+  if (any)
+    json.end_object();
+  json.end_object().end_object();
+  send(topics_.config_state(), json.str(), 1, true);
+}
+
+// ------------------------------------------------------------------ metrics and diagnostics
+
+void BridgeCore::publish_metrics() {
+  JsonWriter json;
+  begin_message(json);
+  json.key("messages_sent").value(counters_.messages_sent);
+  json.key("messages_received").value(counters_.messages_received);
+  json.key("connection_failures").value(counters_.connection_failures);
+  json.key("publish_failures").value(counters_.publish_failures);
+  json.key("dropped_readings").value(counters_.dropped_readings);
+  json.key("commands_received").value(counters_.commands_received);
+  json.key("commands_rejected").value(counters_.commands_rejected);
+  json.key("sensor_read_errors").value(counters_.sensor_read_errors);
+  json.key("uptime_s").value(platform_.millis() / 1000.0, 3);
+  json.key("free_heap").value(platform_.free_heap());
+  if (platform_.min_free_heap() > 0)
+    json.key("min_free_heap").value(platform_.min_free_heap());
+  float rssi;
+  if (platform_.rssi(rssi) && rssi >= -150 && rssi <= 0)
+    json.key("rssi").value(static_cast<double>(rssi), 0);
+  json.end_object();
+  send(topics_.metrics(), json.str(), 0, false);
+}
+
+void BridgeCore::handle_diagnostics(const JsonValue &body) {
+  DiagnosticsRequest request;
+  DecodeError error;
+  if (!decode_diagnostics_request(body, request, error)) {
+    report_decode_error(error, "");
+    return;
+  }
+  static const char *const ALL[] = {"memory", "mqtt", "sensors", "actuators"};
+  if (request.checks.empty())
+    request.checks.assign(std::begin(ALL), std::end(ALL));
+
+  JsonWriter json;
+  begin_message(json);
+  json.key("command_id").value(request.id).key("checks").begin_array();
+  const char *overall = "ok";
+  for (const auto &name : request.checks) {
+    const char *status = "ok";
+    std::string detail;
+    json.begin_object().key("name").value(name);
+    if (name == "memory") {
+      const uint32_t heap = platform_.free_heap();
+      status = heap == 0 ? "warn" : heap < settings_.low_heap_bytes ? "warn" : "ok";
+      detail = heap == 0 ? "free heap unknown on this platform" : std::to_string(heap) + " bytes free";
+      json.key("value").value(heap);
+    } else if (name == "mqtt") {
+      status = counters_.publish_failures > 0 ? "warn" : "ok";
+      detail = std::to_string(counters_.publish_failures) + " publish failures, " +
+               std::to_string(counters_.connection_failures) + " disconnects";
+      json.key("value").value(counters_.publish_failures);
+    } else if (name == "sensors") {
+      uint32_t silent = 0;
+      for (const auto &state : sensor_states_)
+        silent += state.latest.absent() ? 1 : 0;
+      status = silent > 0 ? "warn" : "ok";
+      detail = std::to_string(silent) + " of " + std::to_string(sensors_.size()) + " sensors without a valid reading";
+      json.key("value").value(silent);
+    } else if (name == "actuators") {
+      detail = std::to_string(actuators_.size()) + " actuators, " + std::to_string(counters_.commands_rejected) +
+               " commands rejected";
+      json.key("value").value(static_cast<uint32_t>(actuators_.size()));
+    } else {
+      status = "warn";
+      detail = "unknown check";
+    }
+    json.key("status").value(status).key("detail").value(clip(detail, 256)).end_object();
+    overall = worst(overall, status);
+  }
+  json.end_array();
+  json.key("overall").value(std::string(overall) == "fail" ? "failed" : std::string(overall) == "warn" ? "degraded" : "ok");
+  if (platform_.free_heap() > 0)
+    json.key("free_heap").value(platform_.free_heap());
+  if (platform_.min_free_heap() > 0)
+    json.key("min_free_heap").value(platform_.min_free_heap());
+  json.key("uptime_s").value(platform_.millis() / 1000.0, 3);
+  float rssi;
+  if (platform_.rssi(rssi) && rssi >= -150 && rssi <= 0)
+    json.key("rssi").value(static_cast<double>(rssi), 0);
+  const std::string reset = platform_.reset_reason();
+  if (!reset.empty())
+    json.key("reset_reason").value(clip(reset, 64));
+  json.end_object();
+  send(topics_.diagnostics_result(), json.str(), 1, false);
+}
+
+}  // namespace mcp_bridge

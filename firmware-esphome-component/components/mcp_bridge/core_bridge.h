@@ -1,0 +1,153 @@
+// BridgeCore: the device side of the protocol, independent of ESPHome.
+// Publishes capabilities, readings (batched or streamed), actuator states, errors,
+// metrics, configuration and diagnostics; answers every command exactly once.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "core_entities.h"
+#include "core_messages.h"
+#include "core_ports.h"
+#include "core_topics.h"
+#include "core_validate.h"
+
+namespace mcp_bridge {
+
+struct DeviceInfo {
+  std::string device_id;
+  std::string topic_root{"devices"};
+  std::string name;
+  std::string firmware_version{"0.0.0"};
+  std::string hardware_version;
+  std::string device_type{"esphome"};
+  std::string platform{"esphome"};
+  std::string location;
+};
+
+struct BridgeSettings {
+  /** Readings of non-streaming sensors are published this often (latest value of each). */
+  uint32_t publish_interval_ms{10000};
+  uint32_t metrics_interval_ms{60000};
+  /** One sensors/batch message per interval instead of one sensors/<s>/data per sensor. */
+  bool batch{true};
+  /** Streaming interval when a config/set enables streaming without interval_ms. */
+  uint32_t default_stream_interval_ms{1000};
+  uint8_t error_qos{1};
+  /** A batch is split before it grows past this (ESPHome's ESP32 MQTT buffer is 4096 bytes). */
+  size_t max_batch_bytes{3072};
+  /** Free heap below this makes the memory diagnostic warn. */
+  uint32_t low_heap_bytes{16384};
+};
+
+struct Counters {
+  uint64_t messages_sent{0};
+  uint64_t messages_received{0};
+  uint64_t connection_failures{0};
+  uint64_t publish_failures{0};
+  uint64_t dropped_readings{0};
+  uint64_t commands_received{0};
+  uint64_t commands_rejected{0};
+  uint64_t sensor_read_errors{0};
+  /** Inbound messages that failed to decode (also reported on /error). */
+  uint64_t decode_errors{0};
+  /** QoS 1 redeliveries of a command id already answered: not applied twice. */
+  uint64_t duplicate_commands{0};
+};
+
+class BridgeCore {
+ public:
+  BridgeCore(DeviceInfo info, BridgeSettings settings, Transport &transport, ActuatorSink &sink, Platform &platform);
+
+  // ---- setup (before the first loop)
+  /** A key not yet used by any sensor or actuator: `wanted`, or `wanted_2`, `wanted_3`, ... */
+  std::string unique_key(const std::string &wanted) const;
+  /** False (and nothing added) for an invalid or taken key or past 128 entries. */
+  bool add_sensor(SensorDesc sensor);
+  bool add_actuator(ActuatorDesc actuator);
+  /** Topics to subscribe to at QoS 1. */
+  std::vector<std::string> subscriptions() const;
+
+  // ---- events from the host
+  void on_sensor(const std::string &key, float value);
+  void on_binary_sensor(const std::string &key, bool value);
+  void on_actuator_state(const std::string &key, const Value &state);
+  void on_message(const std::string &topic, const char *payload, size_t length);
+  /** Call often: notices (re)connection, publishes due readings and metrics. */
+  void loop();
+
+  // ---- inspection
+  const Counters &counters() const { return counters_; }
+  const Topics &topics() const { return topics_; }
+  const BridgeSettings &settings() const { return settings_; }
+  uint32_t next_seq() const { return seq_; }
+  const std::vector<SensorDesc> &sensors() const { return sensors_; }
+  const std::vector<ActuatorDesc> &actuators() const { return actuators_; }
+  /** The capabilities document (consumes a seq). */
+  std::string build_capabilities();
+
+ private:
+  struct SensorState {
+    Value latest;
+    double taken_at{0};
+    bool fresh{false};
+    bool streaming{false};
+    uint32_t stream_interval_ms{0};
+    uint32_t last_stream_ms{0};
+    bool streamed_once{false};
+  };
+  struct Answer {
+    std::string topic;
+    std::string payload;
+  };
+
+  void store_reading(size_t index, const Value &reading);
+  void on_connected();
+  void publish_due_readings(uint32_t now);
+  void publish_stream(size_t index, uint32_t now);
+  void publish_interval_readings();
+  void publish_batch(const std::vector<size_t> &indexes);
+  void publish_sensor_data(size_t index);
+  void publish_actuator_state(size_t index);
+  void publish_metrics();
+  void publish_config_state(const std::string &command_id, const char *result, const std::string &reason);
+  void publish_error(const char *error_type, const std::string &message, int severity, const std::string &component);
+  void report_decode_error(const DecodeError &error, const std::string &component);
+  void handle_command(const std::string &actuator, const JsonValue &body);
+  void handle_config_set(const JsonValue &body);
+  void handle_diagnostics(const JsonValue &body);
+  void answer_command(size_t index, const std::string &command_id, const char *code, const std::string &reason);
+  bool seen_command(const std::string &id);
+  void remember_command(const std::string &id);
+  bool send(const std::string &topic, const std::string &payload, uint8_t qos, bool retain);
+  /** Writes device_id, seq and (when known) timestamp: the head of every device message. */
+  void begin_message(JsonWriter &json);
+  int find_sensor(const std::string &key) const;
+  int find_actuator(const std::string &key) const;
+
+  DeviceInfo info_;
+  BridgeSettings settings_;
+  Transport &transport_;
+  ActuatorSink &sink_;
+  Platform &platform_;
+  Topics topics_;
+  Counters counters_;
+  uint32_t seq_{0};
+  bool was_connected_{false};
+  bool ever_connected_{false};
+  uint32_t last_interval_ms_{0};
+  uint32_t last_metrics_ms_{0};
+  std::vector<SensorDesc> sensors_;
+  std::vector<SensorState> sensor_states_;
+  std::vector<ActuatorDesc> actuators_;
+  std::vector<Value> actuator_states_;
+  /** Actuator being commanded: its state callback is folded into the answer. */
+  int applying_{-1};
+  std::deque<std::string> recent_commands_;
+  /** Answers that could not be sent while disconnected; sent on reconnect. */
+  std::deque<Answer> outbox_;
+};
+
+}  // namespace mcp_bridge

@@ -1,0 +1,47 @@
+// What the device declares about its sensors and actuators (the capabilities metadata).
+// The glue fills these from ESPHome entities and traits once, at setup.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mcp_bridge {
+
+enum class ValueType : uint8_t { BOOLEAN, NUMBER, INTEGER, STRING, ENUM, NONE };
+
+const char *value_type_name(ValueType type);
+
+struct SensorDesc {
+  /** Topic segment (an identifier). */
+  std::string key;
+  std::string description;
+  std::string unit;
+  std::string device_class;
+  std::string state_class;
+  /** Binary sensors report booleans. */
+  bool binary{false};
+  /** Decimals to publish (ESPHome accuracy_decimals); -1: as measured. */
+  int accuracy_decimals{-1};
+};
+
+struct ActuatorDesc {
+  std::string key;
+  std::string description;
+  ValueType value_type{ValueType::BOOLEAN};
+  std::vector<std::string> actions;
+  std::string unit;
+  bool has_min{false};
+  double min{0};
+  bool has_max{false};
+  double max{0};
+  /** 0: no step. */
+  double step{0};
+  std::vector<std::string> options;
+  /** For string actuators; 0: the protocol default (64). */
+  unsigned max_length{0};
+  bool requires_confirmation{false};
+
+  bool supports(const std::string &action) const;
+};
+
+}  // namespace mcp_bridge

@@ -1,0 +1,381 @@
+// BridgeCore against fakes of its three ports (the real MQTT path is tested end to end by
+// test/firmware with libmosquitto and Mosquitto).
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "check.h"
+#include "core_bridge.h"
+
+using namespace mcp_bridge;
+using nlohmann::json;
+
+namespace {
+
+struct Published {
+  std::string topic;
+  json body;
+  uint8_t qos;
+  bool retain;
+};
+
+class FakeTransport : public Transport {
+ public:
+  bool online{false};
+  std::vector<Published> sent;
+  bool connected() const override { return online; }
+  bool publish(const std::string &topic, const std::string &payload, uint8_t qos, bool retain) override {
+    json body = json::parse(payload, nullptr, false);
+    if (body.is_discarded())
+      body = payload;  // still recorded, and the test comparing it fails
+    sent.push_back({topic, body, qos, retain});
+    return true;
+  }
+  std::vector<Published> on(const std::string &suffix) const {
+    std::vector<Published> out;
+    for (const auto &p : sent) {
+      if (p.topic.size() >= suffix.size() && p.topic.compare(p.topic.size() - suffix.size(), suffix.size(), suffix) == 0)
+        out.push_back(p);
+    }
+    return out;
+  }
+};
+
+/** Applies commands like ESPHome entities do: the state callback fires synchronously. */
+class FakeSink : public ActuatorSink {
+ public:
+  BridgeCore *core{nullptr};
+  std::map<std::string, Value> states;
+  int applied{0};
+  bool refuse{false};
+  ApplyResult apply(const ActuatorDesc &a, const Command &c) override {
+    if (refuse)
+      return ApplyResult::refused("relay driver not responding");
+    applied++;
+    Value next = states[a.key];
+    if (c.action == "on" || c.action == "off")
+      next = Value::of(c.action == "on");
+    else if (c.action == "toggle")
+      next = Value::of(!(next.type == Value::Type::BOOLEAN && next.boolean));
+    else if (c.action == "set")
+      next = c.value;
+    states[a.key] = next;
+    core->on_actuator_state(a.key, next);
+    return ApplyResult::ok();
+  }
+  Value state(const ActuatorDesc &a) override { return states.count(a.key) ? states[a.key] : Value::null(); }
+};
+
+class FakePlatform : public Platform {
+ public:
+  uint32_t now{1000};
+  uint32_t millis() override { return now; }
+  uint32_t free_heap() override { return 150000; }
+};
+
+struct Rig {
+  FakeTransport transport;
+  FakeSink sink;
+  FakePlatform platform;
+  BridgeCore core;
+
+  explicit Rig(BridgeSettings settings = {})
+      : core(DeviceInfo{"dev1", "devices", "Test device", "1.2.3", "", "esphome", "host", ""}, settings, transport,
+             sink, platform) {
+    sink.core = &core;
+    SensorDesc temp;
+    temp.key = "temperature";
+    temp.unit = "°C";
+    temp.accuracy_decimals = 1;
+    temp.device_class = "temperature";
+    core.add_sensor(temp);
+    SensorDesc motion;
+    motion.key = "motion";
+    motion.binary = true;
+    core.add_sensor(motion);
+    ActuatorDesc led;
+    led.key = "led";
+    led.actions = {"on", "off", "toggle"};
+    core.add_actuator(led);
+    ActuatorDesc dimmer;
+    dimmer.key = "dimmer";
+    dimmer.value_type = ValueType::NUMBER;
+    dimmer.actions = {"set"};
+    dimmer.has_min = dimmer.has_max = true;
+    dimmer.max = 100;
+    dimmer.step = 1;
+    dimmer.unit = "%";
+    core.add_actuator(dimmer);
+    sink.states["led"] = Value::of(false);
+    sink.states["dimmer"] = Value::of(0.0);
+  }
+  void connect() {
+    transport.online = true;
+    core.loop();
+  }
+  void message(const std::string &suffix, const std::string &payload) {
+    core.on_message("devices/dev1/" + suffix, payload.data(), payload.size());
+  }
+};
+
+}  // namespace
+
+TEST("bridge: on connect, retained capabilities first, then every actuator state and the config") {
+  Rig rig;
+  rig.connect();
+  const auto &sent = rig.transport.sent;
+  CHECK(sent.size() == 4);
+  CHECK_EQ(sent[0].topic, std::string("devices/dev1/capabilities"));
+  CHECK(sent[0].qos == 1 && sent[0].retain);
+  const json &caps = sent[0].body;
+  CHECK_EQ(caps["device_id"], "dev1");
+  CHECK_EQ(caps["firmware_version"], "1.2.3");
+  CHECK_EQ(caps["sensors"], json({"temperature", "motion"}));
+  CHECK_EQ(caps["actuators"], json({"led", "dimmer"}));
+  CHECK_EQ(caps["metadata"]["temperature"]["unit"], "°C");
+  CHECK_EQ(caps["metadata"]["temperature"]["accuracy"].get<double>(), 0.1);
+  CHECK_EQ(caps["metadata"]["motion"]["value_type"], "boolean");
+  CHECK_EQ(caps["metadata"]["dimmer"]["max_range"].get<double>(), 100.0);
+  CHECK_EQ(caps["metadata"]["led"]["supported_actions"], json({"on", "off", "toggle"}));
+  CHECK_EQ(sent[1].topic, std::string("devices/dev1/actuators/led/status"));
+  CHECK(sent[1].retain && sent[1].qos == 1 && sent[1].body["state"] == false);
+  CHECK_EQ(sent[3].topic, std::string("devices/dev1/config"));
+  CHECK_EQ(sent[3].body["config"]["publish_interval_ms"], 10000);
+  for (size_t i = 0; i < sent.size(); i++)
+    CHECK_EQ(sent[i].body["seq"].get<uint32_t>(), static_cast<uint32_t>(i));
+}
+
+TEST("bridge: a valid command is applied and answered exactly once with its id") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("actuators/led/cmd", R"({"id":"c-1","action":"on"})");
+  CHECK_EQ(rig.sink.applied, 1);
+  CHECK_EQ(rig.transport.sent.size(), static_cast<size_t>(1));  // the entity callback is folded into the answer
+  const json &answer = rig.transport.sent.at(0).body;
+  CHECK_EQ(answer["command_id"], "c-1");
+  CHECK_EQ(answer["result"], "applied");
+  CHECK_EQ(answer["state"], true);
+  CHECK(!answer.contains("code"));
+  // QoS 1 redelivery: not applied again, not answered again.
+  rig.message("actuators/led/cmd", R"({"id":"c-1","action":"toggle"})");
+  CHECK_EQ(rig.sink.applied, 1);
+  CHECK_EQ(rig.transport.sent.size(), static_cast<size_t>(1));
+  CHECK_EQ(rig.core.counters().duplicate_commands, 1u);
+}
+
+TEST("bridge: invalid commands are rejected with the validation code and never reach the entity") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-2","action":"set","value":150})");
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-3","action":"set","value":"high"})");
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-4","action":"off"})");
+  rig.message("actuators/led/cmd", R"({"id":"c-5","action":"ON"})");
+  rig.message("actuators/led/cmd", R"({"id":"c-6","action":"on","device_id":"other"})");
+  CHECK_EQ(rig.sink.applied, 0);
+  const char *expected[] = {"OUT_OF_RANGE", "BAD_VALUE", "UNSUPPORTED_ACTION", "SCHEMA", "ID_MISMATCH"};
+  CHECK_EQ(rig.transport.sent.size(), static_cast<size_t>(5));
+  for (size_t i = 0; i < 5 && i < rig.transport.sent.size(); i++) {
+    const json &answer = rig.transport.sent[i].body;
+    CHECK_EQ(answer["result"], "rejected");
+    CHECK_EQ(answer["code"], expected[i]);
+    CHECK_EQ(answer["command_id"], "c-" + std::to_string(i + 2));
+    CHECK(answer["reason"].get<std::string>().rfind(expected[i], 0) == 0);
+  }
+  CHECK_EQ(rig.transport.sent[0].body["state"], 0);  // unchanged state reported
+  CHECK_EQ(rig.core.counters().commands_rejected, 5u);
+}
+
+TEST("bridge: a command the entity refuses is answered rejected with APPLY_FAILED") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.sink.refuse = true;
+  rig.message("actuators/led/cmd", R"({"id":"c-9","action":"on"})");
+  CHECK_EQ(rig.transport.sent.at(0).body["code"], "APPLY_FAILED");
+  CHECK_EQ(rig.transport.sent.at(0).body["reason"], "relay driver not responding");
+}
+
+TEST("bridge: unreadable messages become /error reports and nothing else is lost") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("actuators/led/cmd", R"({"action":"on")");
+  rig.message("actuators/led/cmd", R"({"action":"on"})");
+  rig.message("actuators/relay/cmd", R"({"id":"c-7","action":"on"})");
+  rig.message("actuators/led/cmd", std::string(20000, ' '));
+  rig.message("config/set", R"({"publish_interval_ms":500})");
+  rig.message("diagnostics/request", "[]");
+  const std::string other = R"({"id":"x","action":"on"})";
+  rig.core.on_message("devices/dev2/actuators/led/cmd", other.data(), other.size());
+  const auto errors = rig.transport.on("/error");
+  CHECK_EQ(errors.size(), static_cast<size_t>(7));
+  const char *types[] = {"bad_json", "schema", "unknown_actuator", "too_large", "schema", "schema", "bad_topic"};
+  for (size_t i = 0; i < errors.size() && i < 7; i++) {
+    CHECK_EQ(errors[i].body["error_type"], types[i]);
+    CHECK(errors[i].qos == 1 && !errors[i].retain);
+  }
+  CHECK_EQ(errors[1].body["component"], "led");
+  CHECK(errors[2].body["message"].get<std::string>().find("c-7") != std::string::npos);
+  CHECK_EQ(rig.transport.sent.size(), errors.size());
+  // The device still works.
+  rig.message("actuators/led/cmd", R"({"id":"c-8","action":"toggle"})");
+  CHECK_EQ(rig.transport.sent.back().body["result"], "applied");
+}
+
+TEST("bridge: answers that cannot be sent wait in the outbox and go out before the states on reconnect") {
+  Rig rig;
+  rig.connect();
+  rig.transport.online = false;
+  rig.core.loop();
+  rig.transport.sent.clear();
+  rig.message("actuators/led/cmd", R"({"id":"c-10","action":"on"})");
+  CHECK(rig.transport.sent.empty());
+  CHECK_EQ(rig.core.counters().connection_failures, 1u);
+  rig.connect();
+  const auto statuses = rig.transport.on("/actuators/led/status");
+  CHECK_EQ(statuses.size(), static_cast<size_t>(2));
+  CHECK_EQ(statuses.at(0).body["command_id"], "c-10");
+  CHECK(!statuses.at(1).body.contains("command_id"));
+  CHECK_EQ(statuses.at(1).body["state"], true);
+}
+
+TEST("bridge: readings go out once per interval as a batch; NaN becomes null; offline readings are counted") {
+  BridgeSettings settings;
+  settings.publish_interval_ms = 1000;
+  Rig rig(settings);
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.core.on_sensor("temperature", 21.04f);
+  rig.core.on_binary_sensor("motion", true);
+  rig.core.on_sensor("temperature", 21.26f);  // latest value wins
+  rig.core.loop();
+  CHECK(rig.transport.sent.empty());
+  rig.platform.now += 1000;
+  rig.core.loop();
+  const auto batches = rig.transport.on("/sensors/batch");
+  CHECK_EQ(batches.size(), static_cast<size_t>(1));
+  CHECK(batches.at(0).qos == 0 && !batches.at(0).retain);
+  const json &readings = batches.at(0).body["readings"];
+  CHECK_EQ(readings.size(), static_cast<size_t>(2));
+  CHECK_EQ(readings[0]["sensor"], "temperature");
+  CHECK_EQ(readings[0]["reading"].get<double>(), 21.3);
+  CHECK_EQ(readings[0]["unit"], "°C");
+  CHECK_EQ(readings[1]["reading"], true);
+  rig.core.on_sensor("temperature", NAN);
+  rig.platform.now += 1000;
+  rig.core.loop();
+  CHECK(rig.transport.on("/sensors/batch").back().body["readings"][0]["reading"].is_null());
+  CHECK_EQ(rig.core.counters().sensor_read_errors, 1u);
+  rig.transport.online = false;
+  rig.core.on_sensor("temperature", 20.0f);
+  rig.core.on_binary_sensor("motion", false);
+  rig.platform.now += 1000;
+  rig.core.loop();
+  CHECK_EQ(rig.core.counters().dropped_readings, 2u);
+}
+
+TEST("bridge: a batch is split at 64 readings; per-sensor messages when batching is off") {
+  BridgeSettings settings;
+  settings.publish_interval_ms = 1000;
+  Rig rig(settings);
+  for (int i = 0; i < 70; i++) {
+    SensorDesc s;
+    s.key = "s" + std::to_string(i);
+    CHECK(rig.core.add_sensor(s));
+  }
+  rig.connect();
+  for (int i = 0; i < 70; i++)
+    rig.core.on_sensor("s" + std::to_string(i), static_cast<float>(i));
+  rig.platform.now += 1000;
+  rig.core.loop();
+  const auto batches = rig.transport.on("/sensors/batch");
+  CHECK_EQ(batches.size(), static_cast<size_t>(2));
+  CHECK_EQ(batches.at(0).body["readings"].size() + batches.at(1).body["readings"].size(), static_cast<size_t>(70));
+  CHECK(batches.at(0).body["readings"].size() <= 64);
+
+  settings.batch = false;
+  Rig single(settings);
+  single.connect();
+  single.core.on_sensor("temperature", 19.5f);
+  single.platform.now += 1000;
+  single.core.loop();
+  const auto data = single.transport.on("/sensors/temperature/data");
+  CHECK_EQ(data.size(), static_cast<size_t>(1));
+  CHECK_EQ(data.at(0).body["value"]["reading"].get<double>(), 19.5);
+  CHECK_EQ(data.at(0).body["component"], "temperature");
+  CHECK_EQ(data.at(0).body["type"], "sensor");
+}
+
+TEST("bridge: config/set enables streaming (throttled), rejects unknown sensors whole, answers once") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("config/set", R"({"id":"cfg-1","publish_interval_ms":5000,"streaming":{"temperature":{"enabled":true,"interval_ms":500}}})");
+  auto answers = rig.transport.on("/config");
+  CHECK_EQ(answers.size(), static_cast<size_t>(1));
+  CHECK_EQ(answers.at(0).body["command_id"], "cfg-1");
+  CHECK_EQ(answers.at(0).body["result"], "applied");
+  CHECK_EQ(answers.at(0).body["config"]["publish_interval_ms"], 5000);
+  CHECK_EQ(answers.at(0).body["config"]["streaming"]["temperature"]["interval_ms"], 500);
+  CHECK(answers.at(0).retain);
+  rig.core.on_sensor("temperature", 20.0f);  // published at once
+  rig.core.on_sensor("temperature", 20.5f);  // within 500 ms: held
+  CHECK_EQ(rig.transport.on("/sensors/temperature/data").size(), static_cast<size_t>(1));
+  rig.platform.now += 500;
+  rig.core.loop();
+  const auto data = rig.transport.on("/sensors/temperature/data");
+  CHECK_EQ(data.size(), static_cast<size_t>(2));
+  CHECK_EQ(data.at(1).body["value"]["reading"].get<double>(), 20.5);
+
+  rig.message("config/set", R"({"id":"cfg-2","publish_interval_ms":200,"streaming":{"pressure":{"enabled":true}}})");
+  answers = rig.transport.on("/config");
+  CHECK_EQ(answers.back().body["result"], "rejected");
+  CHECK(answers.back().body["reason"].get<std::string>().find("pressure") != std::string::npos);
+  CHECK_EQ(rig.core.settings().publish_interval_ms, 5000u);  // nothing applied
+  rig.message("config/set", R"({"id":"cfg-3","publish_interval_ms":10})");
+  CHECK_EQ(rig.transport.on("/config").back().body["code"].is_null(), true);
+  CHECK(rig.transport.on("/config").back().body["reason"].get<std::string>().find("/publish_interval_ms") !=
+        std::string::npos);
+}
+
+TEST("bridge: metrics every interval and diagnostics on request") {
+  BridgeSettings settings;
+  settings.metrics_interval_ms = 2000;
+  Rig rig(settings);
+  rig.connect();
+  rig.platform.now += 2000;
+  rig.core.loop();
+  const auto metrics = rig.transport.on("/metrics");
+  CHECK_EQ(metrics.size(), static_cast<size_t>(1));
+  CHECK_EQ(metrics.at(0).body["messages_sent"], 4);
+  CHECK_EQ(metrics.at(0).body["free_heap"], 150000);
+  rig.message("diagnostics/request", R"({"id":"diag-1","checks":["memory","sensors","bogus"]})");
+  const auto results = rig.transport.on("/diagnostics/result");
+  CHECK_EQ(results.size(), static_cast<size_t>(1));
+  const json &r = results.at(0).body;
+  CHECK_EQ(r["command_id"], "diag-1");
+  CHECK_EQ(r["checks"].size(), static_cast<size_t>(3));
+  CHECK_EQ(r["checks"][0]["status"], "ok");
+  CHECK_EQ(r["checks"][1]["status"], "warn");  // no readings yet
+  CHECK_EQ(r["checks"][2]["detail"], "unknown check");
+  CHECK_EQ(r["overall"], "degraded");
+}
+
+TEST("bridge: keys are unique across sensors and actuators; long texts are clipped to the schema") {
+  Rig rig;
+  CHECK_EQ(rig.core.unique_key("led"), std::string("led_2"));
+  CHECK_EQ(rig.core.unique_key("fresh"), std::string("fresh"));
+  SensorDesc dup;
+  dup.key = "led";
+  CHECK(!rig.core.add_sensor(dup));
+  SensorDesc bad;
+  bad.key = "a/b";
+  CHECK(!rig.core.add_sensor(bad));
+  SensorDesc wordy;
+  wordy.key = "wordy";
+  wordy.unit = "µµµµµµµµµµµµµµµµµµµµ";
+  CHECK(rig.core.add_sensor(wordy));
+  CHECK_EQ(rig.core.sensors().back().unit, std::string("µµµµµµµµµµµµµµµµ"));
+}
