@@ -1,0 +1,224 @@
+/**
+ * Commands, configuration changes and diagnostics requests: validated against
+ * what the registry knows, published with a fresh id, and answered only with
+ * what the device confirmed (or a timeout) — "sent" is never reported as "done".
+ */
+import {
+    decode,
+    encodeCommand,
+    encodeConfigSet,
+    encodeDiagnosticsRequest,
+    newCommandId,
+    topics,
+    validateCommand,
+    type ActuatorValue,
+    type ConfigSetPayload,
+} from '../../../protocol/src';
+import type { DeviceRegistry } from './device-registry';
+import type {
+    CommandOutcome,
+    ConfigOutcome,
+    DeviceRecord,
+    DiagnosticsOutcome,
+    InvalidOutcome,
+    OfflineOutcome,
+} from './types';
+
+/** Publishes a JSON body with QoS 1; resolves false when the broker is not connected. */
+export type Publisher = (topic: string, body: object) => Promise<boolean>;
+
+export const MAX_TIMEOUT_MS = 30000;
+const DEFAULT_TIMEOUT_MS = 10000;
+const ANSWER_MARGIN_MS = 5000;
+
+export interface CommandRequestBody {
+    action?: unknown;
+    value?: unknown;
+    confirmed?: unknown;
+    timeout_ms?: unknown;
+}
+
+function invalid(code: string, message: string, field?: string): InvalidOutcome {
+    return field === undefined
+        ? { outcome: 'invalid', code, message }
+        : { outcome: 'invalid', code, message, field };
+}
+
+function isActuatorValue(value: unknown): value is ActuatorValue | undefined {
+    return value === undefined || value === null || ['number', 'boolean', 'string'].includes(typeof value);
+}
+
+/** The caller's timeout, or the default; invalid when it is not an integer in 1..30000. */
+function timeoutOf(requested: unknown, fallback: number): number | InvalidOutcome {
+    if (requested === undefined || requested === null) return Math.min(fallback, MAX_TIMEOUT_MS);
+    if (
+        typeof requested !== 'number' ||
+        !Number.isInteger(requested) ||
+        requested < 1 ||
+        requested > MAX_TIMEOUT_MS
+    ) {
+        return invalid('BAD_VALUE', `timeout_ms must be an integer in 1..${MAX_TIMEOUT_MS}`, '/timeout_ms');
+    }
+    return requested;
+}
+
+export class DeviceRequests {
+    constructor(
+        private readonly registry: DeviceRegistry,
+        private readonly publish: Publisher,
+    ) {}
+
+    async command(deviceId: string, actuator: string, body: CommandRequestBody): Promise<CommandOutcome> {
+        const record = this.registry.devices.get(deviceId);
+        if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
+        if (!record.capabilities) {
+            return invalid('NO_CAPABILITIES', `device "${deviceId}" has not announced its capabilities yet`);
+        }
+        if (typeof body.action !== 'string')
+            return invalid('UNSUPPORTED_ACTION', 'action must be a string', '/action');
+        if (!isActuatorValue(body.value)) {
+            return invalid('BAD_VALUE', 'value must be a number, boolean, string or null', '/value');
+        }
+        const checked = validateCommand(record.capabilities, actuator, {
+            action: body.action,
+            value: body.value,
+            confirmed: body.confirmed === true,
+        });
+        if (!checked.ok) return invalid(checked.error.code, checked.error.message, checked.error.field);
+        const timeoutMs = timeoutOf(
+            body.timeout_ms,
+            (checked.metadata.response_time_ms ?? 0) + ANSWER_MARGIN_MS,
+        );
+        if (typeof timeoutMs !== 'number') return timeoutMs;
+        if (!record.online) return offline(record, actuator);
+
+        const id = newCommandId();
+        const { action, value } = checked;
+        const started = Date.now();
+        const answer = await this.send(
+            record,
+            id,
+            topics.actuatorCommand(deviceId, actuator),
+            encodeCommand(id, action, value),
+            timeoutMs,
+        );
+        if (answer === 'unsent') return offline(record, actuator, 'the MQTT broker is not connected');
+        const base = { command_id: id, device_id: deviceId, actuator, action };
+        if (answer === undefined || answer.kind !== 'actuator_status') {
+            this.registry.countCommand(deviceId, 'timeout');
+            return { outcome: 'timeout', ...base, timeout_ms: timeoutMs };
+        }
+        const status = answer.payload;
+        const duration_ms = Date.now() - started;
+        if (status.result === 'rejected') {
+            this.registry.countCommand(deviceId, 'rejected');
+            const rejected: CommandOutcome = {
+                outcome: 'rejected',
+                ...base,
+                reason: status.reason ?? 'rejected by the device',
+                state: status.state,
+                duration_ms,
+            };
+            if (status.code) rejected.code = status.code;
+            return rejected;
+        }
+        this.registry.countCommand(deviceId, 'applied');
+        return {
+            outcome: 'applied',
+            ...base,
+            ...(value !== undefined ? { value } : {}),
+            state: status.state,
+            duration_ms,
+        };
+    }
+
+    async config(deviceId: string, body: Record<string, unknown>): Promise<ConfigOutcome> {
+        const record = this.registry.devices.get(deviceId);
+        if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
+        const { timeout_ms, ...settings } = body;
+        const timeoutMs = timeoutOf(timeout_ms, DEFAULT_TIMEOUT_MS);
+        if (typeof timeoutMs !== 'number') return timeoutMs;
+        const id = newCommandId();
+        const payload = encodeConfigSet(id, settings as Omit<ConfigSetPayload, 'id'>);
+        const topic = topics.configSet(deviceId);
+        const problem = schemaProblem(topic, payload);
+        if (problem) return problem;
+        if (!record.online) return offline(record);
+
+        const started = Date.now();
+        const answer = await this.send(record, id, topic, payload, timeoutMs);
+        if (answer === 'unsent') return offline(record, undefined, 'the MQTT broker is not connected');
+        if (answer === undefined || answer.kind !== 'config_state') {
+            return { outcome: 'timeout', command_id: id, device_id: deviceId, timeout_ms: timeoutMs };
+        }
+        const state = answer.payload;
+        const base = {
+            command_id: id,
+            device_id: deviceId,
+            config: state.config,
+            duration_ms: Date.now() - started,
+        };
+        if (state.result === 'rejected') {
+            return { outcome: 'rejected', ...base, reason: state.reason ?? 'rejected by the device' };
+        }
+        return { outcome: 'applied', ...base };
+    }
+
+    async diagnostics(
+        deviceId: string,
+        body: { checks?: unknown; timeout_ms?: unknown },
+    ): Promise<DiagnosticsOutcome> {
+        const record = this.registry.devices.get(deviceId);
+        if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
+        const timeoutMs = timeoutOf(body.timeout_ms, DEFAULT_TIMEOUT_MS);
+        if (typeof timeoutMs !== 'number') return timeoutMs;
+        const id = newCommandId();
+        const payload = encodeDiagnosticsRequest(id, body.checks as string[] | undefined);
+        const topic = topics.diagnosticsRequest(deviceId);
+        const problem = schemaProblem(topic, payload);
+        if (problem) return problem;
+        if (!record.online) return offline(record);
+
+        const started = Date.now();
+        const answer = await this.send(record, id, topic, payload, timeoutMs);
+        if (answer === 'unsent') return offline(record, undefined, 'the MQTT broker is not connected');
+        if (answer === undefined || answer.kind !== 'diagnostics_result') {
+            return { outcome: 'timeout', command_id: id, device_id: deviceId, timeout_ms: timeoutMs };
+        }
+        return {
+            outcome: 'completed',
+            command_id: id,
+            result: answer.payload,
+            duration_ms: Date.now() - started,
+        };
+    }
+
+    /** Waits first, then publishes, so a fast answer cannot slip past. */
+    private async send(record: DeviceRecord, id: string, topic: string, body: object, timeoutMs: number) {
+        const answer = this.registry.pending.wait(id, record.id, timeoutMs);
+        const published = await this.publish(topic, body);
+        if (!published) {
+            this.registry.pending.cancel(id);
+            await answer;
+            return 'unsent' as const;
+        }
+        this.registry.countCommand(record.id, 'sent');
+        return answer;
+    }
+}
+
+function offline(record: DeviceRecord, actuator?: string, why?: string): OfflineOutcome {
+    const message =
+        why ??
+        `device ${record.id} is offline (${record.offlineReason === 'timeout' ? 'silent too long' : 'reported offline'})`;
+    return actuator === undefined
+        ? { outcome: 'offline', device_id: record.id, message }
+        : { outcome: 'offline', device_id: record.id, actuator, message };
+}
+
+/** Checks an outgoing body against its schema with the protocol's own decoder. */
+function schemaProblem(topic: string, body: object): InvalidOutcome | undefined {
+    const checked = decode(topic, JSON.stringify(body));
+    if (checked.ok) return undefined;
+    return invalid(checked.error.code, checked.error.message, checked.error.field);
+}

@@ -1,0 +1,34 @@
+/**
+ * mcpb-route: sends normalised device messages to outputs by kind, device,
+ * sensor or actuator, like the core switch this.
+ */
+import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/node-red-types';
+import { compileRoutes, isRouteRule } from './lib/route-rules';
+
+interface RouteDef extends NodeDef {
+    rules?: unknown[];
+    checkall?: string | boolean;
+}
+
+export = function (RED: NodeAPI) {
+    function RouteNode(this: Node, def: RouteDef) {
+        RED.nodes.createNode(this, def);
+        const rules = (def.rules ?? []).filter(isRouteRule);
+        const firstMatchOnly = def.checkall === false || def.checkall === 'false';
+        const route = compileRoutes(rules, firstMatchOnly);
+        if (rules.length === 0)
+            this.status({ fill: 'yellow', shape: 'ring', text: 'mcpb-route.status.no-rules' });
+
+        this.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
+            const ports = route(msg);
+            if (ports.length > 0) {
+                const out: (NodeMessage | null)[] = new Array<NodeMessage | null>(rules.length).fill(null);
+                for (const p of ports) out[p] = msg;
+                send(out);
+            }
+            done();
+        });
+    }
+
+    RED.nodes.registerType('mcpb-route', RouteNode);
+};

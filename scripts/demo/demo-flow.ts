@@ -1,0 +1,214 @@
+/**
+ * The flow the demo deploys: the core mqtt-broker config node feeding
+ * mcpb-decode (its own subscription, the faster mode) into the registry,
+ * a route by kind to debug nodes, inject buttons driving mcpb-command, and
+ * an InfluxDB store when --influx is given.
+ */
+export const DEMO_REGISTRY_ID = 'demo-registry';
+
+export interface DemoFlowOptions {
+    mqttUrl: string;
+    influxUrl?: string;
+    firstDevice: string;
+}
+
+export function demoFlow(options: DemoFlowOptions): object[] {
+    const mqtt = new URL(options.mqttUrl);
+    const tab = 'demo-tab';
+    const flow: object[] = [
+        { id: tab, type: 'tab', label: 'MCP-MQTT Bridge demo' },
+        {
+            id: 'demo-broker',
+            type: 'mqtt-broker',
+            name: 'demo broker',
+            broker: mqtt.hostname,
+            port: mqtt.port || '1883',
+            clientid: '',
+            autoConnect: true,
+            usetls: mqtt.protocol === 'mqtts:',
+            protocolVersion: '4',
+            keepalive: '60',
+            cleansession: true,
+            autoUnsubscribe: true,
+        },
+        {
+            id: DEMO_REGISTRY_ID,
+            type: 'mcpb-registry',
+            name: 'demo devices',
+            broker: 'demo-broker',
+            offlineTimeout: 300,
+            historyPoints: 500,
+            persist: true,
+            ...(options.influxUrl ? { influx: 'demo-influx' } : {}),
+        },
+        {
+            id: 'demo-comment',
+            type: 'comment',
+            z: tab,
+            name: 'Simulated devices → decode → registry; route by kind; inject buttons send commands',
+            x: 330,
+            y: 40,
+            wires: [],
+        },
+        {
+            id: 'demo-decode',
+            type: 'mcpb-decode',
+            z: tab,
+            name: 'decode devices/#',
+            broker: 'demo-broker',
+            topic: 'devices/#',
+            qos: '1',
+            registry: DEMO_REGISTRY_ID,
+            x: 150,
+            y: 120,
+            wires: [['demo-route']],
+        },
+        {
+            id: 'demo-route',
+            type: 'mcpb-route',
+            z: tab,
+            name: 'by kind',
+            checkall: 'false',
+            rules: [
+                { t: 'kind', v: 'sensor_data' },
+                { t: 'kind', v: 'sensor_batch' },
+                { t: 'kind', v: 'error' },
+                { t: 'else' },
+            ],
+            outputs: 4,
+            x: 360,
+            y: 120,
+            wires: [['demo-readings'], ['demo-readings'], ['demo-errors'], []],
+        },
+        {
+            id: 'demo-readings',
+            type: 'debug',
+            z: tab,
+            name: 'readings',
+            active: false,
+            tosidebar: true,
+            complete: 'payload',
+            x: 570,
+            y: 100,
+            wires: [],
+        },
+        {
+            id: 'demo-errors',
+            type: 'debug',
+            z: tab,
+            name: 'device errors',
+            active: true,
+            tosidebar: true,
+            complete: 'true',
+            x: 580,
+            y: 140,
+            wires: [],
+        },
+        {
+            id: 'demo-led-on',
+            type: 'inject',
+            z: tab,
+            name: `${options.firstDevice} led on`,
+            props: [{ p: 'payload' }],
+            payload: `{"device":"${options.firstDevice}","actuator":"led","action":"on"}`,
+            payloadType: 'json',
+            x: 170,
+            y: 220,
+            wires: [['demo-command']],
+        },
+        {
+            id: 'demo-dim',
+            type: 'inject',
+            z: tab,
+            name: `${options.firstDevice} dimmer 150 (invalid)`,
+            props: [{ p: 'payload' }],
+            payload: `{"device":"${options.firstDevice}","actuator":"dimmer","action":"set","value":150}`,
+            payloadType: 'json',
+            x: 190,
+            y: 260,
+            wires: [['demo-command']],
+        },
+        {
+            id: 'demo-command',
+            type: 'mcpb-command',
+            z: tab,
+            name: 'command',
+            registry: DEMO_REGISTRY_ID,
+            x: 420,
+            y: 240,
+            wires: [['demo-applied'], ['demo-failed']],
+        },
+        {
+            id: 'demo-applied',
+            type: 'debug',
+            z: tab,
+            name: 'confirmed',
+            active: true,
+            tosidebar: true,
+            complete: 'payload',
+            x: 590,
+            y: 220,
+            wires: [],
+        },
+        {
+            id: 'demo-failed',
+            type: 'debug',
+            z: tab,
+            name: 'not done',
+            active: true,
+            tosidebar: true,
+            complete: 'payload',
+            x: 590,
+            y: 260,
+            wires: [],
+        },
+        {
+            id: 'demo-catch',
+            type: 'catch',
+            z: tab,
+            name: 'decode errors',
+            scope: ['demo-decode'],
+            uncaught: false,
+            x: 150,
+            y: 320,
+            wires: [['demo-bad']],
+        },
+        {
+            id: 'demo-bad',
+            type: 'debug',
+            z: tab,
+            name: 'bad messages',
+            active: true,
+            tosidebar: true,
+            complete: 'error',
+            x: 370,
+            y: 320,
+            wires: [],
+        },
+    ];
+    if (options.influxUrl) {
+        flow.push(
+            {
+                id: 'demo-influx',
+                type: 'mcpb-influx-server',
+                name: 'demo influx',
+                apiVersion: 'v1',
+                url: options.influxUrl,
+                database: 'iot',
+                createDatabase: true,
+            },
+            {
+                id: 'demo-store',
+                type: 'mcpb-influx-store',
+                z: tab,
+                name: 'store',
+                server: 'demo-influx',
+                x: 360,
+                y: 180,
+                wires: [],
+            },
+        );
+        (flow[4] as { wires: string[][] }).wires[0].push('demo-store');
+    }
+    return flow;
+}

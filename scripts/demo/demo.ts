@@ -1,0 +1,82 @@
+/**
+ * The main job: an MQTT broker (embedded Aedes unless one is given), Node-RED
+ * 4.1 embedded with this package loaded from the repository, the demo flow and
+ * a simulated fleet. startDemo() returns the URLs and a stop() that ends
+ * everything in reverse order.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Fleet } from '../../simulator/fleet';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
+import { DEMO_REGISTRY_ID, demoFlow } from './demo-flow';
+import { startEmbeddedNodeRed } from './embedded-node-red';
+
+export interface DemoOptions {
+    /** Node-RED HTTP port (0 = any free port). */
+    port: number;
+    /** Port of the embedded broker (0 = any free port); ignored with mqttUrl. */
+    mqttPort: number;
+    /** An existing broker instead of the embedded one. */
+    mqttUrl?: string;
+    /** InfluxDB URL (v1 API); in-memory history without it. */
+    influxUrl?: string;
+    devices: number;
+    /** Reading interval of each simulated device. */
+    intervalMs: number;
+    /** Node-RED user directory; a fresh temporary one by default (removed on stop). */
+    userDir?: string;
+    log?: (line: string) => void;
+}
+
+export interface RunningDemo {
+    editorUrl: string;
+    adminUrl: string;
+    mqttUrl: string;
+    registryId: string;
+    stop(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+    const log = options.log ?? ((line: string) => console.log(line));
+    const cleanups: (() => Promise<void> | void)[] = [];
+    const stop = async () => {
+        for (const cleanup of cleanups.splice(0).reverse()) {
+            await Promise.resolve()
+                .then(cleanup)
+                .catch((e: unknown) => log(`stop: ${(e as Error).message}`));
+        }
+    };
+    try {
+        let broker: EmbeddedBroker | undefined;
+        let mqttUrl = options.mqttUrl;
+        if (!mqttUrl) {
+            broker = await startEmbeddedBroker(options.mqttPort);
+            cleanups.push(() => broker?.stop());
+            mqttUrl = broker.url;
+        }
+
+        const ownUserDir = !options.userDir;
+        const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-demo-'));
+        if (ownUserDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
+        const prefix = 'demo';
+        const flow = demoFlow({ mqttUrl, influxUrl: options.influxUrl, firstDevice: `${prefix}-0000` });
+        const nodeRed = await startEmbeddedNodeRed({ userDir, flow, port: options.port, log });
+        cleanups.push(() => nodeRed.stop());
+
+        const fleet = new Fleet({
+            url: mqttUrl,
+            count: options.devices,
+            prefix,
+            publishIntervalMs: options.intervalMs,
+            metricsIntervalMs: 30000,
+        });
+        cleanups.push(() => fleet.stop());
+        await fleet.start();
+
+        return { editorUrl: nodeRed.url, adminUrl: nodeRed.url, mqttUrl, registryId: DEMO_REGISTRY_ID, stop };
+    } catch (e) {
+        await stop();
+        throw e;
+    }
+}

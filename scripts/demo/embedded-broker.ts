@@ -1,0 +1,28 @@
+/** An in-process MQTT broker (Aedes) on 127.0.0.1, for machines without Mosquitto. */
+import net from 'node:net';
+
+export interface EmbeddedBroker {
+    url: string;
+    port: number;
+    stop(): Promise<void>;
+}
+
+export async function startEmbeddedBroker(port: number): Promise<EmbeddedBroker> {
+    // aedes is ESM-only: load it with a real dynamic import.
+    const { Aedes } = await import('aedes');
+    const aedes = await Aedes.createBroker();
+    const server = net.createServer(aedes.handle);
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', resolve);
+    });
+    const actual = (server.address() as net.AddressInfo).port;
+    return {
+        url: `mqtt://127.0.0.1:${actual}`,
+        port: actual,
+        async stop() {
+            await new Promise<void>((resolve) => aedes.close(() => resolve()));
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+    };
+}

@@ -1,0 +1,62 @@
+/**
+ * One MQTT connection carrying one or many simulated devices. With one
+ * device it carries that device's last will (retained "offline" on its status
+ * topic); a shared connection cannot (MQTT allows one will per connection).
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { topics } from '../protocol/src';
+
+export interface ConnectionDevice {
+    readonly id: string;
+    onMessage(topic: string, payload: Buffer): void;
+}
+
+export class DeviceConnection {
+    readonly devices = new Map<string, ConnectionDevice>();
+    private constructor(readonly client: MqttClient) {
+        client.on('message', (topic, payload) => {
+            const id = topic.split('/', 2)[1];
+            this.devices.get(id)?.onMessage(topic, payload);
+        });
+    }
+
+    /** Connects; `willFor` gives the connection that device's last will. */
+    static async open(url: string, clientId: string, willFor?: string): Promise<DeviceConnection> {
+        const options: IClientOptions = { clientId, reconnectPeriod: 1000, connectTimeout: 10000 };
+        if (willFor) {
+            options.will = {
+                topic: topics.status(willFor),
+                payload: Buffer.from(
+                    JSON.stringify({ status: 'offline', device_id: willFor, reason: 'connection lost' }),
+                ),
+                qos: 1,
+                retain: true,
+            };
+        }
+        const client = await mqtt.connectAsync(url, options);
+        return new DeviceConnection(client);
+    }
+
+    attach(device: ConnectionDevice): Promise<unknown> {
+        this.devices.set(device.id, device);
+        const base = topics.device(device.id);
+        return this.client.subscribeAsync(
+            [`${base}/actuators/+/cmd`, `${base}/config/set`, `${base}/diagnostics/request`],
+            { qos: 1 },
+        );
+    }
+
+    detach(id: string): void {
+        this.devices.delete(id);
+    }
+
+    /** Graceful end (no will) or a dropped link (the broker publishes the will). */
+    async close(graceful = true): Promise<void> {
+        if (graceful) await this.client.endAsync();
+        else {
+            this.client.options.reconnectPeriod = 0;
+            this.client.stream.destroy();
+            await this.client.endAsync(true);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/** The command flow and helpers, shared by the Node-RED 4.1 and 5.0 specs. */
+import { helper } from './test-helper';
+import type { NodeMessage } from '../../nodes/lib/node-red-types';
+import type { RegistryNode } from '../../nodes/lib/registry/registry-node';
+import type { Misbehaviour } from '../../simulator/device';
+import { waitFor } from '../support/services';
+import { brokerConfig, startDevice, uniqueId } from './fixtures';
+
+export function commandFlow() {
+    return [
+        { id: 'tab', type: 'tab', label: 'test' },
+        brokerConfig(),
+        { id: 'reg', type: 'mcpb-registry', broker: 'broker', persist: false },
+        { id: 'dec', type: 'mcpb-decode', z: 'tab', broker: 'broker', registry: 'reg', wires: [] },
+        { id: 'cmd', type: 'mcpb-command', z: 'tab', registry: 'reg', wires: [['done'], ['failed']] },
+        { id: 'done', type: 'helper', z: 'tab' },
+        { id: 'failed', type: 'helper', z: 'tab' },
+    ];
+}
+
+type Waiting = (answer: [number, NodeMessage]) => void;
+const listening = new WeakSet<object>();
+let waiting: Waiting | undefined;
+
+/**
+ * Sends one command message and returns [output index, message]. Listeners are
+ * attached once per loaded flow (Node-RED 5 does not support once() on 'input').
+ */
+export function command(payload: object): Promise<[number, NodeMessage]> {
+    const node = (id: string) =>
+        helper.getNode(id) as unknown as { on(e: 'input', f: (m: NodeMessage) => void): void };
+    const done = node('done');
+    if (!listening.has(done)) {
+        listening.add(done);
+        done.on('input', (m) => waiting?.([1, m]));
+        node('failed').on('input', (m) => waiting?.([2, m]));
+    }
+    return new Promise((resolve) => {
+        waiting = resolve;
+        (helper.getNode('cmd') as unknown as { receive(m: NodeMessage): void }).receive({ payload });
+    });
+}
+
+export async function onlineDevice(misbehave?: Misbehaviour) {
+    const id = uniqueId('cmd');
+    await waitFor(
+        'broker connected',
+        async () => (helper.getNode('broker') as unknown as { connected: boolean }).connected,
+    );
+    const sim = await startDevice({ id, misbehave });
+    const registry = (helper.getNode('reg') as unknown as RegistryNode).registry;
+    await waitFor(
+        'device known',
+        async () =>
+            registry.devices.get(id)?.online === true && registry.devices.get(id)?.capabilities !== null,
+    );
+    return { id, sim, registry };
+}

@@ -1,0 +1,81 @@
+/** npm start's demo: starts on free ports, loads the pack, serves devices, stops cleanly on SIGTERM. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '../support/services';
+
+const root = path.resolve(__dirname, '../..');
+
+describe('demo (scripts/demo/main.ts)', function () {
+    this.timeout(60000);
+
+    it('prints the editor URL, serves the simulated fleet through the registry API, and exits 0 on SIGTERM', async function () {
+        assert.ok(
+            fs.existsSync(path.join(root, 'dist/nodes/registry.js')),
+            'run "npm run build" before the tests',
+        );
+        const child = spawn(
+            process.execPath,
+            [
+                '-r',
+                'tsx/cjs',
+                'scripts/demo/main.ts',
+                '--port',
+                '0',
+                '--mqtt-port',
+                '0',
+                '--devices',
+                '3',
+                '--interval',
+                '500',
+            ],
+            {
+                cwd: root,
+                stdio: ['ignore', 'pipe', 'pipe'],
+            },
+        );
+        let output = '';
+        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        try {
+            await waitFor(
+                'the editor URL',
+                async () => /^Node-RED editor: http:\/\/127\.0\.0\.1:\d+\/$/m.test(output),
+                30000,
+            );
+            assert.doesNotMatch(output, /did not load/);
+            const editor = /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string;
+            assert.equal((await fetch(editor)).status, 200);
+            const nodes = (await (
+                await fetch(`${editor}nodes`, { headers: { accept: 'application/json' } })
+            ).json()) as { types: string[] }[];
+            const types = nodes.flatMap((n) => n.types);
+            for (const t of ['mcpb-registry', 'mcpb-decode', 'mcpb-route', 'mcpb-command'])
+                assert.ok(types.includes(t), t);
+            await waitFor(
+                'three devices with readings',
+                async () => {
+                    const res = await fetch(`${editor}mcp-bridge/registries/demo-registry/readings`);
+                    const body = (await res.json()) as { readings: { device_id: string }[] };
+                    return new Set(body.readings.map((r) => r.device_id)).size === 3;
+                },
+                20000,
+            );
+            const command = await fetch(
+                `${editor}mcp-bridge/registries/demo-registry/devices/demo-0001/actuators/led/commands`,
+                {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify({ action: 'toggle' }),
+                },
+            );
+            assert.equal(((await command.json()) as { outcome: string }).outcome, 'applied');
+        } finally {
+            child.kill('SIGTERM');
+        }
+        assert.equal(await exited, 0, output);
+        assert.match(output, /SIGTERM: stopping/);
+    });
+});
