@@ -1,1 +1,13 @@
-export {};
+/** Programmatic API of the MCP adapter. */
+export { startAdapter, type RunningAdapter } from './adapter';
+export type { AdapterOptions } from './options';
+export {
+    claudeDesktopConfig,
+    vscodeConfig,
+    formatClientConfigs,
+    type ClientConfigOptions,
+} from './client-config';
+export { RegistryClient, type RegistryClientOptions } from './registry-client';
+export { RegistryError, type RegistryErrorKind } from './registry-error';
+export type * from './registry-types';
+export { stderrLogger, silentLogger, type Logger } from './logger';

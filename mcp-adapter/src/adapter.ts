@@ -1,0 +1,82 @@
+/** startAdapter(): wires the registry client, the subscription hub and a transport. */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { startHttpServer } from './http-server';
+import { stderrLogger } from './logger';
+import {
+    checkHttpExposure,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT_MS,
+    isLoopbackHost,
+    type AdapterOptions,
+} from './options';
+import { RegistryClient, redactUrl } from './registry-client';
+import { createSessionServer } from './session-server';
+import { SubscriptionHub } from './subscriptions';
+import type { ToolContext } from './tool-context';
+
+export interface RunningAdapter {
+    /** The Streamable HTTP endpoint (HTTP mode only). */
+    url?: string;
+    close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+export async function startAdapter(options: AdapterOptions): Promise<RunningAdapter> {
+    const logger = options.logger ?? stderrLogger();
+    const host = options.host ?? DEFAULT_HOST;
+    if (options.http) checkHttpExposure(host, options.token);
+    new URL(options.registryUrl); // throws a clear TypeError on a malformed URL before anything starts
+    const registry = new RegistryClient({
+        baseUrl: options.registryUrl,
+        registryId: options.registryId ?? 'default',
+        token: options.registryToken,
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+    const ctx: ToolContext = { registry, logger, allowUnconfirmed: options.allowUnconfirmed ?? false };
+    const hub = new SubscriptionHub(registry, logger);
+    const readOnly = options.readOnly ?? false;
+    logger.info(
+        `registry ${redactUrl(options.registryUrl)} (id ${registry.registryId}${options.registryToken ? ', with token' : ''})` +
+            `${readOnly ? ', read-only: no actuating tools' : ''}`,
+    );
+
+    if (!options.http) {
+        const { server, dispose } = createSessionServer(ctx, hub, readOnly);
+        await server.connect(new StdioServerTransport());
+        logger.info('serving MCP on stdio');
+        return {
+            async close() {
+                dispose();
+                hub.close();
+                await server.close();
+            },
+        };
+    }
+
+    const loopback = isLoopbackHost(host);
+    const http = await startHttpServer({
+        host,
+        port: options.port ?? DEFAULT_PORT,
+        guard: {
+            // Off loopback the Host can be any name of this machine; the required token protects it.
+            allowedHostnames: loopback ? LOOPBACK_HOSTNAMES : undefined,
+            allowedOrigins: options.allowedOrigins ?? [],
+            token: options.token,
+        },
+        createSession: () => createSessionServer(ctx, hub, readOnly),
+        logger,
+    });
+    logger.info(`serving MCP on Streamable HTTP at ${http.url}`);
+    if (!loopback)
+        logger.warn(`listening on non-loopback address ${host}: bearer token required on every request`);
+    else if (options.token) logger.info('bearer token required on every request');
+    return {
+        url: http.url,
+        async close() {
+            hub.close();
+            await http.close();
+        },
+    };
+}

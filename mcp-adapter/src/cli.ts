@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/** Command line: mcp-mqtt-bridge-adapter --registry-url http://127.0.0.1:1880/ [--http ...] */
+import { Command, InvalidArgumentError } from 'commander';
+import { startAdapter } from './adapter';
+import { formatClientConfigs } from './client-config';
+import { stderrLogger } from './logger';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_MS } from './options';
+import { ADAPTER_VERSION } from './version';
+
+function integer(min: number, max: number) {
+    return (value: string): number => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < min || n > max)
+            throw new InvalidArgumentError(`expected an integer ${min}..${max}`);
+        return n;
+    };
+}
+
+interface CliFlags {
+    registryUrl: string;
+    registryId: string;
+    registryToken?: string;
+    http?: boolean;
+    port: number;
+    host: string;
+    token?: string;
+    allowedOrigin: string[];
+    readOnly?: boolean;
+    allowUnconfirmed?: boolean;
+    timeout: number;
+    printConfig?: boolean;
+    verbose?: boolean;
+}
+
+function program(): Command {
+    return new Command('mcp-mqtt-bridge-adapter')
+        .description('MCP server for the MCP-MQTT Bridge device registry (Node-RED node pack)')
+        .version(ADAPTER_VERSION)
+        .option(
+            '--registry-url <url>',
+            'Node-RED admin URL serving the registry API (env MCP_BRIDGE_REGISTRY_URL)',
+            process.env.MCP_BRIDGE_REGISTRY_URL ?? 'http://127.0.0.1:1880/',
+        )
+        .option(
+            '--registry-id <id>',
+            'registry node id (env MCP_BRIDGE_REGISTRY_ID)',
+            process.env.MCP_BRIDGE_REGISTRY_ID ?? 'default',
+        )
+        .option(
+            '--registry-token <token>',
+            'Node-RED adminAuth bearer token (prefer env MCP_BRIDGE_REGISTRY_TOKEN)',
+        )
+        .option('--http', 'serve Streamable HTTP instead of stdio')
+        .option('--port <port>', 'HTTP port', integer(0, 65535), DEFAULT_PORT)
+        .option('--host <host>', 'HTTP bind address; non-loopback requires --token', DEFAULT_HOST)
+        .option('--token <token>', 'bearer token HTTP clients must send (prefer env MCP_BRIDGE_TOKEN)')
+        .option(
+            '--allowed-origin <origin>',
+            'extra browser origin allowed (repeatable)',
+            (v: string, all: string[]) => [...all, v],
+            [],
+        )
+        .option('--read-only', 'register no actuating or config-writing tools')
+        .option(
+            '--allow-unconfirmed',
+            'send commands that need confirmation when the client cannot ask the user',
+        )
+        .option('--timeout <ms>', 'registry request timeout in ms', integer(100, 120000), DEFAULT_TIMEOUT_MS)
+        .option('--print-config', 'print Claude Desktop / VS Code stdio configuration and exit')
+        .option('--verbose', 'debug logging (stderr)');
+}
+
+async function main(): Promise<void> {
+    const flags = program().parse().opts<CliFlags>();
+    if (flags.printConfig) {
+        process.stdout.write(
+            `${formatClientConfigs({ registryUrl: flags.registryUrl, registryId: flags.registryId, readOnly: flags.readOnly })}\n`,
+        );
+        return;
+    }
+    const logger = stderrLogger(flags.verbose ? 'debug' : 'info');
+    const adapter = await startAdapter({
+        registryUrl: flags.registryUrl,
+        registryId: flags.registryId,
+        registryToken: flags.registryToken ?? process.env.MCP_BRIDGE_REGISTRY_TOKEN,
+        http: flags.http,
+        port: flags.port,
+        host: flags.host,
+        token: flags.token ?? process.env.MCP_BRIDGE_TOKEN,
+        allowedOrigins: flags.allowedOrigin,
+        readOnly: flags.readOnly,
+        allowUnconfirmed: flags.allowUnconfirmed,
+        timeoutMs: flags.timeout,
+        logger,
+    });
+    if (adapter.url) process.stderr.write(`MCP endpoint: ${adapter.url}\n`);
+    const shutdown = () => {
+        adapter.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+        );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    // stdio: the client closing stdin ends the session.
+    if (!flags.http) process.stdin.once('end', shutdown);
+}
+
+main().catch((e: unknown) => {
+    process.stderr.write(`mcp-mqtt-bridge-adapter: ${(e as Error).message}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,142 @@
+/**
+ * Streamable HTTP endpoint (POST/GET/DELETE /mcp) with one transport and
+ * McpServer per session, behind the Host/Origin/token guard.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { checkRequest, type GuardOptions } from './http-guard';
+import type { Logger } from './logger';
+import { MCP_PATH } from './options';
+import type { SessionServer } from './session-server';
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface HttpServerOptions {
+    host: string;
+    port: number;
+    guard: GuardOptions;
+    createSession(): SessionServer;
+    logger: Logger;
+}
+
+export interface RunningHttpServer {
+    url: string;
+    close(): Promise<void>;
+}
+
+interface Session {
+    transport: StreamableHTTPServerTransport;
+    session: SessionServer;
+}
+
+function sendJson(
+    res: ServerResponse,
+    status: number,
+    body: object,
+    headers: Record<string, string> = {},
+): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function jsonRpcError(
+    res: ServerResponse,
+    status: number,
+    code: number,
+    message: string,
+    headers?: Record<string, string>,
+) {
+    sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+}
+
+/** Reads a bounded JSON body; undefined means the answer was already sent. */
+async function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY_BYTES) {
+            jsonRpcError(res, 413, -32600, `Request body larger than ${MAX_BODY_BYTES} bytes`);
+            return undefined;
+        }
+        chunks.push(chunk as Buffer);
+    }
+    try {
+        return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+        jsonRpcError(res, 400, -32700, 'Parse error: the body is not valid JSON');
+        return undefined;
+    }
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+    const sessions = new Map<string, Session>();
+
+    async function newSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+        const session = options.createSession();
+        const transport = new StreamableHTTPServerTransport({
+            sessionIdGenerator: () => randomUUID(),
+            onsessioninitialized: (id) => {
+                sessions.set(id, { transport, session });
+            },
+        });
+        transport.onclose = () => {
+            if (transport.sessionId) sessions.delete(transport.sessionId);
+            session.dispose();
+        };
+        await session.server.connect(transport);
+        await transport.handleRequest(req, res, body);
+        // Not an initialize request (the transport answered 400): nothing to keep.
+        if (!transport.sessionId) await session.server.close();
+    }
+
+    async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const rejection = checkRequest(req, options.guard);
+        if (rejection) {
+            options.logger.warn(
+                `HTTP ${rejection.status} for ${req.method} ${req.url}: ${rejection.message}`,
+            );
+            return jsonRpcError(res, rejection.status, -32000, rejection.message, rejection.headers);
+        }
+        if (new URL(req.url ?? '/', 'http://localhost').pathname !== MCP_PATH) {
+            return sendJson(res, 404, { error: `Not found; the MCP endpoint is ${MCP_PATH}` });
+        }
+        const sessionId = req.headers['mcp-session-id'];
+        const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+        if (sessionId !== undefined && !existing) {
+            return jsonRpcError(res, 404, -32001, 'Session not found: initialize a new session');
+        }
+        if (req.method === 'POST') {
+            const body = await readJsonBody(req, res);
+            if (body === undefined) return;
+            if (existing) return existing.transport.handleRequest(req, res, body);
+            return newSession(req, res, body);
+        }
+        if (!existing)
+            return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+        return existing.transport.handleRequest(req, res);
+    }
+
+    const server = http.createServer((req, res) => {
+        handle(req, res).catch((e: unknown) => {
+            options.logger.error(`HTTP request failed: ${(e as Error).message}`);
+            if (!res.headersSent) jsonRpcError(res, 500, -32603, 'Internal error');
+            else res.end();
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+    return {
+        url: `http://${hostForUrl}:${port}${MCP_PATH}`,
+        async close() {
+            await Promise.all([...sessions.values()].map((s) => s.transport.close()));
+            server.closeAllConnections();
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+    };
+}

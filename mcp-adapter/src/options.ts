@@ -1,0 +1,47 @@
+/** The adapter's options (CLI flags and startAdapter()) and their checks. */
+import type { Logger } from './logger';
+
+export interface AdapterOptions {
+    /** Node-RED admin root serving the registry API, e.g. http://127.0.0.1:1880/ */
+    registryUrl: string;
+    /** Registry node id, default `default`. */
+    registryId?: string;
+    /** Node-RED adminAuth bearer token for the registry API. */
+    registryToken?: string;
+    /** Serve Streamable HTTP instead of stdio. */
+    http?: boolean;
+    /** HTTP port (0 = any free port). Default 3917. */
+    port?: number;
+    /** HTTP bind address. Default 127.0.0.1. */
+    host?: string;
+    /** Bearer token MCP clients must send over HTTP; required off loopback. */
+    token?: string;
+    /** Extra browser origins allowed to call the HTTP endpoint (loopback origins always are). */
+    allowedOrigins?: string[];
+    /** Register no actuating or config-writing tools. */
+    readOnly?: boolean;
+    /** Send commands that need confirmation when the client cannot elicit (operator's choice). */
+    allowUnconfirmed?: boolean;
+    /** Registry request timeout in ms (commands wait for the device on top of this). Default 5000. */
+    timeoutMs?: number;
+    logger?: Logger;
+}
+
+export const DEFAULT_PORT = 3917;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const MCP_PATH = '/mcp';
+
+export function isLoopbackHost(host: string): boolean {
+    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Throws with an explanation when the HTTP setup would expose the adapter without a token. */
+export function checkHttpExposure(host: string, token: string | undefined): void {
+    if (isLoopbackHost(host) || token) return;
+    throw new Error(
+        `Refusing to listen on ${host} without a bearer token: a non-loopback address exposes device control ` +
+            'to the network. Set --token (or MCP_BRIDGE_TOKEN), or bind --host 127.0.0.1.',
+    );
+}

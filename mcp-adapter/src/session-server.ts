@@ -1,0 +1,52 @@
+/**
+ * One McpServer per MCP session (stdio: the process; HTTP: each Mcp-Session-Id).
+ * It holds no device state: every answer comes from the registry.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerPrompts } from './prompts';
+import { registerResources, registerSubscriptions } from './resources';
+import type { SubscriptionHub } from './subscriptions';
+import type { ToolContext } from './tool-context';
+import { registerConfigureTool } from './tools/configure';
+import { registerControlTool } from './tools/control';
+import { registerDeviceTools } from './tools/devices';
+import { registerDiagnosticsTool } from './tools/diagnostics';
+import { registerMonitoringTools } from './tools/monitoring';
+import { registerSensorTools } from './tools/sensors';
+import { ADAPTER_NAME, ADAPTER_VERSION } from './version';
+
+const INSTRUCTIONS =
+    'Tools for IoT devices (ESP32/ESPHome) behind an MQTT bridge. Find devices with list_devices or ' +
+    'query_devices, learn a device with get_device_info, read values with read_sensor (one, with history) or ' +
+    'read_all_sensors (many at once — prefer it over repeated read_sensor calls). control_actuator returns the ' +
+    "device's acknowledged outcome; report exactly that. Errors say what to do next.";
+
+export interface SessionServer {
+    server: McpServer;
+    /** Drops the session's subscriptions; call when its transport closes. */
+    dispose(): void;
+}
+
+export function createSessionServer(
+    ctx: ToolContext,
+    hub: SubscriptionHub,
+    readOnly: boolean,
+): SessionServer {
+    const server = new McpServer(
+        { name: ADAPTER_NAME, version: ADAPTER_VERSION, title: 'MCP-MQTT Bridge devices' },
+        { capabilities: { resources: { subscribe: true, listChanged: true } }, instructions: INSTRUCTIONS },
+    );
+    registerDeviceTools(server, ctx);
+    registerSensorTools(server, ctx);
+    registerMonitoringTools(server, ctx);
+    registerDiagnosticsTool(server, ctx);
+    // Read-only mode: actuating and config-writing tools are not registered at all.
+    if (!readOnly) {
+        registerControlTool(server, ctx);
+        registerConfigureTool(server, ctx);
+    }
+    registerResources(server, ctx);
+    registerPrompts(server, ctx);
+    const unsubscribe = registerSubscriptions(server, hub);
+    return { server, dispose: unsubscribe };
+}

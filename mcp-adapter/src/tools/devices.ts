@@ -1,0 +1,131 @@
+/** Tools that find devices: list_devices, query_devices, get_device_info. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { deviceDetailShape, deviceListShape } from '../output-schemas';
+import type { DeviceQuery } from '../registry-client';
+import type { DeviceList } from '../registry-types';
+import { READ_ONLY, type ToolContext } from '../tool-context';
+import { registryFailure, success } from '../tool-results';
+
+const paging = {
+    limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(50)
+        .describe('page size (1..1000, default 50); use cursor to get more'),
+    cursor: z.string().optional().describe('next_cursor from the previous page'),
+};
+
+function page(list: DeviceList) {
+    return {
+        devices: list.devices,
+        total: list.total,
+        returned: list.devices.length,
+        next_cursor: list.next_cursor,
+    };
+}
+
+function pageSummary(list: DeviceList): string {
+    const more = list.next_cursor ? ` More devices: call again with cursor="${list.next_cursor}".` : '';
+    return `${list.devices.length} of ${list.total} matching devices.${more}`;
+}
+
+async function listPage(ctx: ToolContext, query: DeviceQuery, signal: AbortSignal) {
+    try {
+        const list = await ctx.registry.listDevices(query, { signal });
+        return success(page(list), pageSummary(list));
+    } catch (e) {
+        return registryFailure(e);
+    }
+}
+
+export function registerDeviceTools(server: McpServer, ctx: ToolContext): void {
+    server.registerTool(
+        'list_devices',
+        {
+            title: 'List devices',
+            description:
+                'List the IoT devices known to the bridge with their online state, location and the ids of their ' +
+                'sensors and actuators. Start here to learn valid device ids. Large fleets are paginated: when ' +
+                'next_cursor is present, call again with it. Use query_devices to filter by capability.',
+            inputSchema: {
+                online_only: z.boolean().default(false).describe('only devices that are online now'),
+                location: z.string().optional().describe('only devices at this location (exact match)'),
+                search: z.string().optional().describe('substring of device id, name or location'),
+                ...paging,
+            },
+            outputSchema: deviceListShape,
+            annotations: READ_ONLY,
+        },
+        (args, extra) =>
+            listPage(
+                ctx,
+                {
+                    online: args.online_only ? true : undefined,
+                    location: args.location,
+                    q: args.search,
+                    limit: args.limit,
+                    cursor: args.cursor,
+                },
+                extra.signal,
+            ),
+    );
+
+    server.registerTool(
+        'query_devices',
+        {
+            title: 'Find devices by capability',
+            description:
+                'Find devices that have a given kind of sensor or actuator (by id such as "temperature" or by ' +
+                'device class such as "humidity"), optionally only online ones or only at one location. ' +
+                'Returns the same page shape as list_devices.',
+            inputSchema: {
+                sensor_type: z.string().optional().describe('sensor id or device class, e.g. temperature'),
+                actuator_type: z.string().optional().describe('actuator id or kind, e.g. relay, led'),
+                online: z.boolean().optional().describe('true: online only; false: offline only'),
+                location: z.string().optional(),
+                ...paging,
+            },
+            outputSchema: deviceListShape,
+            annotations: READ_ONLY,
+        },
+        (args, extra) =>
+            listPage(
+                ctx,
+                {
+                    sensor: args.sensor_type,
+                    actuator: args.actuator_type,
+                    online: args.online,
+                    location: args.location,
+                    limit: args.limit,
+                    cursor: args.cursor,
+                },
+                extra.signal,
+            ),
+    );
+
+    server.registerTool(
+        'get_device_info',
+        {
+            title: 'Device details',
+            description:
+                'Everything the registry knows about one device: capabilities (sensor units and ranges, actuator ' +
+                'actions, value ranges, whether a command needs confirmation), latest readings, actuator states, ' +
+                'runtime config, counters and recent errors. Call this before control_actuator to learn valid ' +
+                'actions and values.',
+            inputSchema: { device_id: z.string().min(1).describe('device id from list_devices') },
+            outputSchema: deviceDetailShape,
+            annotations: READ_ONLY,
+        },
+        async ({ device_id }, extra) => {
+            try {
+                const detail = await ctx.registry.getDevice(device_id, { signal: extra.signal });
+                return success(detail, `Device ${device_id} is ${detail.online ? 'online' : 'OFFLINE'}.`);
+            } catch (e) {
+                return registryFailure(e, { deviceId: device_id });
+            }
+        },
+    );
+}

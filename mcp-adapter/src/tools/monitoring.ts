@@ -1,0 +1,118 @@
+/** Tools that watch the fleet: get_alerts, get_system_status, get_device_metrics. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { alert, deviceMetrics, looseRecord } from '../output-schemas';
+import type { SystemStatus } from '../registry-types';
+import { READ_ONLY, type ToolContext } from '../tool-context';
+import { registryFailure, success } from '../tool-results';
+
+export const SEVERITY_NAMES = ['info', 'warning', 'error', 'critical'] as const;
+
+function statusSummary(s: SystemStatus): string {
+    const storage = s.storage.connected
+        ? 'connected'
+        : `NOT connected${s.storage.last_error ? ` (${s.storage.last_error})` : ''}`;
+    return (
+        `${s.devices.online}/${s.devices.total} devices online, ${s.rates.messages_per_s} msg/s, ` +
+        `${s.rates.errors_per_s} errors/s; MQTT ${s.mqtt.connected ? 'connected' : 'DISCONNECTED'}; ` +
+        `storage ${s.storage.kind} ${storage}, ${s.storage.dropped} points dropped.`
+    );
+}
+
+export function registerMonitoringTools(server: McpServer, ctx: ToolContext): void {
+    server.registerTool(
+        'get_alerts',
+        {
+            title: 'Recent alerts',
+            description:
+                'Recent errors and warnings, newest first: errors the devices reported (sensor failures, low memory, ' +
+                '...) and problems the registry saw (device went offline, messages lost, malformed or spoofed ' +
+                'messages). Severity: 0 info, 1 warning, 2 error, 3 critical; min_severity keeps that level and above.',
+            inputSchema: {
+                min_severity: z.number().int().min(0).max(3).default(0),
+                since_minutes: z
+                    .number()
+                    .min(0)
+                    .max(10080)
+                    .optional()
+                    .describe('only alerts from the last N minutes'),
+                device_id: z.string().min(1).optional(),
+                limit: z.number().int().min(1).max(1000).default(50),
+            },
+            outputSchema: { alerts: z.array(alert), count: z.number() },
+            annotations: READ_ONLY,
+        },
+        async (args, extra) => {
+            try {
+                const since =
+                    args.since_minutes !== undefined
+                        ? Math.floor(Date.now() / 1000 - args.since_minutes * 60)
+                        : undefined;
+                const { alerts } = await ctx.registry.alerts(
+                    { severity: args.min_severity, since, device: args.device_id, limit: args.limit },
+                    { signal: extra.signal },
+                );
+                const lines = alerts.map(
+                    (a) =>
+                        `${new Date(a.timestamp * 1000).toISOString()} ${SEVERITY_NAMES[a.severity] ?? a.severity} ` +
+                        `${a.device_id} ${a.error_type}: ${a.message}`,
+                );
+                return success({ alerts, count: alerts.length }, lines.join('\n') || 'No alerts match.');
+            } catch (e) {
+                return registryFailure(e, { deviceId: args.device_id });
+            }
+        },
+    );
+
+    server.registerTool(
+        'get_system_status',
+        {
+            title: 'System status',
+            description:
+                'One-call health summary of the bridge: devices online/offline, message and error rates over the ' +
+                'last minute, lost/duplicate/late message counters, decode errors by kind, MQTT connection and ' +
+                'storage (InfluxDB) state with dropped points. Use it first for "how is everything?".',
+            inputSchema: {},
+            outputSchema: {
+                registry: looseRecord,
+                uptime_s: z.number(),
+                devices: z.looseObject({ total: z.number(), online: z.number(), offline: z.number() }),
+                rates: looseRecord,
+                counters: looseRecord,
+                storage: looseRecord,
+                mqtt: looseRecord,
+            },
+            annotations: READ_ONLY,
+        },
+        async (_args, extra) => {
+            try {
+                const status = await ctx.registry.status({ signal: extra.signal });
+                return success(status, statusSummary(status));
+            } catch (e) {
+                return registryFailure(e);
+            }
+        },
+    );
+
+    server.registerTool(
+        'get_device_metrics',
+        {
+            title: 'Device metrics',
+            description:
+                'Performance counters per device: what the registry counted (messages, decode errors, lost, ' +
+                "duplicate and late messages, commands sent/applied/rejected/timed out) and the device's own last " +
+                'metrics report (uptime, free heap, RSSI, publish failures, ...). Omit device_id for all devices.',
+            inputSchema: { device_id: z.string().min(1).optional() },
+            outputSchema: { devices: z.array(deviceMetrics) },
+            annotations: READ_ONLY,
+        },
+        async ({ device_id }, extra) => {
+            try {
+                const answer = await ctx.registry.metrics(device_id, { signal: extra.signal });
+                return success(answer, `${answer.devices.length} device(s).`);
+            } catch (e) {
+                return registryFailure(e, { deviceId: device_id });
+            }
+        },
+    );
+}

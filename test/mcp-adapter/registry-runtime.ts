@@ -1,0 +1,124 @@
+/**
+ * A real Node-RED runtime (node-red-node-test-helper) with the core
+ * mqtt-broker node, mcpb-registry and mcpb-decode on the shared Mosquitto.
+ * The test helper does not serve its admin app on helper.url(), so the
+ * registry API is served here on its own loopback port; stopping and
+ * restarting that listener on the same port is the "registry unreachable"
+ * outage the adapter must survive.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { waitFor } from '../support/services';
+
+/** The parts of node-red-node-test-helper used here (it ships no types). */
+interface TestHelper {
+    init(runtimePath: string): void;
+    startServer(): Promise<void>;
+    stopServer(): Promise<void>;
+    load(nodes: unknown[], flow: object[]): Promise<void>;
+    unload(): Promise<void>;
+    getNode(id: string): unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const helper = require('node-red-node-test-helper') as TestHelper;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const mqttNode = require('@node-red/nodes/core/network/10-mqtt.js') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const registryNode = require('../../nodes/registry') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const decodeNode = require('../../nodes/decode') as unknown;
+
+helper.init(require.resolve('node-red'));
+
+type RequestListener = http.RequestListener;
+
+export interface RegistryRuntime {
+    /** Admin root serving /mcp-bridge/registries/... */
+    adminUrl: string;
+    /** Closes the API listener and drops its connections (event streams included). */
+    goAway(): Promise<void>;
+    /** Listens again on the same port. */
+    comeBack(): Promise<void>;
+    stop(): Promise<void>;
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+}
+
+function close(server: http.Server): Promise<void> {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startRegistryRuntime(mqttUrl: string, options: { offlineTimeoutS?: number } = {}) {
+    const broker = new URL(mqttUrl);
+    let adminApp: RequestListener | undefined;
+    const captureAdminApp = (RED: { httpAdmin: RequestListener }) => {
+        adminApp = RED.httpAdmin;
+    };
+    await helper.startServer();
+    const flow = [
+        {
+            id: 'broker',
+            type: 'mqtt-broker',
+            name: 'test broker',
+            broker: broker.hostname,
+            port: broker.port,
+            clientid: '',
+            autoConnect: true,
+            usetls: false,
+            protocolVersion: '4',
+            keepalive: '60',
+            cleansession: true,
+        },
+        {
+            id: 'registry',
+            type: 'mcpb-registry',
+            name: 'adapter test registry',
+            broker: 'broker',
+            offlineTimeout: options.offlineTimeoutS ?? 300,
+            persist: false,
+        },
+        {
+            id: 'decode',
+            type: 'mcpb-decode',
+            broker: 'broker',
+            registry: 'registry',
+            topic: 'devices/#',
+            qos: 1,
+            wires: [[]],
+        },
+    ];
+    await helper.load([mqttNode, registryNode, decodeNode, captureAdminApp], flow);
+    const brokerNode = helper.getNode('broker') as { connected: boolean };
+    await waitFor('the core mqtt-broker node to connect', async () => brokerNode.connected === true);
+
+    const app = adminApp;
+    if (!app) throw new Error('the test helper did not hand out its admin app');
+    const server = http.createServer((req, res) => app(req, res));
+    const port = await listen(server, 0);
+    let up = true;
+    const runtime: RegistryRuntime = {
+        adminUrl: `http://127.0.0.1:${port}/`,
+        async goAway() {
+            if (up) await close(server);
+            up = false;
+        },
+        async comeBack() {
+            if (!up) await listen(server, port);
+            up = true;
+        },
+        async stop() {
+            await runtime.goAway();
+            await helper.unload();
+            await helper.stopServer();
+        },
+    };
+    return runtime;
+}
