@@ -8,7 +8,6 @@
  * call without MCP), reported as a ratio. Writes bench/results/mcp-adapter.json.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,20 +19,6 @@ import { DeviceConnection, SimulatedDevice, defaultProfile } from '../simulator'
 import { connectHttp, endpoint } from '../test/mcp-adapter/harness';
 import { startRegistryRuntime } from '../test/mcp-adapter/registry-runtime';
 import { startMosquitto, waitFor } from '../test/support/services';
-
-/**
- * MCPB_BENCH_TCP_NODELAY=1 turns Nagle off on every socket of this process (Node-RED's
- * MQTT client, the simulator, HTTP). It shows what the ~40 ms of Nagle + delayed ACK
- * on the MQTT hops cost; the default run measures the system as it is.
- */
-const TCP_NODELAY = process.env.MCPB_BENCH_TCP_NODELAY === '1';
-if (TCP_NODELAY) {
-    const connect = net.Socket.prototype.connect;
-    net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-        this.setNoDelay(true);
-        return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-    } as typeof connect;
-}
 
 const ROUND_TRIPS = 1000;
 const QUERIES = 500;
@@ -201,7 +186,6 @@ async function main(): Promise<void> {
             date: new Date().toISOString(),
             node: process.version,
             transport: 'streamable-http (loopback)',
-            tcp_nodelay_everywhere: TCP_NODELAY,
             control_actuator: {
                 mcp: control,
                 baseline_registry_http: controlBase,
@@ -230,11 +214,7 @@ async function main(): Promise<void> {
             goals_met: control.p50 < 10 && control.p99 < 30 && list.p99 < 20 && query.p99 < 20,
             fleet_registration_s: registerSeconds,
         };
-        const out = path.join(
-            __dirname,
-            'results',
-            TCP_NODELAY ? 'mcp-adapter-nodelay.json' : 'mcp-adapter.json',
-        );
+        const out = path.join(__dirname, 'results', 'mcp-adapter.json');
         fs.mkdirSync(path.dirname(out), { recursive: true });
         fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
         console.log(`wrote ${path.relative(process.cwd(), out)}`);

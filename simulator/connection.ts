@@ -3,6 +3,8 @@
  * device it carries that device's last will (retained "offline" on its status
  * topic); a shared connection cannot (MQTT allows one will per connection).
  */
+
+import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { topics } from '../protocol/src';
 
@@ -34,6 +36,10 @@ export class DeviceConnection {
             };
         }
         const client = await mqtt.connectAsync(url, options);
+        // A command's PUBACK and the status answer are two small writes in a row: with
+        // Nagle on, the second waits ~40 ms for the broker's delayed ACK.
+        disableNagle(client);
+        client.on('connect', () => disableNagle(client));
         return new DeviceConnection(client);
     }
 
@@ -59,4 +65,9 @@ export class DeviceConnection {
             await this.client.endAsync(true);
         }
     }
+}
+
+function disableNagle(client: MqttClient): void {
+    const socket = client.stream as Partial<Socket>;
+    socket.setNoDelay?.(true);
 }

@@ -14,6 +14,8 @@ export type MqttCallback = (topic: string, payload: Buffer, packet: MqttPacketIn
 
 export interface CoreBrokerNode extends Node {
     connected: boolean;
+    /** The core node's mqtt.js client (replaced on reconnect or redeploy). */
+    client?: { stream?: { setNoDelay?(noDelay: boolean): unknown } };
     register(user: Node): void;
     deregister(user: Node, done: () => void, autoDisconnect?: boolean): void;
     subscribe(topic: string, options: { qos: 0 | 1 | 2 }, callback: MqttCallback, ref: string): void;
@@ -41,7 +43,18 @@ export function publishVia(
     retain = false,
 ): Promise<boolean> {
     if (!broker || !broker.connected) return Promise.resolve(false);
+    disableNagle(broker);
     return new Promise((resolve) => {
         broker.publish({ topic, payload: JSON.stringify(body), qos, retain }, (err) => resolve(!err));
     });
+}
+
+/**
+ * Commands are small QoS 1 writes that a device answers at once: with Nagle's
+ * algorithm on the core node's socket, each round trip waits ~40 ms for a
+ * delayed ACK. Cheap to repeat, so it is applied before every command publish
+ * (the core node may have reconnected with a new socket).
+ */
+function disableNagle(broker: CoreBrokerNode): void {
+    broker.client?.stream?.setNoDelay?.(true);
 }

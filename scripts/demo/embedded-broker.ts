@@ -11,7 +11,11 @@ export async function startEmbeddedBroker(port: number): Promise<EmbeddedBroker>
     // aedes is ESM-only: load it with a real dynamic import.
     const { Aedes } = await import('aedes');
     const aedes = await Aedes.createBroker();
-    const server = net.createServer(aedes.handle);
+    // No Nagle: command round trips are chains of small writes (see simulator/connection.ts).
+    const server = net.createServer((socket) => {
+        socket.setNoDelay(true);
+        aedes.handle(socket);
+    });
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '127.0.0.1', resolve);
