@@ -1,12 +1,14 @@
 /**
  * The main job: an MQTT broker (embedded Aedes unless one is given), Node-RED
  * 4.1 embedded with this package loaded from the repository, the demo flow and
- * a simulated fleet. startDemo() returns the URLs and a stop() that ends
- * everything in reverse order.
+ * a simulated fleet, and the MCP adapter on Streamable HTTP over the flow's
+ * registry. startDemo() returns the URLs and a stop() that ends everything in
+ * reverse order.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startAdapter } from '../../mcp-adapter/src';
 import { Fleet } from '../../simulator/fleet';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { DEMO_REGISTRY_ID, demoFlow } from './demo-flow';
@@ -26,14 +28,20 @@ export interface DemoOptions {
     intervalMs: number;
     /** Node-RED user directory; a fresh temporary one by default (removed on stop). */
     userDir?: string;
+    /** MCP Streamable HTTP port (0 = any free port); default DEFAULT_MCP_PORT. */
+    mcpPort?: number;
     log?: (line: string) => void;
 }
+
+export const DEFAULT_MCP_PORT = 3917;
 
 export interface RunningDemo {
     editorUrl: string;
     adminUrl: string;
     mqttUrl: string;
     registryId: string;
+    /** The MCP adapter's Streamable HTTP endpoint. */
+    mcpUrl: string;
     stop(): Promise<void>;
 }
 
@@ -74,7 +82,22 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         cleanups.push(() => fleet.stop());
         await fleet.start();
 
-        return { editorUrl: nodeRed.url, adminUrl: nodeRed.url, mqttUrl, registryId: DEMO_REGISTRY_ID, stop };
+        const adapter = await startAdapter({
+            registryUrl: nodeRed.url,
+            registryId: DEMO_REGISTRY_ID,
+            http: true,
+            port: options.mcpPort ?? DEFAULT_MCP_PORT,
+        });
+        cleanups.push(() => adapter.close());
+
+        return {
+            editorUrl: nodeRed.url,
+            adminUrl: nodeRed.url,
+            mqttUrl,
+            registryId: DEMO_REGISTRY_ID,
+            mcpUrl: adapter.url as string,
+            stop,
+        };
     } catch (e) {
         await stop();
         throw e;

@@ -2,8 +2,10 @@
  * `npm start`: the demo on a fresh machine. A thin CLI over startDemo();
  * Ctrl-C (SIGINT) or SIGTERM stops the fleet, Node-RED and the broker.
  */
+import path from 'node:path';
 import { Command } from 'commander';
-import { startDemo } from './demo';
+import { formatClientConfigs } from '../../mcp-adapter/src';
+import { DEFAULT_MCP_PORT, startDemo } from './demo';
 
 const integer = (v: string) => {
     const n = Number(v);
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
         .option('--influx <url>', 'store history in this InfluxDB (v1 API) instead of memory')
         .option('--devices <n>', 'number of simulated devices', integer, 5)
         .option('--interval <ms>', 'reading interval of each device', integer, 5000)
+        .option('--mcp-port <n>', 'MCP Streamable HTTP port (0 = any free port)', integer, DEFAULT_MCP_PORT)
         .option('--user-dir <dir>', 'keep Node-RED state in this directory (default: temporary)')
         .parse()
         .opts<{
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
             influx?: string;
             devices: number;
             interval: number;
+            mcpPort: number;
             userDir?: string;
         }>();
 
@@ -40,10 +44,24 @@ async function main(): Promise<void> {
         devices: opts.devices,
         intervalMs: opts.interval,
         userDir: opts.userDir,
+        mcpPort: opts.mcpPort,
     });
     console.log(`MQTT broker: ${demo.mqttUrl}`);
     console.log(`Registry API: ${demo.adminUrl}mcp-bridge/registries/${demo.registryId}/devices`);
     console.log(`Node-RED editor: ${demo.editorUrl}`);
+    console.log(`MCP endpoint: ${demo.mcpUrl}`);
+    // A stdio client starts its own adapter process against the same registry.
+    const cli = path.resolve(__dirname, '../../mcp-adapter/dist/src/cli.js');
+    console.log('Stdio MCP client configuration (same registry):');
+    console.log(
+        formatClientConfigs({
+            registryUrl: demo.adminUrl,
+            registryId: demo.registryId,
+            name: 'iot-devices',
+            command: process.execPath,
+            args: [cli],
+        }),
+    );
     let stopping = false;
     const stop = (signal: string) => {
         if (stopping) return;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { waitFor } from '../support/services';
 
 const root = path.resolve(__dirname, '../..');
@@ -29,6 +31,8 @@ describe('demo (scripts/demo/main.ts)', function () {
                 '3',
                 '--interval',
                 '500',
+                '--mcp-port',
+                '0',
             ],
             {
                 cwd: root,
@@ -72,6 +76,23 @@ describe('demo (scripts/demo/main.ts)', function () {
                 },
             );
             assert.equal(((await command.json()) as { outcome: string }).outcome, 'applied');
+
+            const mcpUrl = /^MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)$/m.exec(output)?.[1];
+            assert.ok(mcpUrl, output);
+            assert.match(output, /"mcpServers"/);
+            const client = new Client({ name: 'demo-test', version: '1.0.0' });
+            await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+            try {
+                const listed = await client.callTool({ name: 'list_devices', arguments: {} });
+                const devices = (listed.structuredContent as { devices: { device_id: string }[] }).devices;
+                assert.deepEqual(devices.map((d) => d.device_id).sort(), [
+                    'demo-0000',
+                    'demo-0001',
+                    'demo-0002',
+                ]);
+            } finally {
+                await client.close();
+            }
         } finally {
             child.kill('SIGTERM');
         }
