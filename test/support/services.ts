@@ -152,8 +152,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
     return started(service, () => tcpAccepts(port));
 }
 
-export async function startInfluxDB(): Promise<RunningService> {
-    const [port, rpcPort] = [await freePort(), await freePort()];
+/** `port` reuses an address (to restart a server where its clients expect it). */
+export async function startInfluxDB(options: { port?: number } = {}): Promise<RunningService> {
+    const [port, rpcPort] = [options.port ?? (await freePort()), await freePort()];
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-influxdb-'));
     const conf = path.join(dataDir, 'influxdb.conf');
     fs.writeFileSync(
@@ -180,8 +181,8 @@ export async function startInfluxDB(): Promise<RunningService> {
     return started(service, async () => (await httpStatus(`${url}/ping`)) === 204);
 }
 
-export async function startVictoriaMetrics(): Promise<RunningService> {
-    const port = await freePort();
+export async function startVictoriaMetrics(options: { port?: number } = {}): Promise<RunningService> {
+    const port = options.port ?? (await freePort());
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-vm-'));
     const url = `http://127.0.0.1:${port}`;
     const args = [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, '-loggerLevel=ERROR'];

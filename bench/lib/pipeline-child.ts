@@ -1,0 +1,95 @@
+/**
+ * One pipeline under test, in its own process so that its CPU time and peak
+ * RSS are its own. Driven by the benchmark over IPC (see ipc.ts).
+ */
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import type { ChildStats, FromChild, PipelineConfig, ToChild } from './ipc';
+import { startLineWriter } from './line-writer';
+import { oursFlow, stockFlow } from './nodered-flows';
+import { startNodeRed } from './nodered-runtime';
+
+const reply = (m: FromChild) => process.send?.(m);
+let cpuMark = process.cpuUsage();
+/** With MCPB_BENCH_PROFILE=<dir>, the measured window (mark → stats) is CPU-profiled into <dir>. */
+const profileDir = process.env.MCPB_BENCH_PROFILE;
+const inspector = profileDir ? new Session() : undefined;
+let pipelineName = '';
+
+function post(method: string, params?: object): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+        inspector?.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+}
+
+async function startProfile(): Promise<void> {
+    if (!inspector) return;
+    inspector.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+}
+
+async function stopProfile(): Promise<void> {
+    if (!inspector || !profileDir) return;
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    fs.mkdirSync(profileDir, { recursive: true });
+    fs.writeFileSync(path.join(profileDir, `${pipelineName}.cpuprofile`), JSON.stringify(profile));
+}
+let received = 0;
+let lastReceivedAt = 0;
+
+function peakRssMb(): number {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+}
+
+/** The receive limit: a subscriber that only counts. */
+async function startBare(c: PipelineConfig): Promise<void> {
+    const client = mqtt.connect(c.mqttUrl, { clean: true });
+    client.on('message', () => {
+        received++;
+        lastReceivedAt = Date.now();
+    });
+    await new Promise<void>((resolve, reject) => {
+        client.once('connect', () =>
+            client.subscribe('devices/+/sensors/+/data', { qos: 0 }, (err) =>
+                err ? reject(err) : resolve(),
+            ),
+        );
+    });
+}
+
+async function start(c: PipelineConfig): Promise<void> {
+    if (c.pipeline === 'bare') await startBare(c);
+    else if (c.pipeline === 'handwritten') await startLineWriter(c);
+    else await startNodeRed(c.pipeline === 'stock' ? stockFlow(c) : oursFlow(c));
+}
+
+process.on('message', (m: ToChild) => {
+    if (m.type === 'start') {
+        pipelineName = m.config.pipeline;
+        start(m.config).then(
+            () => reply({ type: 'started' }),
+            (e: Error) => reply({ type: 'failed', error: e.stack ?? e.message }),
+        );
+    } else if (m.type === 'mark') {
+        if (typeof global.gc === 'function') global.gc();
+        void startProfile().then(() => {
+            cpuMark = process.cpuUsage();
+            reply({ type: 'marked' });
+        });
+    } else if (m.type === 'count') {
+        reply({ type: 'received', count: received, at: lastReceivedAt });
+    } else if (m.type === 'stats') {
+        const cpu = process.cpuUsage(cpuMark);
+        const stats: ChildStats = {
+            cpuUserMs: cpu.user / 1000,
+            cpuSystemMs: cpu.system / 1000,
+            peakRssMb: peakRssMb(),
+        };
+        void stopProfile().then(() => reply({ type: 'stats', stats }));
+    }
+});

@@ -1,0 +1,289 @@
+/**
+ * Throughput of the sensor hot path, Mosquitto → pipeline → InfluxDB 1.x, for
+ * four pipelines in the same run: (a) a bare mqtt.js subscriber that only
+ * counts, (b) a hand-written mqtt.js → line protocol → /write batch writer,
+ * (c) the stock Node-RED flow (mqtt in → function → join → influxdb batch) and
+ * (d) the pack's default flow (mcpb-decode → mcpb-influx-store). Each runs in
+ * its own process; msg/s is measured from the first publish until InfluxDB
+ * holds every point (InfluxQL count), or until the count stops growing.
+ *
+ *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--only a,b] [--profile]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import mqtt from 'mqtt';
+import { startInfluxDB, startMosquitto, waitFor } from '../test/support/services';
+import type { ChildStats, FromChild, PipelineConfig, PipelineName, ToChild } from './lib/ipc';
+import { connectDevices, encodeForClients, publishAll, seedMessages } from './lib/publisher';
+
+const PIPELINES: { name: PipelineName; label: string }[] = [
+    { name: 'bare', label: '(a) bare mqtt.js subscriber, count only' },
+    { name: 'handwritten', label: '(b) hand-written mqtt.js → line protocol → /write' },
+    { name: 'stock', label: '(c) stock Node-RED: mqtt in → function → join → influxdb batch' },
+    { name: 'ours', label: '(d) ours: mcpb-decode → mcpb-influx-store' },
+];
+const STALL_MS = 10_000;
+
+interface Result {
+    pipeline: PipelineName;
+    label: string;
+    messages: number;
+    stored: number;
+    lost: number;
+    seconds: number;
+    msgPerSec: number;
+    cpuMs: number;
+    cpuUsPerMsg: number;
+    peakRssMb: number;
+}
+
+const program = new Command()
+    .option('--messages <n>', 'messages to publish', (v) => Number(v), 100_000)
+    .option('--devices <n>', 'simulated devices (4 sensors each)', (v) => Number(v), 50)
+    .option('--batch <n>', 'points per InfluxDB write', (v) => Number(v), 5000)
+    .option('--only <names>', 'comma-separated subset of bare,handwritten,stock,ours')
+    .option(
+        '--profile',
+        "CPU-profile each pipeline's measured window into bench/results/profiles/<name>.cpuprofile",
+    )
+    .parse();
+const opts = program.opts<{
+    messages: number;
+    devices: number;
+    batch: number;
+    only?: string;
+    profile?: boolean;
+}>();
+
+/** Follows Mosquitto's $SYS subscription count, to know when a pipeline has subscribed. */
+async function subscriptionWatcher(mqttUrl: string) {
+    let count = -1;
+    let updates = 0;
+    const client = mqtt.connect(mqttUrl, { clean: true });
+    client.on('message', (_t, payload) => {
+        count = Number(payload.toString());
+        updates++;
+    });
+    await new Promise<void>((resolve) =>
+        client.once('connect', () => client.subscribe('$SYS/broker/subscriptions/count', () => resolve())),
+    );
+    // The first value is the retained one, from before this subscription: wait for a fresh one.
+    await waitFor('$SYS subscription count', async () => updates >= 2);
+    return { current: () => count, close: () => client.endAsync() };
+}
+
+async function influxCount(url: string, db: string): Promise<number> {
+    const q = new URLSearchParams({ db, q: 'SELECT count(reading) FROM sensor_data' });
+    const body = (await (await fetch(`${url}/query?${q}`)).json()) as {
+        results: { series?: { values: [string, number][] }[] }[];
+    };
+    return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+}
+
+function startChild(config: PipelineConfig): {
+    child: ChildProcess;
+    next(type: FromChild['type']): Promise<FromChild>;
+} {
+    const execArgv = ['--expose-gc', '-r', 'tsx/cjs'];
+    const env = { ...process.env };
+    if (opts.profile) env.MCPB_BENCH_PROFILE = path.join(__dirname, 'results', 'profiles');
+    const child = fork(path.join(__dirname, 'lib', 'pipeline-child.ts'), [], {
+        execArgv,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const inbox: FromChild[] = [];
+    const waiters: (() => void)[] = [];
+    child.on('message', (m: FromChild) => {
+        inbox.push(m);
+        waiters.splice(0).forEach((w) => w());
+    });
+    const next = async (type: FromChild['type']): Promise<FromChild> => {
+        for (;;) {
+            const i = inbox.findIndex((m) => m.type === type || m.type === 'failed');
+            if (i >= 0) {
+                const [m] = inbox.splice(i, 1);
+                if (m.type === 'failed') throw new Error(`${config.pipeline} failed: ${m.error}`);
+                return m;
+            }
+            if (child.exitCode !== null) throw new Error(`${config.pipeline} exited with ${child.exitCode}`);
+            await new Promise<void>((r) => {
+                waiters.push(r);
+                setTimeout(r, 200);
+            });
+        }
+    };
+    child.send({ type: 'start', config } satisfies ToChild);
+    return { child, next };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+}
+
+/**
+ * Resolves with [stored, when the last one arrived] once all are in, or the count stalls.
+ * `poll` returns the count and, when it knows better than the poll time, when the last one arrived.
+ */
+async function completion(
+    poll: () => Promise<[number, number?]>,
+    expected: number,
+): Promise<[number, number]> {
+    let last = -1;
+    let lastAt = Date.now();
+    for (;;) {
+        const [n, at] = await poll();
+        const now = at ?? Date.now();
+        if (n !== last) [last, lastAt] = [n, now];
+        if (n >= expected) return [n, now];
+        if (now - lastAt > STALL_MS) return [last, lastAt];
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+async function run(): Promise<void> {
+    const messages = seedMessages(opts.messages, opts.devices);
+    const encoded = encodeForClients(messages, opts.devices);
+    console.log(
+        `pipeline bench: ${opts.messages} messages from ${opts.devices} devices × 4 sensors, batch ${opts.batch}`,
+    );
+    const [mosquitto, influx] = await Promise.all([startMosquitto(), startInfluxDB()]);
+    const watcher = await subscriptionWatcher(mosquitto.url);
+    const devices = await connectDevices(mosquitto.url, opts.devices);
+    const wanted = opts.only?.split(',');
+    const results: Result[] = [];
+    try {
+        const base = watcher.current();
+        for (const { name, label } of PIPELINES.filter((p) => !wanted || wanted.includes(p.name))) {
+            await waitFor(
+                'the previous pipeline to unsubscribe',
+                async () => watcher.current() === base,
+                20_000,
+            );
+            const database = `bench_${name}`;
+            await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
+                method: 'POST',
+            });
+            const config: PipelineConfig = {
+                pipeline: name,
+                mqttUrl: mosquitto.url,
+                influxUrl: influx.url,
+                database,
+                expected: messages.length,
+                batchSize: opts.batch,
+            };
+            const { child, next } = startChild(config);
+            try {
+                await next('started');
+                await waitFor(`${name} to subscribe`, async () => watcher.current() > base, 30_000);
+                await new Promise((r) => setTimeout(r, 1200)); // one more $SYS period: every subscription in place
+                child.send({ type: 'mark' } satisfies ToChild);
+                await next('marked');
+                const t0 = Date.now();
+                let publishedAt = 0;
+                const published = publishAll(devices, encoded).then(() => (publishedAt = Date.now()));
+                let stored: number;
+                let doneAt: number;
+                if (name === 'bare') {
+                    [stored, doneAt] = await completion(async () => {
+                        child.send({ type: 'count' } satisfies ToChild);
+                        const m = (await next('received')) as Extract<FromChild, { type: 'received' }>;
+                        return [m.count, m.at];
+                    }, messages.length);
+                } else {
+                    [stored, doneAt] = await completion(
+                        async () => [await influxCount(influx.url, database)],
+                        messages.length,
+                    );
+                }
+                await published;
+                const publishSeconds = (publishedAt - t0) / 1000;
+                child.send({ type: 'stats' } satisfies ToChild);
+                const { stats } = (await next('stats')) as { type: 'stats'; stats: ChildStats };
+                const seconds = (doneAt - t0) / 1000;
+                const cpuMs = stats.cpuUserMs + stats.cpuSystemMs;
+                results.push({
+                    pipeline: name,
+                    label,
+                    messages: messages.length,
+                    stored,
+                    lost: messages.length - stored,
+                    seconds,
+                    msgPerSec: stored / seconds,
+                    cpuMs,
+                    cpuUsPerMsg: (cpuMs * 1000) / messages.length,
+                    peakRssMb: stats.peakRssMb,
+                });
+                console.log(
+                    `  ${label}: ${Math.round(stored / seconds)} msg/s, lost ${messages.length - stored} (published in ${publishSeconds.toFixed(2)} s)`,
+                );
+            } finally {
+                await stopChild(child);
+            }
+        }
+    } finally {
+        await Promise.all(devices.map((d) => d.endAsync()));
+        await watcher.close();
+        await Promise.all([mosquitto.stop(), influx.stop()]);
+    }
+    report(results);
+}
+
+function report(results: Result[]): void {
+    const rows = results.map((r) => [
+        r.label,
+        Math.round(r.msgPerSec).toLocaleString('en-US'),
+        String(r.lost),
+        r.seconds.toFixed(2),
+        Math.round(r.cpuMs).toLocaleString('en-US'),
+        r.cpuUsPerMsg.toFixed(1),
+        r.peakRssMb.toFixed(0),
+    ]);
+    const head = ['pipeline', 'msg/s', 'lost', 's', 'CPU ms', 'CPU µs/msg', 'peak RSS MB'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) =>
+        '| ' +
+        cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') +
+        ' |';
+    console.log('');
+    console.log(line(head));
+    console.log(
+        '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|',
+    );
+    rows.forEach((r) => console.log(line(r)));
+
+    const rate = (n: PipelineName) => results.find((r) => r.pipeline === n)?.msgPerSec;
+    const ours = results.find((r) => r.pipeline === 'ours');
+    const ratio = (other: number | undefined) =>
+        ours && other ? (ours.msgPerSec / other).toFixed(2) : 'n/a';
+    const summary = {
+        oursOverStock: ratio(rate('stock')),
+        oursOverHandwritten: ratio(rate('handwritten')),
+        lost: ours ? ours.lost : 'n/a',
+    };
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(
+        path.join(__dirname, 'results', 'pipeline.json'),
+        JSON.stringify(
+            { date: new Date().toISOString(), node: process.version, options: opts, results, summary },
+            null,
+            2,
+        ) + '\n',
+    );
+    console.log('');
+    console.log(
+        `ours/stock=${summary.oursOverStock} ours/handwritten=${summary.oursOverHandwritten} lost=${summary.lost}`,
+    );
+}
+
+run().catch((e: Error) => {
+    console.error(e);
+    process.exitCode = 1;
+});

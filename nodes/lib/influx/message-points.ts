@@ -1,0 +1,272 @@
+/**
+ * Turns the decode node's messages into InfluxDB line-protocol points. The
+ * schema (docs/influxdb.md):
+ *
+ *   sensor_data,device_id=<id>,sensor=<s>[,unit=<u>] reading=<float> | reading_bool=<bool> | reading_null=true
+ *       [,quality=<float>],seq=<int>i <time µs>
+ *   actuator_state,actuator=<a>,device_id=<id> state=<float> | state_bool | state_text | state_null
+ *       [,result="applied|rejected"][,command_id="…"][,reason="…"],seq=<int>i
+ *   device_error,device_id=<id>,error_type=<t> message="…",severity=<int>i[,component="…"],seq=<int>i
+ *   device_metrics,device_id=<id> <each numeric metric as float>,seq=<int>i
+ *
+ * The time is the device's timestamp when it sent one, else the receive time.
+ * Two points of one series with the same time would overwrite each other in
+ * InfluxDB, so a point that repeats the previous point's time is moved 1 µs
+ * after it (readings received in the same millisecond, or a device that sends
+ * whole seconds faster than once a second).
+ */
+import type {
+    ActuatorStatusPayload,
+    ActuatorValue,
+    BatchReading,
+    ErrorPayload,
+    MetricsPayload,
+    Reading,
+    SensorBatchPayload,
+    SensorDataPayload,
+} from '../../../protocol/src';
+import {
+    escapeTag,
+    floatField,
+    integerField,
+    millisToMicros,
+    secondsToMicros,
+    stringField,
+} from './line-protocol';
+
+export const MEASUREMENTS = {
+    sensor: 'sensor_data',
+    actuator: 'actuator_state',
+    error: 'device_error',
+    metrics: 'device_metrics',
+} as const;
+
+/** What the decode node emits (only the properties the store reads). */
+export interface DecodedMessage {
+    kind?: unknown;
+    device?: unknown;
+    sensor?: unknown;
+    actuator?: unknown;
+    payload?: unknown;
+    receivedAt?: unknown;
+}
+
+export interface StoredKinds {
+    actuators: boolean;
+    errors: boolean;
+    metrics: boolean;
+}
+
+export interface PointSink {
+    /** Takes one line; false when it had to drop it (the sink counts it). */
+    add(line: string): boolean;
+}
+
+interface SeriesState {
+    /** measurement and tags, escaped */
+    prefix: string;
+    unit?: string;
+    lastRaw: number;
+    lastTime: number;
+}
+
+export class MessagePoints {
+    private readonly series = new Map<string, SeriesState>();
+    /** sensor series by device, then sensor: no key string to build per reading (the hot path) */
+    private readonly sensors = new Map<string, Map<string, SeriesState>>();
+    private sensorCount = 0;
+
+    constructor(
+        private readonly kinds: StoredKinds,
+        /** Bounds the per-series cache; it is cleared when full (it only speeds things up). */
+        private readonly maxSeries = 100_000,
+    ) {}
+
+    /**
+     * Adds the points of one message to `sink` and returns how many it made (0 for
+     * kinds that are not stored). Throws on a message the decode node would not emit.
+     */
+    write(msg: DecodedMessage, sink: PointSink): number {
+        const kind = msg.kind;
+        if (typeof kind !== 'string')
+            throw new Error('msg.kind is missing: wire the store after the decode node');
+        const device = msg.device;
+        if (typeof device !== 'string' || device === '') throw new Error('msg.device is missing');
+        const payload = msg.payload;
+        if (typeof payload !== 'object' || payload === null)
+            throw new Error(`msg.payload of ${kind} is not an object`);
+        const receivedMs = typeof msg.receivedAt === 'number' ? msg.receivedAt : Date.now();
+        switch (kind) {
+            case 'sensor_data':
+                return this.sensorData(
+                    device,
+                    requireId(msg.sensor, 'sensor'),
+                    payload as SensorDataPayload,
+                    receivedMs,
+                    sink,
+                );
+            case 'sensor_batch':
+                return this.sensorBatch(device, payload as SensorBatchPayload, receivedMs, sink);
+            case 'actuator_status':
+                if (!this.kinds.actuators) return 0;
+                return this.actuator(
+                    device,
+                    requireId(msg.actuator, 'actuator'),
+                    payload as ActuatorStatusPayload,
+                    receivedMs,
+                    sink,
+                );
+            case 'error':
+                return this.kinds.errors
+                    ? this.deviceError(device, payload as ErrorPayload, receivedMs, sink)
+                    : 0;
+            case 'metrics':
+                return this.kinds.metrics
+                    ? this.deviceMetrics(device, payload as MetricsPayload, receivedMs, sink)
+                    : 0;
+            default:
+                return 0;
+        }
+    }
+
+    private sensorData(
+        device: string,
+        sensor: string,
+        p: SensorDataPayload,
+        receivedMs: number,
+        sink: PointSink,
+    ): number {
+        const value = p.value;
+        if (typeof value !== 'object' || value === null)
+            throw new Error('sensor_data payload has no value object');
+        const state = this.sensorSeries(device, sensor, value.unit);
+        const time = this.timeOf(state, p.timestamp, receivedMs);
+        sink.add(`${state.prefix} ${readingFields(value.reading, value.quality)},seq=${p.seq}i ${time}`);
+        return 1;
+    }
+
+    private sensorBatch(device: string, p: SensorBatchPayload, receivedMs: number, sink: PointSink): number {
+        if (!Array.isArray(p.readings)) throw new Error('sensor_batch payload has no readings array');
+        for (const r of p.readings as BatchReading[]) {
+            const state = this.sensorSeries(device, requireId(r.sensor, 'readings[].sensor'), r.unit);
+            const time = this.timeOf(state, r.timestamp ?? p.timestamp, receivedMs);
+            sink.add(`${state.prefix} ${readingFields(r.reading, r.quality)},seq=${p.seq}i ${time}`);
+        }
+        return p.readings.length;
+    }
+
+    private actuator(
+        device: string,
+        actuator: string,
+        p: ActuatorStatusPayload,
+        receivedMs: number,
+        sink: PointSink,
+    ): number {
+        const key = `a\0${device}\0${actuator}`;
+        const state = this.stateFor(
+            key,
+            () => `${MEASUREMENTS.actuator},actuator=${escapeTag(actuator)},device_id=${escapeTag(device)}`,
+        );
+        let fields = stateField(p.state);
+        if (p.result !== undefined) fields += `,result=${stringField(p.result)}`;
+        if (p.command_id !== undefined) fields += `,command_id=${stringField(p.command_id)}`;
+        if (p.reason !== undefined) fields += `,reason=${stringField(p.reason)}`;
+        sink.add(`${state.prefix} ${fields},seq=${p.seq}i ${this.timeOf(state, p.timestamp, receivedMs)}`);
+        return 1;
+    }
+
+    private deviceError(device: string, p: ErrorPayload, receivedMs: number, sink: PointSink): number {
+        const type = String(p.error_type);
+        const state = this.stateFor(
+            `e\0${device}\0${type}`,
+            () => `${MEASUREMENTS.error},device_id=${escapeTag(device)},error_type=${escapeTag(type)}`,
+        );
+        let fields = `message=${stringField(String(p.message))},severity=${integerField(p.severity) ?? '0i'}`;
+        if (p.component !== undefined) fields += `,component=${stringField(p.component)}`;
+        sink.add(`${state.prefix} ${fields},seq=${p.seq}i ${this.timeOf(state, p.timestamp, receivedMs)}`);
+        return 1;
+    }
+
+    private deviceMetrics(device: string, p: MetricsPayload, receivedMs: number, sink: PointSink): number {
+        const state = this.stateFor(
+            `m\0${device}`,
+            () => `${MEASUREMENTS.metrics},device_id=${escapeTag(device)}`,
+        );
+        const fields: string[] = [];
+        for (const [name, value] of Object.entries(p)) {
+            if (name === 'seq' || name === 'timestamp' || typeof value !== 'number') continue;
+            const text = floatField(value);
+            if (text !== undefined) fields.push(`${escapeTag(name)}=${text}`);
+        }
+        fields.push(`seq=${p.seq}i`);
+        sink.add(`${state.prefix} ${fields.join(',')} ${this.timeOf(state, p.timestamp, receivedMs)}`);
+        return 1;
+    }
+
+    private sensorSeries(device: string, sensor: string, unit: string | undefined): SeriesState {
+        let bySensor = this.sensors.get(device);
+        if (bySensor === undefined) {
+            if (this.sensorCount >= this.maxSeries) {
+                this.sensors.clear();
+                this.sensorCount = 0;
+            }
+            bySensor = new Map();
+            this.sensors.set(device, bySensor);
+        }
+        let state = bySensor.get(sensor);
+        if (state === undefined) {
+            state = { prefix: '', lastRaw: -1, lastTime: -1 };
+            bySensor.set(sensor, state);
+            this.sensorCount++;
+        } else if (state.unit === unit) {
+            return state;
+        }
+        // new series, or the unit tag changed (a different series in InfluxDB)
+        const tags = `${MEASUREMENTS.sensor},device_id=${escapeTag(device)},sensor=${escapeTag(sensor)}`;
+        state.prefix = unit === undefined || unit === '' ? tags : `${tags},unit=${escapeTag(unit)}`;
+        state.unit = unit;
+        return state;
+    }
+
+    private stateFor(key: string, prefix: () => string): SeriesState {
+        let state = this.series.get(key);
+        if (state === undefined) {
+            if (this.series.size >= this.maxSeries) this.series.clear();
+            state = { prefix: prefix(), lastRaw: -1, lastTime: -1 };
+            this.series.set(key, state);
+        }
+        return state;
+    }
+
+    /** The point time in µs: device time, else receive time, kept apart from the previous point of the series. */
+    private timeOf(state: SeriesState, deviceSeconds: number | undefined, receivedMs: number): number {
+        const raw =
+            typeof deviceSeconds === 'number' ? secondsToMicros(deviceSeconds) : millisToMicros(receivedMs);
+        const time = raw === state.lastRaw && state.lastTime >= raw ? state.lastTime + 1 : raw;
+        state.lastRaw = raw;
+        state.lastTime = time;
+        return time;
+    }
+}
+
+function requireId(value: unknown, what: string): string {
+    if (typeof value !== 'string' || value === '') throw new Error(`msg.${what} is missing`);
+    return value;
+}
+
+/** Numbers go to the float field `reading`, booleans to `reading_bool`, null to `reading_null=true`. */
+function readingFields(reading: Reading, quality: number | undefined): string {
+    let fields: string;
+    if (typeof reading === 'number')
+        fields = Number.isFinite(reading) ? `reading=${reading}` : 'reading_null=true';
+    else if (typeof reading === 'boolean') fields = reading ? 'reading_bool=true' : 'reading_bool=false';
+    else fields = 'reading_null=true';
+    return typeof quality === 'number' && Number.isFinite(quality) ? `${fields},quality=${quality}` : fields;
+}
+
+function stateField(state: ActuatorValue): string {
+    if (typeof state === 'number') return Number.isFinite(state) ? `state=${state}` : 'state_null=true';
+    if (typeof state === 'boolean') return state ? 'state_bool=true' : 'state_bool=false';
+    if (typeof state === 'string') return `state_text=${stringField(state)}`;
+    return 'state_null=true';
+}
