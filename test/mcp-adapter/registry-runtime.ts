@@ -29,6 +29,10 @@ const mqttNode = require('@node-red/nodes/core/network/10-mqtt.js') as unknown;
 const registryNode = require('../../nodes/registry') as unknown;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const decodeNode = require('../../nodes/decode') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const influxServerNode = require('../../nodes/influx-server') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const influxStoreNode = require('../../nodes/influx-store') as unknown;
 
 helper.init(require.resolve('node-red'));
 
@@ -56,14 +60,20 @@ function close(server: http.Server): Promise<void> {
     return new Promise((resolve) => server.close(() => resolve()));
 }
 
-export async function startRegistryRuntime(mqttUrl: string, options: { offlineTimeoutS?: number } = {}) {
+export interface RegistryRuntimeOptions {
+    offlineTimeoutS?: number;
+    /** Also store readings in this InfluxDB 1.x database, and answer history from it. */
+    influx?: { url: string; database: string };
+}
+
+export async function startRegistryRuntime(mqttUrl: string, options: RegistryRuntimeOptions = {}) {
     const broker = new URL(mqttUrl);
     let adminApp: RequestListener | undefined;
     const captureAdminApp = (RED: { httpAdmin: RequestListener }) => {
         adminApp = RED.httpAdmin;
     };
     await helper.startServer();
-    const flow = [
+    const flow: Record<string, unknown>[] = [
         {
             id: 'broker',
             type: 'mqtt-broker',
@@ -84,6 +94,7 @@ export async function startRegistryRuntime(mqttUrl: string, options: { offlineTi
             broker: 'broker',
             offlineTimeout: options.offlineTimeoutS ?? 300,
             persist: false,
+            influx: options.influx ? 'influx' : '',
         },
         {
             id: 'decode',
@@ -92,10 +103,27 @@ export async function startRegistryRuntime(mqttUrl: string, options: { offlineTi
             registry: 'registry',
             topic: 'devices/#',
             qos: 1,
-            wires: [[]],
+            wires: [options.influx ? ['store'] : []],
         },
     ];
-    await helper.load([mqttNode, registryNode, decodeNode, captureAdminApp], flow);
+    if (options.influx) {
+        flow.push(
+            {
+                id: 'influx',
+                type: 'mcpb-influx-server',
+                apiVersion: 'v1',
+                url: options.influx.url,
+                database: options.influx.database,
+                createDatabase: true,
+                flushIntervalMs: 100,
+            },
+            { id: 'store', type: 'mcpb-influx-store', server: 'influx', wires: [] },
+        );
+    }
+    await helper.load(
+        [mqttNode, registryNode, decodeNode, influxServerNode, influxStoreNode, captureAdminApp],
+        flow,
+    );
     const brokerNode = helper.getNode('broker') as { connected: boolean };
     await waitFor('the core mqtt-broker node to connect', async () => brokerNode.connected === true);
 
