@@ -39,7 +39,7 @@ export = function (RED: NodeAPI) {
         node.writer = writer;
         (node as { kind: HistoryStore['kind'] }).kind = client.kind;
         node.query = (q: HistoryQuery): Promise<HistoryPoint[]> => client.history(q);
-        node.status = (): StoreStatus => ({ kind: client.kind, ...writer.stats() });
+        node.storeStatus = (): StoreStatus => ({ kind: client.kind, ...writer.stats() });
 
         node.register = (user) => {
             users.add(user);

@@ -39,5 +39,5 @@ export interface StoreStatus {
 export interface HistoryStore {
     readonly kind: StoreKind;
     query(q: HistoryQuery): Promise<HistoryPoint[]>;
-    status(): StoreStatus;
+    storeStatus(): StoreStatus;
 }

@@ -145,8 +145,8 @@ describe('mcpb-influx-server', function () {
                 /buffered 10 · .*dropped 15$/.test(statusText()),
             );
             assert.equal(helper.getNode('store').status.lastCall?.args[0].fill, 'red');
-            await waitFor('a failed retry', async () => server().status().retries >= 2);
-            const during = server().status();
+            await waitFor('a failed retry', async () => server().storeStatus().retries >= 2);
+            const during = server().storeStatus();
             assert.equal(during.connected, false);
             assert.match(during.lastError ?? '', /unreachable|ECONNREFUSED/);
 
@@ -163,7 +163,7 @@ describe('mcpb-influx-server', function () {
                     statusText() ===
                     'mcpb-influx-server.status.buffered 0 · mcpb-influx-server.status.dropped 15',
             );
-            const after = server().status();
+            const after = server().storeStatus();
             assert.deepEqual(
                 [after.buffered, after.dropped, after.written, after.connected],
                 [0, 15, 13, true],
@@ -177,8 +177,8 @@ describe('mcpb-influx-server', function () {
             flow({ url: influxUrl, database: uniqueDb(), createDatabase: false, retryInitialMs: 10 }),
         );
         send(4);
-        await waitFor('4 dropped', async () => server().status().dropped === 4);
-        const s = server().status();
+        await waitFor('4 dropped', async () => server().storeStatus().dropped === 4);
+        const s = server().storeStatus();
         assert.equal(s.retries, 0);
         assert.equal(s.written, 0);
         assert.match(s.lastError ?? '', /404.*database not found/);
@@ -197,9 +197,9 @@ describe('mcpb-influx-server', function () {
                 srv: { user: 'writer', password: 'wrong' },
             });
             send(3);
-            await waitFor('3 dropped', async () => server().status().dropped === 3);
-            assert.equal(server().status().retries, 0);
-            assert.match(server().status().lastError ?? '', /401/);
+            await waitFor('3 dropped', async () => server().storeStatus().dropped === 3);
+            assert.equal(server().storeStatus().retries, 0);
+            assert.match(server().storeStatus().lastError ?? '', /401/);
         });
 
         it('v1: the right credentials are accepted by the same server', async function () {
@@ -207,7 +207,7 @@ describe('mcpb-influx-server', function () {
                 srv: { user: 'writer', password: 'right' },
             });
             send(3);
-            await waitFor('3 written', async () => server().status().written === 3);
+            await waitFor('3 written', async () => server().storeStatus().written === 3);
         });
 
         it('v2: a rejected token is not retried, its points are counted as dropped', async function () {
@@ -219,9 +219,9 @@ describe('mcpb-influx-server', function () {
                 },
             );
             send(2);
-            await waitFor('2 dropped', async () => server().status().dropped === 2);
-            assert.equal(server().status().retries, 0);
-            assert.match(server().status().lastError ?? '', /401/);
+            await waitFor('2 dropped', async () => server().storeStatus().dropped === 2);
+            assert.equal(server().storeStatus().retries, 0);
+            assert.match(server().storeStatus().lastError ?? '', /401/);
         });
     });
 
@@ -337,10 +337,13 @@ describe('mcpb-influx-server', function () {
                 flow({ url: influxUrl, database: db, batchSize: 1000, flushIntervalMs: 600000 }),
             );
             send(7);
-            assert.equal(server().status().buffered, 7);
+            assert.equal(server().storeStatus().buffered, 7);
             const srv = server();
             await helper.unload();
-            assert.deepEqual([srv.status().written, srv.status().dropped, srv.status().buffered], [7, 0, 0]);
+            assert.deepEqual(
+                [srv.storeStatus().written, srv.storeStatus().dropped, srv.storeStatus().buffered],
+                [7, 0, 0],
+            );
             assert.equal(await countPoints(influxUrl, db), 7);
             assert.ok(srv.writer.idle());
         });
@@ -360,12 +363,15 @@ describe('mcpb-influx-server', function () {
                 }),
             );
             send(7);
-            await waitFor('a failed write', async () => server().status().retries >= 1);
+            await waitFor('a failed write', async () => server().storeStatus().retries >= 1);
             const srv = server();
             const started = Date.now();
             await helper.unload();
             assert.ok(Date.now() - started < 2000, `close took ${Date.now() - started} ms`);
-            assert.deepEqual([srv.status().written, srv.status().dropped, srv.status().buffered], [0, 7, 0]);
+            assert.deepEqual(
+                [srv.storeStatus().written, srv.storeStatus().dropped, srv.storeStatus().buffered],
+                [0, 7, 0],
+            );
             assert.ok(srv.writer.idle(), 'no timer, nothing in flight');
             // closed handles leave the list on a later turn of the event loop
             await waitFor('no socket left open', async () => sockets() <= before, 2000);

@@ -257,7 +257,7 @@ describe('mcpb-influx-store', function () {
             );
         }
         await waitFor('2 full batches', async () => (await countPoints(influxUrl, db)) === 6);
-        const status = server.status();
+        const status = server.storeStatus();
         assert.equal(status.written, 6);
         assert.equal(status.buffered, 1, 'the 7th point waits for its batch to fill');
     });
@@ -323,8 +323,8 @@ describe('mcpb-influx-store', function () {
             );
         }
         const server = helper.getNode('srv') as unknown as InfluxServerNode;
-        await waitFor('3 points written', async () => server.status().written === 3);
-        assert.equal(server.status().kind, 'influxdb-v2');
+        await waitFor('3 points written', async () => server.storeStatus().written === 3);
+        assert.equal(server.storeStatus().kind, 'influxdb-v2');
         let samples: { metric: Record<string, string>; values: number[]; timestamps: number[] }[] = [];
         await waitFor('the points in VictoriaMetrics', async () => {
             await fetch(`${victoriaUrl}/internal/force_flush`).then((r) => r.arrayBuffer());

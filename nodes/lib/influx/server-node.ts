@@ -7,11 +7,11 @@ import type { InfluxCredentials } from './settings';
 export type StatusUser = Pick<Node, 'status'>;
 
 /**
- * The config node as other nodes see it. Note that `status()` here is
- * HistoryStore.status() (the store's counters): a config node shows no status
- * of its own, it pushes status to its users.
+ * The config node as other nodes see it: a HistoryStore (queries and the
+ * store's counters through storeStatus()). A config node shows no status of
+ * its own; it pushes status to its users.
  */
-export interface InfluxServerNode extends Omit<Node, 'status'>, HistoryStore {
+export interface InfluxServerNode extends Node, HistoryStore {
     credentials?: InfluxCredentials;
     writer: BatchWriter;
     register(user: StatusUser): void;

@@ -211,7 +211,7 @@ function systemStatus(entry: LiveRegistry, res: AdminResponse): void {
     const now = Date.now();
     let online = 0;
     for (const r of registry.devices.values()) if (r.online) online++;
-    const storage = entry.store().status();
+    const storage = entry.store().storeStatus();
     res.json({
         registry: { id: entry.id, name: entry.name },
         uptime_s: Math.round((now - registry.startedAt) / 1000),

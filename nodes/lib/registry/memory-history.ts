@@ -71,7 +71,7 @@ export class MemoryHistory implements HistoryStore {
         return Promise.resolve(ring ? ring.select(q.sinceMs, q.limit) : []);
     }
 
-    status(): StoreStatus {
+    storeStatus(): StoreStatus {
         return {
             kind: 'memory',
             connected: true,
