@@ -28,4 +28,17 @@ if command -v g++ >/dev/null; then
         g++ -std=gnu++20 -fno-exceptions -fno-rtti -Wall -Wextra -Werror -fsyntax-only "$file"
     done
     echo "firmware-core: builds with g++ -std=gnu++20 -fno-exceptions"
+
+    # Glue shape: mcp_bridge.{h,cpp} against stand-in ESPHome headers (esphome-standins/, from
+    # ESPHome 2024.11 signatures), with every domain, a sensors-only YAML, and nothing enabled.
+    all_domains="-DUSE_MQTT -DUSE_SENSOR -DUSE_BINARY_SENSOR -DUSE_SWITCH -DUSE_BUTTON -DUSE_NUMBER"
+    all_domains+=" -DUSE_SELECT -DUSE_LIGHT -DUSE_WIFI -DUSE_TIME"
+    for std in c++17 gnu++20; do
+        for defines in "$all_domains -DUSE_ESP32" "$all_domains" "-DUSE_MQTT -DUSE_SENSOR" ""; do
+            # shellcheck disable=SC2086 # the define lists are meant to split
+            g++ -std="$std" -fno-exceptions -fno-rtti -Wall -Wextra -Werror -fsyntax-only \
+                -I esphome-standins -I ../components/mcp_bridge $defines ../components/mcp_bridge/mcp_bridge.cpp
+        done
+    done
+    echo "firmware-glue: mcp_bridge.cpp compiles against ESPHome 2024.11 stand-ins (c++17, gnu++20)"
 fi

@@ -198,6 +198,22 @@ describe('firmware: mcpb-device on a real broker', function () {
         ]);
         for (const e of recorder.bodies('error')) assert.equal(typeof e.message, 'string');
         assert.match(String(recorder.bodies('error')[2].message), /x-2/);
+        // The unknown actuator's command is still answered once, on its status topic, not retained.
+        const unknown = commandAnswers(recorder, 'x-2');
+        assert.equal(unknown.length, 1, `x-2 answered ${unknown.length} times`);
+        assert.equal(unknown[0].result, 'rejected');
+        assert.equal(unknown[0].code, 'UNKNOWN_ACTUATOR');
+        assert.equal(unknown[0].state, null);
+        assert.match(String(unknown[0].reason), /^UNKNOWN_ACTUATOR: .*relay/);
+        assert.equal(recorder.on('actuators/relay/status')[0].retained, false);
+        const late = await Recorder.start(mqttUrl, id);
+        // The broker sends a new subscriber's retained messages before anything published after
+        // the subscription, so once our own probe command comes back they have all arrived.
+        await late.publish('actuators/led/cmd', JSON.stringify({ id: 'x-probe', action: 'off' }), id);
+        await late.next('actuators/led/cmd', (b) => b.id === 'x-probe');
+        assert.ok(late.on('capabilities').length > 0, 'retained capabilities arrived first');
+        assert.equal(late.on('actuators/relay/status').length, 0, 'no retained phantom actuator state');
+        await late.stop();
         await recorder.publish('actuators/led/cmd', JSON.stringify({ id: 'x-3', action: 'on' }), id);
         const answer = await recorder.next('actuators/led/status', (b) => b.command_id === 'x-3');
         assert.equal(answer.result, 'applied');

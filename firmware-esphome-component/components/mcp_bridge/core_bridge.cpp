@@ -30,6 +30,14 @@ std::string lower_code(const char *code) {
   return out;
 }
 
+/**
+ * A description that is only the entity name the key was made from ("Water Temperature" for
+ * water_temperature) is left out: the capabilities must fit ESPHome's 4 KB MQTT buffer.
+ */
+bool worth_describing(const std::string &description, const std::string &key) {
+  return !description.empty() && slugify(description) != key;
+}
+
 const char *worst(const char *a, const char *b) {
   auto rank = [](const char *s) { return std::string(s) == "fail" ? 2 : std::string(s) == "warn" ? 1 : 0; };
   return rank(b) > rank(a) ? b : a;
@@ -43,7 +51,12 @@ BridgeCore::BridgeCore(DeviceInfo info, BridgeSettings settings, Transport &tran
       transport_(transport),
       sink_(sink),
       platform_(platform),
-      topics_(info_.topic_root, info_.device_id) {
+      topics_(info_.topic_root, info_.device_id),
+      batch_topic_(topics_.sensor_batch()),
+      metrics_topic_(topics_.metrics()) {
+  // A batch stops growing past max_batch_bytes; one more reading is at most a few hundred bytes.
+  reading_json_.reserve(settings_.max_batch_bytes + 1024);
+  due_.reserve(MAX_ENTITIES);
   info_.firmware_version = clip(info_.firmware_version.empty() ? "unknown" : info_.firmware_version, 32);
   info_.hardware_version = clip(info_.hardware_version, 32);
   info_.platform = clip(info_.platform, 32);
@@ -86,8 +99,9 @@ bool BridgeCore::add_sensor(SensorDesc sensor) {
   sensor.device_class = clip(sensor.device_class, 32);
   sensor.state_class = clip(sensor.state_class, 32);
   sensor.description = clip(sensor.description, 256);
-  sensors_.push_back(std::move(sensor));
   sensor_states_.emplace_back();
+  sensor_states_.back().data_topic = topics_.sensor_data(sensor.key);
+  sensors_.push_back(std::move(sensor));
   return true;
 }
 
@@ -146,12 +160,19 @@ std::string BridgeCore::build_capabilities() {
     json.value(a.key);
   json.end_array().key("metadata").begin_object();
   for (const auto &s : sensors_) {
-    json.key(s.key).begin_object().key("value_type").value(s.binary ? "boolean" : "number");
+    // value_type defaults to "number" for sensors (protocol/README.md), so only booleans say it.
+    json.key(s.key).begin_object();
+    if (s.binary)
+      json.key("value_type").value("boolean");
     if (!s.unit.empty())
       json.key("unit").value(s.unit);
+    if (!s.binary && s.has_min)
+      json.key("min_range").value(s.min);
+    if (!s.binary && s.has_max)
+      json.key("max_range").value(s.max);
     if (!s.binary && s.accuracy_decimals >= 0)
       json.key("accuracy").value(std::pow(10.0, -s.accuracy_decimals));
-    if (!s.description.empty())
+    if (worth_describing(s.description, s.key))
       json.key("description").value(s.description);
     if (!s.device_class.empty())
       json.key("device_class").value(s.device_class);
@@ -165,7 +186,7 @@ std::string BridgeCore::build_capabilities() {
     for (const auto &action : a.actions)
       json.value(action);
     json.end_array();
-    if (!a.description.empty())
+    if (worth_describing(a.description, a.key))
       json.key("description").value(a.description);
     if (!a.unit.empty())
       json.key("unit").value(a.unit);
@@ -222,7 +243,7 @@ void BridgeCore::on_connected() {
   }
   send(topics_.capabilities(), capabilities, 1, true);
   // Answers missed while offline first, then the current states (retained: the last one wins).
-  while (!outbox_.empty() && send(outbox_.front().topic, outbox_.front().payload, 1, true))
+  while (!outbox_.empty() && send(outbox_.front().topic, outbox_.front().payload, 1, outbox_.front().retain))
     outbox_.pop_front();
   for (size_t i = 0; i < actuators_.size(); i++) {
     actuator_states_[i] = sink_.state(actuators_[i]);
@@ -282,25 +303,33 @@ void BridgeCore::publish_stream(size_t index, uint32_t now) {
 }
 
 void BridgeCore::publish_interval_readings() {
-  std::vector<size_t> due;
+  due_.clear();
   for (size_t i = 0; i < sensors_.size(); i++) {
     if (sensor_states_[i].fresh && !sensor_states_[i].streaming) {
       sensor_states_[i].fresh = false;
-      due.push_back(i);
+      due_.push_back(i);
     }
   }
-  if (due.empty())
+  if (due_.empty())
     return;
   if (!transport_.connected()) {
-    counters_.dropped_readings += due.size();
+    counters_.dropped_readings += due_.size();
     return;
   }
   if (settings_.batch) {
-    publish_batch(due);
+    publish_batch();
   } else {
-    for (size_t index : due)
+    for (size_t index : due_)
       publish_sensor_data(index);
   }
+}
+
+void BridgeCore::write_reading(JsonWriter &json, size_t index) const {
+  const Value &latest = sensor_states_[index].latest;
+  if (latest.type == Value::Type::NUMBER)
+    json.value(latest.number, sensors_[index].accuracy_decimals);
+  else
+    latest.write(json);
 }
 
 void BridgeCore::publish_sensor_data(size_t index) {
@@ -310,14 +339,12 @@ void BridgeCore::publish_sensor_data(size_t index) {
     counters_.dropped_readings++;
     return;
   }
-  JsonWriter json;
+  JsonWriter &json = reading_json_;
+  json.clear();
   begin_message(json);
   json.key("type").value("sensor").key("component").value(sensor.key).key("action").value("read");
   json.key("value").begin_object().key("reading");
-  if (state.latest.type == Value::Type::NUMBER)
-    json.value(state.latest.number, sensor.accuracy_decimals);
-  else
-    state.latest.write(json);
+  write_reading(json, index);
   if (!sensor.unit.empty())
     json.key("unit").value(sensor.unit);
   json.end_object();
@@ -325,14 +352,16 @@ void BridgeCore::publish_sensor_data(size_t index) {
   if (platform_.free_heap() > 0)
     json.key("free_heap").value(platform_.free_heap());
   json.end_object().end_object();
-  if (!send(topics_.sensor_data(sensor.key), json.str(), 0, false))
+  if (!send(state.data_topic, json.str(), 0, false))
     counters_.dropped_readings++;
 }
 
-void BridgeCore::publish_batch(const std::vector<size_t> &indexes) {
+void BridgeCore::publish_batch() {
+  const std::vector<size_t> &indexes = due_;
+  JsonWriter &json = reading_json_;
   size_t next = 0;
   while (next < indexes.size()) {
-    JsonWriter json;
+    json.clear();
     begin_message(json);
     json.key("readings").begin_array();
     size_t count = 0;
@@ -341,10 +370,7 @@ void BridgeCore::publish_batch(const std::vector<size_t> &indexes) {
       const SensorDesc &sensor = sensors_[indexes[next]];
       const SensorState &state = sensor_states_[indexes[next]];
       json.begin_object().key("sensor").value(sensor.key).key("reading");
-      if (state.latest.type == Value::Type::NUMBER)
-        json.value(state.latest.number, sensor.accuracy_decimals);
-      else
-        state.latest.write(json);
+      write_reading(json, indexes[next]);
       if (!sensor.unit.empty())
         json.key("unit").value(sensor.unit);
       if (state.taken_at > 0)
@@ -354,7 +380,7 @@ void BridgeCore::publish_batch(const std::vector<size_t> &indexes) {
       count++;
     }
     json.end_array().end_object();
-    if (!send(topics_.sensor_batch(), json.str(), 0, false))
+    if (!send(batch_topic_, json.str(), 0, false))
       counters_.dropped_readings += count;
   }
 }
@@ -380,40 +406,56 @@ void BridgeCore::publish_actuator_state(size_t index) {
   send(topics_.actuator_status(actuators_[index].key), json.str(), 1, true);
 }
 
-bool BridgeCore::seen_command(const std::string &id) {
-  for (const auto &known : recent_commands_) {
-    if (known == id)
-      return true;
+const BridgeCore::Handled *BridgeCore::handled(const std::string &id) const {
+  for (const auto &earlier : recent_commands_) {
+    if (earlier.id == id)
+      return &earlier;
   }
-  return false;
+  return nullptr;
 }
 
-void BridgeCore::remember_command(const std::string &id) {
-  recent_commands_.push_back(id);
+void BridgeCore::remember(const std::string &id, const std::string &target, const char *code,
+                          const std::string &reason) {
+  if (id.empty() || handled(id) != nullptr)
+    return;
+  recent_commands_.push_back(Handled{id, target, code, reason});
   if (recent_commands_.size() > REMEMBERED_COMMANDS)
     recent_commands_.pop_front();
 }
 
+void BridgeCore::repeat_answer(const Handled &earlier) {
+  counters_.duplicate_commands++;
+  const Handled copy = earlier;  // answering may rotate the ring
+  if (copy.target.empty()) {
+    publish_config_state(copy.id, copy.code ? "rejected" : "applied", copy.reason);
+    return;
+  }
+  const int index = find_actuator(copy.target);
+  if (index >= 0)
+    answer_command(static_cast<size_t>(index), copy.id, copy.code, copy.reason);
+  else
+    answer_unknown_actuator(copy.target, copy.id);
+}
+
 void BridgeCore::handle_command(const std::string &actuator, const JsonValue &body) {
-  counters_.commands_received++;
-  const int index = find_actuator(actuator);
   Command command;
   DecodeError decode_error;
   const bool decoded = decode_command(body, command, decode_error);
   const std::string id = decoded ? command.id : salvage_command_id(body);
-  if (!id.empty() && seen_command(id)) {
-    counters_.duplicate_commands++;
+  if (const Handled *earlier = handled(id)) {
+    repeat_answer(*earlier);
     return;
   }
+  counters_.commands_received++;
+  const int index = find_actuator(actuator);
   if (index < 0) {
-    // No status topic exists for it; answering there would invent a retained actuator.
     counters_.commands_rejected++;
     publish_error("unknown_actuator",
                   "command " + (id.empty() ? std::string("without id") : "\"" + id + "\"") +
                       " for unknown actuator \"" + actuator + "\" rejected (UNKNOWN_ACTUATOR)",
                   1, actuator);
     if (!id.empty())
-      remember_command(id);
+      answer_unknown_actuator(actuator, id);
     return;
   }
   const size_t slot = static_cast<size_t>(index);
@@ -423,11 +465,9 @@ void BridgeCore::handle_command(const std::string &actuator, const JsonValue &bo
       report_decode_error(decode_error, actuator);
       return;
     }
-    remember_command(id);
     answer_command(slot, id, decode_error.code, decode_error.message);
     return;
   }
-  remember_command(id);
   CommandError invalid;
   if (!validate_command(&actuators_[slot], actuator, command, true, invalid)) {
     counters_.commands_rejected++;
@@ -447,6 +487,8 @@ void BridgeCore::handle_command(const std::string &actuator, const JsonValue &bo
 
 void BridgeCore::answer_command(size_t index, const std::string &command_id, const char *code,
                                 const std::string &reason) {
+  const std::string clipped = clip(reason, 256);
+  remember(command_id, actuators_[index].key, code, clipped);
   actuator_states_[index] = sink_.state(actuators_[index]);
   JsonWriter json;
   begin_message(json);
@@ -454,14 +496,28 @@ void BridgeCore::answer_command(size_t index, const std::string &command_id, con
   actuator_states_[index].write(json);
   json.key("command_id").value(command_id).key("result").value(code ? "rejected" : "applied");
   if (code != nullptr)
-    json.key("reason").value(clip(reason, 256)).key("code").value(code);
+    json.key("reason").value(clipped).key("code").value(code);
   json.end_object();
-  Answer answer{topics_.actuator_status(actuators_[index].key), json.take()};
-  if (!send(answer.topic, answer.payload, 1, true)) {
-    if (outbox_.size() >= OUTBOX_SIZE)
-      outbox_.pop_front();
-    outbox_.push_back(std::move(answer));
-  }
+  send_answer(Answer{topics_.actuator_status(actuators_[index].key), json.take(), true});
+}
+
+void BridgeCore::answer_unknown_actuator(const std::string &actuator, const std::string &command_id) {
+  // The topic segment was checked by parse_topic; a retained message here would invent an actuator.
+  const std::string reason = "UNKNOWN_ACTUATOR: this device has no actuator \"" + actuator + "\"";
+  remember(command_id, actuator, codes::UNKNOWN_ACTUATOR, reason);
+  JsonWriter json;
+  begin_message(json);
+  json.key("state").null().key("command_id").value(command_id).key("result").value("rejected");
+  json.key("reason").value(clip(reason, 256)).key("code").value(codes::UNKNOWN_ACTUATOR).end_object();
+  send_answer(Answer{topics_.actuator_status(actuator), json.take(), false});
+}
+
+void BridgeCore::send_answer(Answer answer) {
+  if (send(answer.topic, answer.payload, 1, answer.retain))
+    return;
+  if (outbox_.size() >= OUTBOX_SIZE)
+    outbox_.pop_front();
+  outbox_.push_back(std::move(answer));
 }
 
 // ------------------------------------------------------------------ inbound
@@ -476,13 +532,19 @@ void BridgeCore::on_message(const std::string &topic, const char *payload, size_
     if (envelope.topic.kind == MessageKind::ACTUATOR_COMMAND && envelope.topic.device_id == info_.device_id)
       actuator = envelope.topic.component;
     const std::string id = envelope.body.is_object() ? salvage_command_id(envelope.body) : std::string();
-    const int index = find_actuator(actuator);
-    if (!id.empty() && index >= 0 && !seen_command(id)) {
+    if (!id.empty() && !actuator.empty()) {
+      if (const Handled *earlier = handled(id)) {
+        repeat_answer(*earlier);
+        return;
+      }
       counters_.commands_received++;
       counters_.commands_rejected++;
-      remember_command(id);
-      answer_command(static_cast<size_t>(index), id, error.code, error.message);
-      return;
+      const int index = find_actuator(actuator);
+      if (index >= 0) {
+        answer_command(static_cast<size_t>(index), id, error.code, error.message);
+        return;
+      }
+      answer_unknown_actuator(actuator, id);  // the actuator is the first thing wrong; /error says the rest
     }
     report_decode_error(error, actuator);
     return;
@@ -533,19 +595,18 @@ void BridgeCore::handle_config_set(const JsonValue &body) {
   DecodeError error;
   if (!decode_config_set(body, config, error)) {
     const std::string id = salvage_command_id(body);
-    if (id.empty()) {
+    if (id.empty())
       report_decode_error(error, "");
-    } else if (!seen_command(id)) {
-      remember_command(id);
+    else if (const Handled *earlier = handled(id))
+      repeat_answer(*earlier);
+    else
       publish_config_state(id, "rejected", error.message);
-    }
     return;
   }
-  if (seen_command(config.id)) {
-    counters_.duplicate_commands++;
+  if (const Handled *earlier = handled(config.id)) {
+    repeat_answer(*earlier);
     return;
   }
-  remember_command(config.id);
   for (const auto &setting : config.streaming) {
     if (find_sensor(setting.sensor) < 0) {
       publish_config_state(config.id, "rejected", "unknown sensor \"" + setting.sensor + "\"");
@@ -569,12 +630,15 @@ void BridgeCore::handle_config_set(const JsonValue &body) {
 }
 
 void BridgeCore::publish_config_state(const std::string &command_id, const char *result, const std::string &reason) {
+  const std::string clipped = clip(reason, 256);
+  if (result != nullptr)
+    remember(command_id, "", std::string(result) == "applied" ? nullptr : "REJECTED", clipped);
   JsonWriter json;
   begin_message(json);
   if (result != nullptr) {
     json.key("command_id").value(command_id).key("result").value(result);
-    if (!reason.empty())
-      json.key("reason").value(clip(reason, 256));
+    if (!clipped.empty())
+      json.key("reason").value(clipped);
   }
   json.key("config").begin_object();
   json.key("publish_interval_ms").value(settings_.publish_interval_ms);
@@ -599,7 +663,8 @@ void BridgeCore::publish_config_state(const std::string &command_id, const char 
 // ------------------------------------------------------------------ metrics and diagnostics
 
 void BridgeCore::publish_metrics() {
-  JsonWriter json;
+  JsonWriter &json = reading_json_;
+  json.clear();
   begin_message(json);
   json.key("messages_sent").value(counters_.messages_sent);
   json.key("messages_received").value(counters_.messages_received);
@@ -617,7 +682,7 @@ void BridgeCore::publish_metrics() {
   if (platform_.rssi(rssi) && rssi >= -150 && rssi <= 0)
     json.key("rssi").value(static_cast<double>(rssi), 0);
   json.end_object();
-  send(topics_.metrics(), json.str(), 0, false);
+  send(metrics_topic_, json.str(), 0, false);
 }
 
 void BridgeCore::handle_diagnostics(const JsonValue &body) {

@@ -97,10 +97,22 @@ class BridgeCore {
     uint32_t stream_interval_ms{0};
     uint32_t last_stream_ms{0};
     bool streamed_once{false};
+    /** devices/<id>/sensors/<key>/data, built once so that publishing a reading allocates nothing. */
+    std::string data_topic;
   };
   struct Answer {
     std::string topic;
     std::string payload;
+    bool retain{true};
+  };
+  /** A command or config/set already answered: a redelivery gets the same answer, and is not executed again. */
+  struct Handled {
+    std::string id;
+    /** Actuator key, or "" for a config/set. */
+    std::string target;
+    /** nullptr: applied; otherwise the rejection code. */
+    const char *code{nullptr};
+    std::string reason;
   };
 
   void store_reading(size_t index, const Value &reading);
@@ -108,7 +120,9 @@ class BridgeCore {
   void publish_due_readings(uint32_t now);
   void publish_stream(size_t index, uint32_t now);
   void publish_interval_readings();
-  void publish_batch(const std::vector<size_t> &indexes);
+  void publish_batch();
+  /** Writes one sensor's latest reading (number with its decimals, or boolean/null). */
+  void write_reading(JsonWriter &json, size_t index) const;
   void publish_sensor_data(size_t index);
   void publish_actuator_state(size_t index);
   void publish_metrics();
@@ -119,8 +133,14 @@ class BridgeCore {
   void handle_config_set(const JsonValue &body);
   void handle_diagnostics(const JsonValue &body);
   void answer_command(size_t index, const std::string &command_id, const char *code, const std::string &reason);
-  bool seen_command(const std::string &id);
-  void remember_command(const std::string &id);
+  /** The answer to a command for an actuator this device does not have: state null, NOT retained. */
+  void answer_unknown_actuator(const std::string &actuator, const std::string &command_id);
+  void send_answer(Answer answer);
+  /** The earlier answer to `id`, or nullptr. */
+  const Handled *handled(const std::string &id) const;
+  void remember(const std::string &id, const std::string &target, const char *code, const std::string &reason);
+  /** Answers a redelivered id again, the same way, without executing anything. */
+  void repeat_answer(const Handled &earlier);
   bool send(const std::string &topic, const std::string &payload, uint8_t qos, bool retain);
   /** Writes device_id, seq and (when known) timestamp: the head of every device message. */
   void begin_message(JsonWriter &json);
@@ -145,9 +165,14 @@ class BridgeCore {
   std::vector<Value> actuator_states_;
   /** Actuator being commanded: its state callback is folded into the answer. */
   int applying_{-1};
-  std::deque<std::string> recent_commands_;
+  std::deque<Handled> recent_commands_;
   /** Answers that could not be sent while disconnected; sent on reconnect. */
   std::deque<Answer> outbox_;
+  // Readings and metrics reuse these (reserved at construction): nothing is allocated per reading.
+  JsonWriter reading_json_;
+  std::vector<size_t> due_;
+  std::string batch_topic_;
+  std::string metrics_topic_;
 };
 
 }  // namespace mcp_bridge

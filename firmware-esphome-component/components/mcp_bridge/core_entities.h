@@ -18,6 +18,11 @@ struct SensorDesc {
   std::string unit;
   std::string device_class;
   std::string state_class;
+  /** Measuring range, when the hardware has one (optional metadata). */
+  bool has_min{false};
+  double min{0};
+  bool has_max{false};
+  double max{0};
   /** Binary sensors report booleans. */
   bool binary{false};
   /** Decimals to publish (ESPHome accuracy_decimals); -1: as measured. */

@@ -53,7 +53,12 @@ JsonWriter &JsonWriter::value(const std::string &text) {
   return *this;
 }
 
-JsonWriter &JsonWriter::value(const char *text) { return value(std::string(text)); }
+JsonWriter &JsonWriter::value(const char *text) {
+  separate();
+  append_json_string(out_, text, std::strlen(text));
+  need_comma_ = true;
+  return *this;
+}
 
 JsonWriter &JsonWriter::value(bool flag) {
   separate();

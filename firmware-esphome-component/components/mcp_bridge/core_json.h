@@ -32,6 +32,12 @@ class JsonWriter {
 
   const std::string &str() const { return out_; }
   std::string take() { return std::move(out_); }
+  /** Starts a new document in the same buffer: a writer that is reused allocates only while it grows. */
+  void clear() {
+    out_.clear();
+    need_comma_ = false;
+  }
+  void reserve(size_t bytes) { out_.reserve(bytes); }
 
  private:
   void separate();

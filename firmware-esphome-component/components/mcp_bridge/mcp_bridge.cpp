@@ -75,6 +75,7 @@ class McpBridge::Ports : public core::Transport, public core::ActuatorSink, publ
 #ifdef USE_MQTT
     return mqtt::global_mqtt_client->publish(topic, payload, qos, retain);
 #else
+    (void) topic, (void) payload, (void) qos, (void) retain;
     return false;
 #endif
   }
@@ -136,6 +137,7 @@ core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const 
   if (found == actuators.end())
     return core::ApplyResult::refused("actuator is not bound to an entity");
   const std::string &action = command.action;
+  (void) action;  // unused when the YAML has neither switches nor lights
   switch (found->second.kind) {
 #ifdef USE_SWITCH
     case ActuatorEntity::Kind::SWITCH: {
@@ -311,6 +313,7 @@ void McpBridge::register_actuators() {
     desc.requires_confirmation = needs_confirmation(key);
     return desc;
   };
+  (void) describe;  // unused when the YAML declares no actuator domain
 #ifdef USE_SWITCH
   for (auto *sw : App.get_switches()) {
     const std::string key = core_->unique_key(core::slugify(entity_name(sw)));
@@ -410,8 +413,11 @@ void McpBridge::dump_config() {
   ESP_LOGCONFIG(TAG, "  Topics: %s/...", core_->topics().base().c_str());
   ESP_LOGCONFIG(TAG, "  Sensors: %u, actuators: %u", static_cast<unsigned>(core_->sensors().size()),
                 static_cast<unsigned>(core_->actuators().size()));
-  ESP_LOGCONFIG(TAG, "  Publish interval: %u ms (%s), metrics every %u ms", settings_.publish_interval_ms,
-                settings_.batch ? "batched" : "one message per sensor", settings_.metrics_interval_ms);
+  // uint32_t is unsigned long on ESP-IDF 5 and unsigned int elsewhere: cast for %u.
+  ESP_LOGCONFIG(TAG, "  Publish interval: %u ms (%s), metrics every %u ms",
+                static_cast<unsigned>(settings_.publish_interval_ms),
+                settings_.batch ? "batched" : "one message per sensor",
+                static_cast<unsigned>(settings_.metrics_interval_ms));
 }
 
 }  // namespace mcp_bridge

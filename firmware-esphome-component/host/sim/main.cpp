@@ -4,6 +4,10 @@
 //
 //   mcpb-device --port 1883 --id sim1 [--host 127.0.0.1] [--publish-interval-ms 10000]
 //               [--metrics-interval-ms 60000] [--no-batch] [--extra-sensors N] [--auto-ms N]
+//               [--profile basic|reference32] [--print-capabilities]
+//
+// --profile reference32 declares the 32-entity reference device (reference_device.h);
+// --print-capabilities prints its capabilities document to stdout and exits (no broker).
 //
 // Lines on stdin drive the entities: "sensor <key> <number|nan>", "binary <key> true|false",
 // "state <actuator> <json value>", "quit".
@@ -37,6 +41,8 @@ struct Options {
   BridgeSettings settings;
   int extra_sensors{0};
   uint32_t auto_ms{0};
+  std::string profile{"basic"};
+  bool print_capabilities{false};
 };
 
 bool parse_options(int argc, char **argv, Options &o) {
@@ -45,6 +51,10 @@ bool parse_options(int argc, char **argv, Options &o) {
     const char *next = i + 1 < argc ? argv[i + 1] : nullptr;
     if (arg == "--no-batch") {
       o.settings.batch = false;
+      continue;
+    }
+    if (arg == "--print-capabilities") {
+      o.print_capabilities = true;
       continue;
     }
     if (next == nullptr)
@@ -64,12 +74,15 @@ bool parse_options(int argc, char **argv, Options &o) {
       o.settings.metrics_interval_ms = static_cast<uint32_t>(std::atol(next));
     else if (arg == "--extra-sensors")
       o.extra_sensors = std::atoi(next);
+    else if (arg == "--profile")
+      o.profile = next;
     else if (arg == "--auto-ms")
       o.auto_ms = static_cast<uint32_t>(std::atol(next));
     else
       return false;
   }
-  return is_identifier(o.id) && o.port > 0 && o.settings.publish_interval_ms > 0;
+  return is_identifier(o.id) && o.port > 0 && o.settings.publish_interval_ms > 0 &&
+         (o.profile == "basic" || o.profile == "reference32");
 }
 
 /** One stdin line; returns false on "quit". */
@@ -121,7 +134,8 @@ int main(int argc, char **argv) {
   Options options;
   if (!parse_options(argc, argv, options)) {
     std::fprintf(stderr, "usage: mcpb-device --port N --id <identifier> [--host H] [--publish-interval-ms N] "
-                         "[--metrics-interval-ms N] [--no-batch] [--extra-sensors N] [--auto-ms N]\n");
+                         "[--metrics-interval-ms N] [--no-batch] [--extra-sensors N] [--auto-ms N] "
+                         "[--profile basic|reference32] [--print-capabilities]\n");
     return 2;
   }
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
@@ -136,7 +150,14 @@ int main(int argc, char **argv) {
   SimulatedEntities entities;
   MosquittoTransport transport("mcpb-" + options.id, Topics("devices", options.id).status());
   BridgeCore core(info, options.settings, transport, entities, platform);
-  entities.declare(core, options.extra_sensors);
+  if (options.profile == "reference32")
+    entities.declare_reference(core);
+  else
+    entities.declare(core, options.extra_sensors);
+  if (options.print_capabilities) {
+    std::fputs(core.build_capabilities().c_str(), stdout);
+    return 0;
+  }
 
   std::mutex core_lock;  // libmosquitto delivers on its own thread; the core is single-threaded
   transport.start(options.host, options.port, core.subscriptions(),

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include "reference_device.h"
+
 namespace mcp_bridge {
 
 void SimulatedEntities::declare(BridgeCore &core, int extra_sensors) {
@@ -72,10 +74,25 @@ void SimulatedEntities::declare(BridgeCore &core, int extra_sensors) {
              {"door", Value::of(false)}};
 }
 
+void SimulatedEntities::declare_reference(BridgeCore &core) {
+  core_ = &core;
+  declare_reference_device(core);
+  for (const auto &a : core.actuators()) {
+    Value initial = Value::null();
+    if (a.value_type == ValueType::BOOLEAN)
+      initial = Value::of(false);
+    else if (a.value_type == ValueType::NUMBER)
+      initial = Value::of(a.has_min ? a.min : 0.0);
+    else if (a.value_type == ValueType::ENUM && !a.options.empty())
+      initial = Value::of(a.options.front());
+    states_[a.key] = initial;
+  }
+}
+
 ApplyResult SimulatedEntities::apply(const ActuatorDesc &actuator, const Command &command) {
   Value &state = states_[actuator.key];
   const std::string &action = command.action;
-  if (actuator.key == "dimmer") {
+  if (actuator.value_type == ValueType::NUMBER && actuator.supports("on")) {  // a dimmable light
     const bool lit = state.number > 0;
     if (action == "on" || (action == "toggle" && !lit))
       state = Value::of(100.0);

@@ -157,11 +157,17 @@ TEST("bridge: a valid command is applied and answered exactly once with its id")
   CHECK_EQ(answer["result"], "applied");
   CHECK_EQ(answer["state"], true);
   CHECK(!answer.contains("code"));
-  // QoS 1 redelivery: not applied again, not answered again.
+  // QoS 1 redelivery: the same answer again, not applied again (even if the payload differs).
   rig.message("actuators/led/cmd", R"({"id":"c-1","action":"toggle"})");
   CHECK_EQ(rig.sink.applied, 1);
-  CHECK_EQ(rig.transport.sent.size(), static_cast<size_t>(1));
+  CHECK_EQ(rig.transport.sent.size(), static_cast<size_t>(2));
+  const json &again = rig.transport.sent.at(1).body;
+  CHECK_EQ(again["command_id"], "c-1");
+  CHECK_EQ(again["result"], "applied");
+  CHECK_EQ(again["state"], true);
+  CHECK(again["seq"].get<uint32_t>() > answer["seq"].get<uint32_t>());
   CHECK_EQ(rig.core.counters().duplicate_commands, 1u);
+  CHECK_EQ(rig.core.counters().commands_received, 1u);
 }
 
 TEST("bridge: invalid commands are rejected with the validation code and never reach the entity") {
@@ -218,7 +224,9 @@ TEST("bridge: unreadable messages become /error reports and nothing else is lost
   }
   CHECK_EQ(errors[1].body["component"], "led");
   CHECK(errors[2].body["message"].get<std::string>().find("c-7") != std::string::npos);
-  CHECK_EQ(rig.transport.sent.size(), errors.size());
+  // Besides the /error reports, only the one answer to c-7 (an unknown actuator, not retained).
+  CHECK_EQ(rig.transport.sent.size(), errors.size() + 1);
+  CHECK_EQ(rig.transport.on("/actuators/relay/status").size(), static_cast<size_t>(1));
   // The device still works.
   rig.message("actuators/led/cmd", R"({"id":"c-8","action":"toggle"})");
   CHECK_EQ(rig.transport.sent.back().body["result"], "applied");
@@ -378,4 +386,55 @@ TEST("bridge: keys are unique across sensors and actuators; long texts are clipp
   wordy.unit = "µµµµµµµµµµµµµµµµµµµµ";
   CHECK(rig.core.add_sensor(wordy));
   CHECK_EQ(rig.core.sensors().back().unit, std::string("µµµµµµµµµµµµµµµµ"));
+}
+
+TEST("bridge: a command for an unknown actuator is answered once on its status topic, not retained") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("actuators/relay/cmd", R"({"id":"u-1","action":"on"})");
+  const auto answers = rig.transport.on("/actuators/relay/status");
+  CHECK_EQ(answers.size(), static_cast<size_t>(1));
+  const Published &answer = answers.at(0);
+  CHECK(answer.qos == 1 && !answer.retain);  // retained, it would invent an actuator for later subscribers
+  CHECK_EQ(answer.body["command_id"], "u-1");
+  CHECK_EQ(answer.body["result"], "rejected");
+  CHECK_EQ(answer.body["code"], "UNKNOWN_ACTUATOR");
+  CHECK(answer.body["state"].is_null());
+  CHECK(answer.body["reason"].get<std::string>().rfind("UNKNOWN_ACTUATOR: ", 0) == 0);
+  CHECK(answer.body["reason"].get<std::string>().find("relay") != std::string::npos);
+  CHECK_EQ(rig.transport.on("/error").size(), static_cast<size_t>(1));
+  CHECK_EQ(rig.sink.applied, 0);
+  CHECK_EQ(rig.core.counters().commands_rejected, 1u);
+
+  // A redelivery gets the same answer; a bad payload with a readable id is answered too;
+  // without an id there is nothing to echo, so only /error.
+  rig.message("actuators/relay/cmd", R"({"id":"u-1","action":"on"})");
+  rig.message("actuators/relay/cmd", R"({"id":"u-2","action":"ON"})");
+  rig.message("actuators/relay/cmd", R"({"action":"on"})");
+  rig.message("actuators/pump/cmd", R"({"id":"u-3","action":)");
+  const auto all = rig.transport.on("/actuators/relay/status");
+  CHECK_EQ(all.size(), static_cast<size_t>(3));
+  CHECK_EQ(all.at(1).body["command_id"], "u-1");
+  CHECK_EQ(all.at(2).body["command_id"], "u-2");
+  CHECK_EQ(all.at(2).body["code"], "UNKNOWN_ACTUATOR");
+  for (const auto &p : all)
+    CHECK(!p.retain);
+  CHECK(rig.transport.on("/actuators/pump/status").empty());  // unparseable JSON: no id can be read
+  CHECK_EQ(rig.transport.on("/error").size(), static_cast<size_t>(4));
+  CHECK_EQ(rig.core.counters().duplicate_commands, 1u);
+}
+
+TEST("bridge: a redelivered config/set gets the same answer and is not applied twice") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("config/set", R"({"id":"cfg-9","publish_interval_ms":5000})");
+  rig.message("config/set", R"({"id":"cfg-10","publish_interval_ms":7000})");
+  rig.message("config/set", R"({"id":"cfg-9","publish_interval_ms":5000})");
+  const auto answers = rig.transport.on("/config");
+  CHECK_EQ(answers.size(), static_cast<size_t>(3));
+  CHECK_EQ(answers.at(2).body["command_id"], "cfg-9");
+  CHECK_EQ(answers.at(2).body["result"], "applied");
+  CHECK_EQ(rig.core.settings().publish_interval_ms, 7000u);  // cfg-9 was not applied again
 }
