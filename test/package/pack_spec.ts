@@ -27,7 +27,6 @@ interface NodeSet {
     id: string;
     types: string[];
     enabled: boolean;
-    loaded: boolean;
     err?: string;
     module: string;
 }
@@ -43,13 +42,14 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
 
     before(async () => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-pack-'));
-        const packed = JSON.parse(
-            execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
-                cwd: root,
-                encoding: 'utf8',
-            }),
-        ) as { filename: string }[];
-        tarball = path.join(work, packed[0].filename);
+        // npm pack may run `prepare` (the build) and print it on stdout: look for the file instead.
+        execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
+            cwd: root,
+            stdio: 'pipe',
+        });
+        const packed = fs.readdirSync(work).filter((f) => f.endsWith('.tgz'));
+        assert.equal(packed.length, 1, `npm pack produced ${packed.join(', ')}`);
+        tarball = path.join(work, packed[0]);
         unpacked = path.join(work, 'unpacked');
         fs.mkdirSync(unpacked);
         execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
@@ -85,9 +85,13 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
             // The Flow Library indexer only sees inline, literal registerType calls.
             const registration = new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${type}'\\s*,\\s*\\{`);
             assert.match(html, registration, `${type}: no literal registerType in the HTML`);
-            const icon = /icon:\s*'([^']+)'/.exec(html.slice(html.search(registration)))?.[1];
-            assert.ok(icon, `${type}: no literal icon`);
-            if (!icon.startsWith('font-awesome/')) {
+            const definition = html.slice(html.search(registration));
+            const isConfig = /^[^]*?category:\s*'config'/.test(
+                definition.slice(0, definition.indexOf('defaults')),
+            );
+            const icon = /icon:\s*'([^']+)'/.exec(definition)?.[1];
+            assert.ok(icon || isConfig, `${type}: no literal icon`);
+            if (icon && !icon.startsWith('font-awesome/')) {
                 assert.ok(
                     fs.existsSync(path.join(path.dirname(js), 'icons', icon)),
                     `${type}: icon ${icon} not shipped`,
@@ -167,12 +171,16 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         ).json()) as NodeSet[];
         const ours = sets.filter((s) => s.module === pkg.name);
         for (const set of ours) assert.equal(set.err, undefined, `${set.id}: ${set.err}\n${log}`);
-        const registered = ours.flatMap((s) => (s.enabled && s.loaded ? s.types : []));
+        const registered = ours.flatMap((s) => (s.enabled ? s.types : []));
         assert.deepEqual([...registered].sort(), [...types].sort(), log);
 
-        const examples = (await (await fetch(`${baseUrl}/library/_examples_/`)).json()) as {
-            d?: Record<string, unknown>;
-        };
-        assert.ok(examples.d && pkg.name in examples.d, `examples not listed: ${JSON.stringify(examples)}`);
+        // Import > Examples: the modules with examples, then this module's flows.
+        const modules = (await (await fetch(`${baseUrl}/library/examples/flows/`)).json()) as string[];
+        assert.ok(modules.includes(pkg.name), `examples not listed: ${JSON.stringify(modules)}`);
+        const listing = (await (await fetch(`${baseUrl}/library/examples/flows/${pkg.name}`)).json()) as {
+            fn?: string;
+        }[];
+        const names = listing.map((entry) => entry.fn).filter(Boolean);
+        assert.ok(names.length >= 4, `example flows listed: ${JSON.stringify(listing)}`);
     });
 });
