@@ -4,7 +4,7 @@
 # ports; a temporary policy-rc.d stops that (tests run private instances).
 set -euo pipefail
 
-PACKAGES=(mosquitto influxdb victoria-metrics libmosquitto-dev nlohmann-json3-dev clang libclang-rt-14-dev cmake g++ make)
+PACKAGES=(mosquitto influxdb victoria-metrics libmosquitto-dev nlohmann-json3-dev clang libclang-rt-14-dev cmake g++ make chromium)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
