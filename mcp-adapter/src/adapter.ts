@@ -4,13 +4,17 @@ import { startHttpServer } from './http-server';
 import { stderrLogger } from './logger';
 import {
     checkHttpExposure,
+    checkSessionLimits,
     DEFAULT_HOST,
+    DEFAULT_MAX_SESSIONS,
     DEFAULT_PORT,
+    DEFAULT_SESSION_IDLE_TIMEOUT_S,
     DEFAULT_TIMEOUT_MS,
     isLoopbackHost,
     type AdapterOptions,
 } from './options';
 import { RegistryClient, redactUrl } from './registry-client';
+import type { SessionCounts } from './session-pool';
 import { createSessionServer } from './session-server';
 import { SubscriptionHub } from './subscriptions';
 import type { ToolContext } from './tool-context';
@@ -18,6 +22,8 @@ import type { ToolContext } from './tool-context';
 export interface RunningAdapter {
     /** The Streamable HTTP endpoint (HTTP mode only). */
     url?: string;
+    /** HTTP mode only: open MCP sessions and how many are idle (no request, no open stream). */
+    sessions?(): SessionCounts;
     close(): Promise<void>;
 }
 
@@ -26,7 +32,12 @@ const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 export async function startAdapter(options: AdapterOptions): Promise<RunningAdapter> {
     const logger = options.logger ?? stderrLogger();
     const host = options.host ?? DEFAULT_HOST;
-    if (options.http) checkHttpExposure(host, options.token);
+    const sessionIdleTimeoutMs = options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_S * 1000;
+    const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (options.http) {
+        checkHttpExposure(host, options.token);
+        checkSessionLimits(sessionIdleTimeoutMs, maxSessions);
+    }
     new URL(options.registryUrl); // throws a clear TypeError on a malformed URL before anything starts
     const registry = new RegistryClient({
         baseUrl: options.registryUrl,
@@ -65,15 +76,21 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
             allowedOrigins: options.allowedOrigins ?? [],
             token: options.token,
         },
+        sessionIdleTimeoutMs,
+        maxSessions,
         createSession: () => createSessionServer(ctx, hub, readOnly),
         logger,
     });
-    logger.info(`serving MCP on Streamable HTTP at ${http.url}`);
+    logger.info(
+        `serving MCP on Streamable HTTP at ${http.url} (at most ${maxSessions} sessions, ` +
+            `${sessionIdleTimeoutMs > 0 ? `idle ones closed after ${sessionIdleTimeoutMs / 1000} s` : 'no idle expiry'})`,
+    );
     if (!loopback)
         logger.warn(`listening on non-loopback address ${host}: bearer token required on every request`);
     else if (options.token) logger.info('bearer token required on every request');
     return {
         url: http.url,
+        sessions: () => http.sessions(),
         async close() {
             hub.close();
             await http.close();

@@ -4,7 +4,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startAdapter } from './adapter';
 import { formatClientConfigs } from './client-config';
 import { stderrLogger } from './logger';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_MS } from './options';
+import {
+    DEFAULT_HOST,
+    DEFAULT_MAX_SESSIONS,
+    DEFAULT_PORT,
+    DEFAULT_SESSION_IDLE_TIMEOUT_S,
+    DEFAULT_TIMEOUT_MS,
+} from './options';
 import { ADAPTER_VERSION } from './version';
 
 function integer(min: number, max: number) {
@@ -28,6 +34,8 @@ interface CliFlags {
     readOnly?: boolean;
     allowUnconfirmed?: boolean;
     timeout: number;
+    sessionIdleTimeout: number;
+    maxSessions: number;
     printConfig?: boolean;
     verbose?: boolean;
 }
@@ -66,6 +74,18 @@ function program(): Command {
             'send commands that need confirmation when the client cannot ask the user',
         )
         .option('--timeout <ms>', 'registry request timeout in ms', integer(100, 120000), DEFAULT_TIMEOUT_MS)
+        .option(
+            '--session-idle-timeout <seconds>',
+            'HTTP: close a session without requests or open streams after this long (0 = never)',
+            integer(0, 7 * 24 * 3600),
+            DEFAULT_SESSION_IDLE_TIMEOUT_S,
+        )
+        .option(
+            '--max-sessions <n>',
+            'HTTP: open sessions at most; a new one evicts the least recently used idle session',
+            integer(1, 100000),
+            DEFAULT_MAX_SESSIONS,
+        )
         .option('--print-config', 'print Claude Desktop / VS Code stdio configuration and exit')
         .option('--verbose', 'debug logging (stderr)');
 }
@@ -91,6 +111,8 @@ async function main(): Promise<void> {
         readOnly: flags.readOnly,
         allowUnconfirmed: flags.allowUnconfirmed,
         timeoutMs: flags.timeout,
+        sessionIdleTimeoutMs: flags.sessionIdleTimeout * 1000,
+        maxSessions: flags.maxSessions,
         logger,
     });
     if (adapter.url) process.stderr.write(`MCP endpoint: ${adapter.url}\n`);

@@ -1,14 +1,17 @@
 /**
  * Streamable HTTP endpoint (POST/GET/DELETE /mcp) with one transport and
- * McpServer per session, behind the Host/Origin/token guard.
+ * McpServer per session, behind the Host/Origin/token guard. Session
+ * lifetime (idle expiry, the session cap) is the SessionPool's job.
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { checkRequest, type GuardOptions } from './http-guard';
 import type { Logger } from './logger';
 import { MCP_PATH } from './options';
+import { SessionPool, sessionLabel, type SessionCounts } from './session-pool';
 import type { SessionServer } from './session-server';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -17,18 +20,18 @@ export interface HttpServerOptions {
     host: string;
     port: number;
     guard: GuardOptions;
+    /** Close a session without requests or open streams for this long; 0 = never. */
+    sessionIdleTimeoutMs: number;
+    /** Open sessions at most; beyond, the least recently used idle one is evicted. */
+    maxSessions: number;
     createSession(): SessionServer;
     logger: Logger;
 }
 
 export interface RunningHttpServer {
     url: string;
+    sessions(): SessionCounts;
     close(): Promise<void>;
-}
-
-interface Session {
-    transport: StreamableHTTPServerTransport;
-    session: SessionServer;
 }
 
 function sendJson(
@@ -71,24 +74,49 @@ async function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-    const sessions = new Map<string, Session>();
+    const sessions = new SessionPool({
+        idleTimeoutMs: options.sessionIdleTimeoutMs,
+        maxSessions: options.maxSessions,
+        logger: options.logger,
+    });
 
     async function newSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-        const session = options.createSession();
-        const transport = new StreamableHTTPServerTransport({
-            sessionIdGenerator: () => randomUUID(),
-            onsessioninitialized: (id) => {
-                sessions.set(id, { transport, session });
-            },
-        });
-        transport.onclose = () => {
-            if (transport.sessionId) sessions.delete(transport.sessionId);
-            session.dispose();
-        };
-        await session.server.connect(transport);
-        await transport.handleRequest(req, res, body);
-        // Not an initialize request (the transport answered 400): nothing to keep.
-        if (!transport.sessionId) await session.server.close();
+        // Anything but initialize is refused by the transport below; only initialize takes a slot.
+        const initializing = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
+        if (initializing && !sessions.reserve()) {
+            options.logger.warn(`refused a new MCP session: all ${options.maxSessions} sessions are busy`);
+            return jsonRpcError(
+                res,
+                503,
+                -32000,
+                `Too many MCP sessions: all ${options.maxSessions} are busy (open streams or requests). ` +
+                    'Close an unused session (HTTP DELETE) or retry later.',
+                { 'retry-after': '5' },
+            );
+        }
+        let registered = false;
+        try {
+            const session = options.createSession();
+            const transport = new StreamableHTTPServerTransport({
+                sessionIdGenerator: () => randomUUID(),
+                onsessioninitialized: (id) => {
+                    sessions.add(id, transport, res);
+                    registered = true;
+                },
+                onsessionclosed: (id) =>
+                    options.logger.info(`MCP session ${sessionLabel(id)} ended by the client`),
+            });
+            transport.onclose = () => {
+                if (transport.sessionId) sessions.remove(transport.sessionId);
+                session.dispose();
+            };
+            await session.server.connect(transport);
+            await transport.handleRequest(req, res, body);
+            // Not an initialize request (the transport answered 400): nothing to keep.
+            if (!registered) await session.server.close();
+        } finally {
+            if (initializing && !registered) sessions.cancelReservation();
+        }
     }
 
     async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -103,19 +131,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             return sendJson(res, 404, { error: `Not found; the MCP endpoint is ${MCP_PATH}` });
         }
         const sessionId = req.headers['mcp-session-id'];
-        const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+        const existing = typeof sessionId === 'string' ? sessions.transport(sessionId) : undefined;
+        // Unknown, expired, evicted or deleted: 404 tells the client to initialize a new session.
         if (sessionId !== undefined && !existing) {
             return jsonRpcError(res, 404, -32001, 'Session not found: initialize a new session');
         }
+        if (existing && typeof sessionId === 'string') sessions.track(sessionId, res);
         if (req.method === 'POST') {
             const body = await readJsonBody(req, res);
             if (body === undefined) return;
-            if (existing) return existing.transport.handleRequest(req, res, body);
+            if (existing) return existing.handleRequest(req, res, body);
             return newSession(req, res, body);
         }
         if (!existing)
             return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-        return existing.transport.handleRequest(req, res);
+        return existing.handleRequest(req, res);
     }
 
     const server = http.createServer((req, res) => {
@@ -133,8 +163,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
     return {
         url: `http://${hostForUrl}:${port}${MCP_PATH}`,
+        sessions: () => sessions.counts(),
         async close() {
-            await Promise.all([...sessions.values()].map((s) => s.transport.close()));
+            await sessions.closeAll();
             server.closeAllConnections();
             await new Promise<void>((resolve) => server.close(() => resolve()));
         },

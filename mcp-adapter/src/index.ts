@@ -1,6 +1,7 @@
 /** Programmatic API of the MCP adapter. */
 export { startAdapter, type RunningAdapter } from './adapter';
 export type { AdapterOptions } from './options';
+export type { SessionCounts } from './session-pool';
 export {
     claudeDesktopConfig,
     vscodeConfig,

@@ -24,12 +24,18 @@ export interface AdapterOptions {
     allowUnconfirmed?: boolean;
     /** Registry request timeout in ms (commands wait for the device on top of this). Default 5000. */
     timeoutMs?: number;
+    /** HTTP: close a session without requests or open streams for this long (ms); 0 = never. Default 30 min. */
+    sessionIdleTimeoutMs?: number;
+    /** HTTP: open sessions at most; a new one evicts the least recently used idle session. Default 100. */
+    maxSessions?: number;
     logger?: Logger;
 }
 
 export const DEFAULT_PORT = 3917;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_SESSION_IDLE_TIMEOUT_S = 30 * 60;
+export const DEFAULT_MAX_SESSIONS = 100;
 export const MCP_PATH = '/mcp';
 
 export function isLoopbackHost(host: string): boolean {
@@ -44,4 +50,14 @@ export function checkHttpExposure(host: string, token: string | undefined): void
         `Refusing to listen on ${host} without a bearer token: a non-loopback address exposes device control ` +
             'to the network. Set --token (or MCP_BRIDGE_TOKEN), or bind --host 127.0.0.1.',
     );
+}
+
+/** Throws with an explanation when the HTTP session limits cannot work. */
+export function checkSessionLimits(idleTimeoutMs: number, maxSessions: number): void {
+    if (!Number.isFinite(idleTimeoutMs) || idleTimeoutMs < 0)
+        throw new Error(
+            `Session idle timeout must be 0 (never) or a positive duration, got ${idleTimeoutMs}`,
+        );
+    if (!Number.isInteger(maxSessions) || maxSessions < 1)
+        throw new Error(`Max sessions must be an integer of at least 1, got ${maxSessions}`);
 }

@@ -45,6 +45,8 @@ export interface RegistryRuntime {
     goAway(): Promise<void>;
     /** Listens again on the same port. */
     comeBack(): Promise<void>;
+    /** Registry event streams (GET …/events) open right now: what the adapter's subscriptions hold. */
+    openEventStreams(): number;
     stop(): Promise<void>;
 }
 
@@ -129,7 +131,14 @@ export async function startRegistryRuntime(mqttUrl: string, options: RegistryRun
 
     const app = adminApp;
     if (!app) throw new Error('the test helper did not hand out its admin app');
-    const server = http.createServer((req, res) => app(req, res));
+    let eventStreams = 0;
+    const server = http.createServer((req, res) => {
+        if (new URL(req.url ?? '/', 'http://localhost').pathname.endsWith('/events')) {
+            eventStreams++;
+            res.once('close', () => eventStreams--);
+        }
+        app(req, res);
+    });
     const port = await listen(server, 0);
     let up = true;
     const runtime: RegistryRuntime = {
@@ -142,6 +151,7 @@ export async function startRegistryRuntime(mqttUrl: string, options: RegistryRun
             if (!up) await listen(server, port);
             up = true;
         },
+        openEventStreams: () => eventStreams,
         async stop() {
             await runtime.goAway();
             await helper.unload();
