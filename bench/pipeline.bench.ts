@@ -7,7 +7,11 @@
  * its own process; msg/s is measured from the first publish until InfluxDB
  * holds every point (InfluxQL count), or until the count stops growing.
  *
- *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--only a,b] [--profile]
+ * With --rounds N every pipeline runs N times (round robin, so load from
+ * other processes on a shared machine hits all of them alike) and the table
+ * shows each pipeline's median run by msg/s.
+ *
+ *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--only a,b] [--rounds N] [--profile]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,6 +48,7 @@ const program = new Command()
     .option('--devices <n>', 'simulated devices (4 sensors each)', (v) => Number(v), 50)
     .option('--batch <n>', 'points per InfluxDB write', (v) => Number(v), 5000)
     .option('--only <names>', 'comma-separated subset of bare,handwritten,stock,ours')
+    .option('--rounds <n>', 'runs per pipeline; the median run counts', (v) => Number(v), 1)
     .option(
         '--profile',
         "CPU-profile each pipeline's measured window into bench/results/profiles/<name>.cpuprofile",
@@ -54,6 +59,7 @@ const opts = program.opts<{
     devices: number;
     batch: number;
     only?: string;
+    rounds: number;
     profile?: boolean;
 }>();
 
@@ -161,13 +167,17 @@ async function run(): Promise<void> {
     const results: Result[] = [];
     try {
         const base = watcher.current();
-        for (const { name, label } of PIPELINES.filter((p) => !wanted || wanted.includes(p.name))) {
+        const rounds = Array.from({ length: Math.max(1, opts.rounds) }, (_, round) => round);
+        const runs = rounds.flatMap((round) =>
+            PIPELINES.filter((p) => !wanted || wanted.includes(p.name)).map((p) => ({ ...p, round })),
+        );
+        for (const { name, label, round } of runs) {
             await waitFor(
                 'the previous pipeline to unsubscribe',
                 async () => watcher.current() === base,
                 20_000,
             );
-            const database = `bench_${name}`;
+            const database = `bench_${name}_${round}`;
             await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
                 method: 'POST',
             });
@@ -233,7 +243,15 @@ async function run(): Promise<void> {
         await watcher.close();
         await Promise.all([mosquitto.stop(), influx.stop()]);
     }
-    report(results);
+    report(medianRuns(results));
+}
+
+/** Each pipeline's median run by msg/s (the lower middle one for an even count), in pipeline order. */
+function medianRuns(results: Result[]): Result[] {
+    return PIPELINES.flatMap(({ name }) => {
+        const runs = results.filter((r) => r.pipeline === name).sort((a, b) => a.msgPerSec - b.msgPerSec);
+        return runs.length > 0 ? [runs[Math.floor((runs.length - 1) / 2)]] : [];
+    });
 }
 
 function report(results: Result[]): void {

@@ -5,7 +5,8 @@
  * Traffic comes straight from the user's core mqtt-broker node (default, the
  * faster path: bench/decode-input.bench.ts) or from a wired core `mqtt in` this.
  */
-import { decode, type DeviceMessage } from '../protocol/src';
+import { randomBytes } from 'node:crypto';
+import { decode, type DecodeResult, type DeviceMessage } from '../protocol/src';
 import { findBroker, type CoreBrokerNode, type MqttPacketInfo } from './lib/core-mqtt-broker';
 import { DeviceMessageError } from './lib/decode-error';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/node-red-types';
@@ -20,15 +21,36 @@ interface DecodeDef extends NodeDef {
 }
 
 const STATUS_INTERVAL_MS = 1000;
+/** Counter values with exactly eight hex digits. */
+const FIRST_COUNT = 0x10000000;
+const COUNT_END = 0x100000000;
 
-/** Fills `out` with the normalised fields (no copy of the payload). */
+/**
+ * Message ids for the messages the node creates, in Node-RED's format (16 hex
+ * digits). Left to send(), each id costs eight Math.random() calls and a
+ * join; a random prefix per node (renewed when the counter runs out) and a
+ * counter are as unique for the cost of formatting one number.
+ */
+function messageIds(): () => string {
+    let prefix = '';
+    let count = COUNT_END;
+    return () => {
+        if (count >= COUNT_END) {
+            prefix = randomBytes(4).toString('hex');
+            count = FIRST_COUNT;
+        }
+        return prefix + (count++).toString(16);
+    };
+}
+
+/** Sets the normalised fields on a message that came in on a wire (no copy of the payload). */
 function normalise(
     out: NodeMessage,
     topic: string,
     message: DeviceMessage,
     retained: boolean,
     receivedAt: number,
-) {
+): void {
     out.topic = topic;
     out.kind = message.kind;
     out.device = message.deviceId;
@@ -37,7 +59,26 @@ function normalise(
     out.payload = message.payload;
     out.receivedAt = receivedAt;
     out.retained = retained;
-    return out;
+}
+
+/**
+ * A new normalised message, the same fields as normalise() sets. Built as one
+ * literal per shape: adding the properties one by one costs a property store
+ * per field and a growing backing array on every message of the hot path.
+ */
+function normalised(
+    _msgid: string,
+    topic: string,
+    message: DeviceMessage,
+    retained: boolean,
+    receivedAt: number,
+): NodeMessage {
+    const { kind, deviceId: device, payload, sensor, actuator } = message;
+    if (sensor !== undefined) return { _msgid, topic, kind, device, sensor, payload, receivedAt, retained };
+    if (actuator !== undefined) {
+        return { _msgid, topic, kind, device, actuator, payload, receivedAt, retained };
+    }
+    return { _msgid, topic, kind, device, payload, receivedAt, retained };
 }
 
 /** What a core `mqtt in` node hands over: a Buffer or string, or an object if it parsed JSON itself. */
@@ -51,6 +92,7 @@ export = function (RED: NodeAPI) {
         RED.nodes.createNode(this, def);
         const registryNode = def.registry ? (RED.nodes.getNode(def.registry) as RegistryNode | null) : null;
         const registry: DeviceRegistry | undefined = registryNode?.registry;
+        const nextMessageId = messageIds();
         let decoded = 0;
         let failed = 0;
         let shown = '';
@@ -66,30 +108,34 @@ export = function (RED: NodeAPI) {
             });
         }, STATUS_INTERVAL_MS);
 
-        /** The hot path: one decode, one registry update, one message out. */
+        /** The hot path: one decode, one registry update (the caller sends the message). */
         function handle(
             topic: string,
             payload: Buffer | string,
             retained: boolean,
-            out: NodeMessage,
-        ): Error | undefined {
-            const receivedAt = Date.now();
+            receivedAt: number,
+        ): DecodeResult {
             const result = decode(topic, payload);
             if (!result.ok) {
                 failed++;
                 registry?.recordDecodeError(result.error, receivedAt);
-                out.code = result.error.code;
-                return new DeviceMessageError(result.error);
+                return result;
             }
             decoded++;
             registry?.ingest(result.message, retained, receivedAt);
-            normalise(out, topic, result.message, retained, receivedAt);
-            return undefined;
+            return result;
         }
 
         this.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-            const err = handle(String(msg.topic ?? ''), rawPayload(msg.payload), msg.retain === true, msg);
-            if (err) return done(err);
+            const receivedAt = Date.now();
+            const topic = String(msg.topic ?? '');
+            const retained = msg.retain === true;
+            const result = handle(topic, rawPayload(msg.payload), retained, receivedAt);
+            if (!result.ok) {
+                msg.code = result.error.code;
+                return done(new DeviceMessageError(result.error));
+            }
+            normalise(msg, topic, result.message, retained, receivedAt);
             send(msg);
             done();
         });
@@ -103,15 +149,16 @@ export = function (RED: NodeAPI) {
                 topic,
                 { qos },
                 (t: string, payload: Buffer, packet: MqttPacketInfo) => {
-                    const out: NodeMessage = {};
-                    const err = handle(t, payload, packet.retain === true, out);
-                    if (err) {
-                        out.topic = t;
-                        out.payload = payload;
-                        this.error(err, out);
-                    } else {
-                        this.send(out);
+                    const receivedAt = Date.now();
+                    const retained = packet.retain === true;
+                    const result = handle(t, payload, retained, receivedAt);
+                    if (result.ok) {
+                        this.send(normalised(nextMessageId(), t, result.message, retained, receivedAt));
+                        return;
                     }
+                    const { code } = result.error;
+                    const msg: NodeMessage = { _msgid: nextMessageId(), topic: t, payload, code };
+                    this.error(new DeviceMessageError(result.error), msg);
                 },
                 this.id,
             );

@@ -12,7 +12,13 @@ export interface SequenceObservation {
     reset: boolean;
 }
 
-const NOTHING: SequenceObservation = { lost: 0, duplicate: false, late: false, reset: false };
+/** Shared (frozen) answer for the common case, so the hot path allocates nothing. */
+const NOTHING: Readonly<SequenceObservation> = Object.freeze({
+    lost: 0,
+    duplicate: false,
+    late: false,
+    reset: false,
+});
 
 /** How far behind the expected seq a message may be and still count as late rather than a restart. */
 const LATE_WINDOW = 1024;
@@ -43,6 +49,10 @@ export class SequenceTracker {
         }
         const ahead = (seq - previous + SEQ_MODULO) % SEQ_MODULO;
         if (ahead === 0) return { ...NOTHING, duplicate: true };
+        if (ahead === 1) {
+            this.last.set(deviceId, seq);
+            return NOTHING;
+        }
         if (ahead < HALF) {
             this.last.set(deviceId, seq);
             return { ...NOTHING, lost: ahead - 1 };

@@ -94,3 +94,36 @@ describe('decode() never throws', () => {
         if (!result.ok) assert.equal(result.error.code, 'TOO_LARGE');
     });
 });
+
+describe('decode() topic cache', () => {
+    const body = '{"seq":1,"value":{"reading":1}}';
+
+    it('gives the same result for a topic decoded twice', () => {
+        const first = decode('devices/cache_a/sensors/t/data', body);
+        const second = decode('devices/cache_a/sensors/t/data', body);
+        assert.deepEqual(second, first);
+    });
+
+    it('still decodes an early topic correctly after more distinct topics than the cache holds', () => {
+        decode('devices/cache_first/sensors/t/data', body);
+        for (let i = 0; i < 5000; i++) decode(`devices/cache_${i}/sensors/s${i % 7}/data`, body);
+        const result = decode('devices/cache_first/sensors/t/data', body);
+        assert.ok(result.ok);
+        if (result.ok)
+            assert.deepEqual([result.message.deviceId, result.message.sensor], ['cache_first', 't']);
+    });
+
+    it('keeps rejecting a bad topic every time, and never lets a result be changed', () => {
+        for (let i = 0; i < 3; i++) {
+            const result = decode('devices/+/sensors/t/data', body);
+            assert.equal(result.ok, false);
+            if (!result.ok) assert.equal(result.error.code, 'BAD_TOPIC');
+        }
+        const a = decode('devices/cache_b/actuators/led/status', '{"seq":2,"state":true}');
+        assert.ok(a.ok);
+        if (a.ok) a.message.deviceId = 'tampered';
+        const b = decode('devices/cache_b/actuators/led/status', '{"seq":3,"state":false}');
+        assert.ok(b.ok);
+        if (b.ok) assert.deepEqual([b.message.deviceId, b.message.actuator], ['cache_b', 'led']);
+    });
+});

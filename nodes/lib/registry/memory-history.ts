@@ -45,29 +45,33 @@ class Ring {
 
 export class MemoryHistory implements HistoryStore {
     readonly kind = 'memory' as const;
-    private readonly rings = new Map<string, Ring>();
+    /** Rings by device, then sensor: no key string to build per point (the hot path). */
+    private readonly rings = new Map<string, Map<string, Ring>>();
     private written = 0;
 
     constructor(private readonly pointsPerSensor: number) {}
 
     record(deviceId: string, sensor: string, time: number, reading: Reading, quality?: number): void {
-        const key = `${deviceId}/${sensor}`;
-        let ring = this.rings.get(key);
-        if (!ring) {
+        let bySensor = this.rings.get(deviceId);
+        if (bySensor === undefined) {
+            bySensor = new Map();
+            this.rings.set(deviceId, bySensor);
+        }
+        let ring = bySensor.get(sensor);
+        if (ring === undefined) {
             ring = new Ring(this.pointsPerSensor);
-            this.rings.set(key, ring);
+            bySensor.set(sensor, ring);
         }
         ring.push(time, reading, quality);
         this.written++;
     }
 
     forget(deviceId: string): void {
-        const prefix = `${deviceId}/`;
-        for (const key of this.rings.keys()) if (key.startsWith(prefix)) this.rings.delete(key);
+        this.rings.delete(deviceId);
     }
 
     query(q: HistoryQuery): Promise<HistoryPoint[]> {
-        const ring = this.rings.get(`${q.deviceId}/${q.sensor}`);
+        const ring = this.rings.get(q.deviceId)?.get(q.sensor);
         return Promise.resolve(ring ? ring.select(q.sinceMs, q.limit) : []);
     }
 
