@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
+import { coreBrokerNode } from '../scripts/demo/demo-flow';
 import { startEmbeddedNodeRed } from '../scripts/demo/embedded-node-red';
 import { startMosquitto, waitFor } from '../test/support/services';
 
@@ -23,7 +24,6 @@ const SENSORS = ['temperature', 'humidity', 'pressure', 'light'];
 type Mode = 'mqtt-in' | 'broker';
 
 function flow(mode: Mode, mqttUrl: string): object[] {
-    const url = new URL(mqttUrl);
     const decode = {
         id: 'dec',
         type: 'mcpb-decode',
@@ -35,18 +35,7 @@ function flow(mode: Mode, mqttUrl: string): object[] {
     };
     const nodes: object[] = [
         { id: 't', type: 'tab', label: 'bench' },
-        {
-            id: 'b',
-            type: 'mqtt-broker',
-            broker: url.hostname,
-            port: url.port,
-            clientid: '',
-            autoConnect: true,
-            usetls: false,
-            protocolVersion: '4',
-            keepalive: '60',
-            cleansession: true,
-        },
+        coreBrokerNode('b', mqttUrl),
         { id: 'reg', type: 'mcpb-registry', persist: false, historyPoints: 100 },
     ];
     if (mode === 'broker') nodes.push({ ...decode, broker: 'b' });

@@ -31,7 +31,26 @@ for (const html of nodeTypes) {
     fs.copyFileSync(path.join(src, html), path.join(out, html));
 }
 copyDir(path.join(src, 'locales'), path.join(out, 'locales'));
+
+// Editor plugins (nodes/plugins/<name>.ts + .html): Node-RED reads a plugin's HTML
+// and catalogs beside its compiled JS, so each gets its own locales/ there.
+const pluginSrc = path.join(src, 'plugins');
+const pluginOut = path.join(out, 'plugins');
+const plugins = fs.existsSync(pluginSrc) ? fs.readdirSync(pluginSrc).filter((f) => f.endsWith('.html')) : [];
+for (const html of plugins) {
+    const base = html.replace(/\.html$/, '');
+    if (!fs.existsSync(path.join(pluginSrc, `${base}.ts`)))
+        throw new Error(`nodes/plugins/${html} has no ${base}.ts`);
+    if (!fs.existsSync(path.join(src, 'locales', 'en-US', `${base}.json`))) {
+        throw new Error(`plugin ${base} has no en-US message catalog`);
+    }
+    fs.mkdirSync(pluginOut, { recursive: true });
+    fs.copyFileSync(path.join(pluginSrc, html), path.join(pluginOut, html));
+    copyDir(path.join(src, 'locales'), path.join(pluginOut, 'locales'), (n) => n === `${base}.json`);
+}
 copyDir(path.join(root, 'icons'), path.join(out, 'icons'), (n) => n.endsWith('.svg'));
 fs.rmSync(path.join(root, 'examples'), { recursive: true, force: true });
 copyDir(path.join(root, 'examples-flows'), path.join(root, 'examples'), (n) => n.endsWith('.json'));
-console.log(`build-assets: ${nodeTypes.length} node editor files, icons and examples copied`);
+console.log(
+    `build-assets: ${nodeTypes.length} node editor files, ${plugins.length} plugin(s), icons and examples copied`,
+);

@@ -2,24 +2,13 @@
  * The two Node-RED pipelines: the stock flow a user builds today with core
  * nodes and node-red-contrib-influxdb, and the pack's default flow.
  */
+import { coreBrokerNode } from '../../scripts/demo/demo-flow';
 import type { PipelineConfig } from './ipc';
 
 const TOPIC = 'devices/+/sensors/+/data';
 
 function broker(mqttUrl: string): Record<string, unknown> {
-    const url = new URL(mqttUrl);
-    return {
-        id: 'n-broker',
-        type: 'mqtt-broker',
-        broker: url.hostname,
-        port: url.port,
-        clientid: '',
-        autoConnect: true,
-        usetls: false,
-        protocolVersion: '4',
-        keepalive: '60',
-        cleansession: true,
-    };
+    return coreBrokerNode('n-broker', mqttUrl);
 }
 
 // Ids carry a prefix: an id equal to a node type (e.g. 'join') looks like a config-node cycle to Node-RED.

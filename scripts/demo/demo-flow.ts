@@ -12,25 +12,33 @@ export interface DemoFlowOptions {
     firstDevice: string;
 }
 
+/**
+ * A core `mqtt-broker` config node for a broker URL, as the editor saves one
+ * (the demo, the tests and the benchmarks all connect through it).
+ */
+export function coreBrokerNode(id: string, mqttUrl: string, name = ''): Record<string, unknown> {
+    const url = new URL(mqttUrl);
+    return {
+        id,
+        type: 'mqtt-broker',
+        name,
+        broker: url.hostname,
+        port: url.port || '1883',
+        clientid: '',
+        autoConnect: true,
+        usetls: url.protocol === 'mqtts:',
+        protocolVersion: '4',
+        keepalive: '60',
+        cleansession: true,
+        autoUnsubscribe: true,
+    };
+}
+
 export function demoFlow(options: DemoFlowOptions): object[] {
-    const mqtt = new URL(options.mqttUrl);
     const tab = 'demo-tab';
     const flow: object[] = [
         { id: tab, type: 'tab', label: 'MCP-MQTT Bridge demo' },
-        {
-            id: 'demo-broker',
-            type: 'mqtt-broker',
-            name: 'demo broker',
-            broker: mqtt.hostname,
-            port: mqtt.port || '1883',
-            clientid: '',
-            autoConnect: true,
-            usetls: mqtt.protocol === 'mqtts:',
-            protocolVersion: '4',
-            keepalive: '60',
-            cleansession: true,
-            autoUnsubscribe: true,
-        },
+        coreBrokerNode('demo-broker', options.mqttUrl, 'demo broker'),
         {
             id: DEMO_REGISTRY_ID,
             type: 'mcpb-registry',

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { coreBrokerNode } from '../../scripts/demo/demo-flow';
 import { waitFor } from '../support/services';
 
 /** The parts of node-red-node-test-helper used here (it ships no types). */
@@ -69,26 +70,13 @@ export interface RegistryRuntimeOptions {
 }
 
 export async function startRegistryRuntime(mqttUrl: string, options: RegistryRuntimeOptions = {}) {
-    const broker = new URL(mqttUrl);
     let adminApp: RequestListener | undefined;
     const captureAdminApp = (RED: { httpAdmin: RequestListener }) => {
         adminApp = RED.httpAdmin;
     };
     await helper.startServer();
     const flow: Record<string, unknown>[] = [
-        {
-            id: 'broker',
-            type: 'mqtt-broker',
-            name: 'test broker',
-            broker: broker.hostname,
-            port: broker.port,
-            clientid: '',
-            autoConnect: true,
-            usetls: false,
-            protocolVersion: '4',
-            keepalive: '60',
-            cleansession: true,
-        },
+        coreBrokerNode('broker', mqttUrl, 'test broker'),
         {
             id: 'registry',
             type: 'mcpb-registry',

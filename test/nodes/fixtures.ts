@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeviceConnection } from '../../simulator/connection';
 import { SimulatedDevice, type SimulatedDeviceOptions } from '../../simulator/device';
+import { coreBrokerNode } from '../../scripts/demo/demo-flow';
 import { sharedServices } from '../support/services';
 import type { NodeAPI } from '../../nodes/lib/node-red-types';
 
@@ -41,20 +42,8 @@ export function nodeRed(major: 4 | 5) {
 }
 
 export function brokerConfig(id = 'broker') {
-    const url = new URL(sharedServices().mqttUrl);
     return {
-        id,
-        type: 'mqtt-broker',
-        name: 'test broker',
-        broker: url.hostname,
-        port: url.port,
-        clientid: '',
-        autoConnect: true,
-        usetls: false,
-        protocolVersion: '4',
-        keepalive: '60',
-        cleansession: true,
-        autoUnsubscribe: true,
+        ...coreBrokerNode(id, sharedServices().mqttUrl, 'test broker'),
         birthTopic: '',
         closeTopic: '',
         willTopic: '',

@@ -19,12 +19,14 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
     repository: unknown;
     engines: { node: string };
     dependencies: Record<string, string>;
-    'node-red': { version: string; nodes: Record<string, string> };
+    'node-red': { version: string; nodes: Record<string, string>; plugins?: Record<string, string> };
 };
 const types = Object.keys(pkg['node-red'].nodes);
+const plugins = pkg['node-red'].plugins ?? {};
 
 interface NodeSet {
     id: string;
+    name: string;
     types: string[];
     enabled: boolean;
     err?: string;
@@ -110,6 +112,27 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         }
     });
 
+    it('ships each editor plugin as CommonJS with its editor HTML and catalog beside it', () => {
+        assert.ok(Object.keys(plugins).length > 0, 'no "node-red" plugins in package.json');
+        for (const [id, file] of Object.entries(plugins)) {
+            const js = path.join(unpacked, file);
+            assert.ok(fs.existsSync(js), `${file} missing for plugin ${id}`);
+            assert.ok(!fs.readFileSync(js, 'utf8').includes('export '), `${file} is not CommonJS`);
+            const html = fs.readFileSync(js.replace(/\.js$/, '.html'), 'utf8');
+            assert.ok(
+                html.includes('RED.plugins.registerPlugin(') && html.includes(`'${id}'`),
+                `${id}: no editor registerPlugin in the HTML`,
+            );
+            const catalog = path.join(
+                path.dirname(js),
+                'locales',
+                'en-US',
+                `${path.basename(file, '.js')}.json`,
+            );
+            assert.ok(fs.existsSync(catalog), `plugin ${id} catalog`);
+        }
+    });
+
     it('ships an example flow for every non-config node type', () => {
         const examples = path.join(unpacked, 'examples');
         const flows = fs
@@ -173,6 +196,29 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         for (const set of ours) assert.equal(set.err, undefined, `${set.id}: ${set.err}\n${log}`);
         const registered = ours.flatMap((s) => (s.enabled ? s.types : []));
         assert.deepEqual([...registered].sort(), [...types].sort(), log);
+
+        // Editor plugins: loaded without error, their HTML and catalog served to the editor.
+        const pluginSets = (await (
+            await fetch(`${baseUrl}/plugins`, { headers: { Accept: 'application/json' } })
+        ).json()) as NodeSet[];
+        const ourPlugins = pluginSets.filter((s) => s.module === pkg.name);
+        assert.deepEqual(ourPlugins.map((s) => s.name).sort(), Object.keys(plugins).sort(), log);
+        for (const set of ourPlugins) assert.equal(set.err, undefined, `${set.id}: ${set.err}\n${log}`);
+        const pluginHtml = await (
+            await fetch(`${baseUrl}/plugins`, { headers: { Accept: 'text/html' } })
+        ).text();
+        for (const id of Object.keys(plugins))
+            assert.ok(pluginHtml.includes(`'${id}'`), `${id} editor HTML not served`);
+        const catalogs = (await (await fetch(`${baseUrl}/plugins/messages?lng=en-US`)).json()) as Record<
+            string,
+            object
+        >;
+        for (const id of Object.keys(plugins)) {
+            assert.ok(
+                Object.keys(catalogs[`${pkg.name}/${id}`] ?? {}).length > 0,
+                `${id} catalog not served`,
+            );
+        }
 
         // Import > Examples: the modules with examples, then this module's flows.
         const modules = (await (await fetch(`${baseUrl}/library/examples/flows/`)).json()) as string[];

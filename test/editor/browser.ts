@@ -1,0 +1,54 @@
+/**
+ * Headless Chromium (the Debian package, driven by playwright-core) for the
+ * editor tests, plus what the tests read from the editor page. The test
+ * tsconfig has no DOM library: page code reaches the editor through
+ * EditorGlobals instead of `window`.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** The parts of the editor's globals the tests use. */
+export interface EditorGlobals {
+    RED: {
+        nodes: {
+            getType(type: string): { category: string } | undefined;
+            node(id: string): object | undefined;
+        };
+        actions: { invoke(name: string): void; getLabel(name: string): string };
+        plugins: { getPlugin(id: string): { onremove?: () => void } | undefined };
+        sidebar: { show(tab: string): void };
+    };
+    /** Set only if hostile device text ever ran as script. */
+    __xss?: unknown;
+}
+
+export async function launchChromium(): Promise<Browser> {
+    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/ensure-system-packages.sh`);
+    // launch() gives every browser a fresh temporary profile.
+    return chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+        ],
+    });
+}
+
+/** Uncaught exceptions and console errors of the page, as they happen. */
+export function collectPageErrors(page: Page): string[] {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`);
+    });
+    return errors;
+}

@@ -1,0 +1,91 @@
+/**
+ * The `npm start` demo (startDemo() via scripts/demo/main.ts) in a child
+ * process for the editor tests. A child, not this process: Node-RED runs one
+ * runtime per process and the node tests load their own through the test helper.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '../support/services';
+
+const root = path.resolve(__dirname, '../..');
+
+export interface DemoProcess {
+    editorUrl: string;
+    mqttUrl: string;
+    registryId: string;
+    stop(): Promise<void>;
+}
+
+/** What the editor tests need built: the nodes and the sidebar plugin. */
+export function assertBuilt(): void {
+    for (const file of ['dist/nodes/registry.js', 'dist/nodes/plugins/device-sidebar.html']) {
+        assert.ok(
+            fs.existsSync(path.join(root, file)),
+            `${file} is missing: run "npm run build" before the editor tests`,
+        );
+    }
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        'node-red': { plugins?: Record<string, string> };
+    };
+    assert.ok(
+        pkg['node-red'].plugins?.['mcpb-device-sidebar'],
+        'package.json "node-red" has no "plugins" entry for mcpb-device-sidebar',
+    );
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    return exited;
+}
+
+export async function startDemoProcess(options: {
+    devices: number;
+    intervalMs: number;
+}): Promise<DemoProcess> {
+    const child = spawn(
+        process.execPath,
+        [
+            '-r',
+            'tsx/cjs',
+            'scripts/demo/main.ts',
+            '--port',
+            '0',
+            '--mqtt-port',
+            '0',
+            '--mcp-port',
+            '0',
+            '--devices',
+            String(options.devices),
+            '--interval',
+            String(options.intervalMs),
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+        await waitFor(
+            'the demo to print its editor URL',
+            async () => {
+                if (child.exitCode !== null) throw new Error(`the demo exited:\n${output}`);
+                return /^Node-RED editor: /m.test(output);
+            },
+            30000,
+        );
+    } catch (e) {
+        await stopChild(child);
+        throw new Error(`${(e as Error).message}\n${output}`, { cause: e });
+    }
+    assert.doesNotMatch(output, /did not load/, output);
+    return {
+        editorUrl: /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string,
+        mqttUrl: /^MQTT broker: (\S+)$/m.exec(output)?.[1] as string,
+        registryId: 'demo-registry',
+        stop: () => stopChild(child),
+    };
+}
