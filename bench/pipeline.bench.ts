@@ -26,7 +26,8 @@ const PIPELINES: { name: PipelineName; label: string }[] = [
     { name: 'bare', label: '(a) bare mqtt.js subscriber, count only' },
     { name: 'handwritten', label: '(b) hand-written mqtt.js → line protocol → /write' },
     { name: 'stock', label: '(c) stock Node-RED: mqtt in → function → join → influxdb batch' },
-    { name: 'ours', label: '(d) ours: mcpb-decode → mcpb-influx-store' },
+    { name: 'ours', label: '(d) ours (default flow): mcpb-decode writing to InfluxDB' },
+    { name: 'oursStore', label: '(e) ours: mcpb-decode → mcpb-influx-store' },
 ];
 const STALL_MS = 10_000;
 
@@ -47,7 +48,7 @@ const program = new Command()
     .option('--messages <n>', 'messages to publish', (v) => Number(v), 100_000)
     .option('--devices <n>', 'simulated devices (4 sensors each)', (v) => Number(v), 50)
     .option('--batch <n>', 'points per InfluxDB write', (v) => Number(v), 5000)
-    .option('--only <names>', 'comma-separated subset of bare,handwritten,stock,ours')
+    .option('--only <names>', 'comma-separated subset of bare,handwritten,stock,ours,oursStore')
     .option('--rounds <n>', 'runs per pipeline; the median run counts', (v) => Number(v), 1)
     .option(
         '--profile',

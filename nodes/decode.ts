@@ -4,12 +4,17 @@
  * { topic, kind, device, sensor?, actuator?, payload, receivedAt, retained }.
  * Traffic comes straight from the user's core mqtt-broker node (default, the
  * faster path: bench/decode-input.bench.ts) or from a wired core `mqtt in` this.
+ * With an InfluxDB server selected it also writes the readings itself, like
+ * mcpb-influx-store, saving the Node-RED hop on the hot path; with nothing
+ * wired to its output it then creates no messages at all.
  */
 import { randomBytes } from 'node:crypto';
 import { decode, type DecodeResult, type DeviceMessage } from '../protocol/src';
 import { findBroker, type CoreBrokerNode, type MqttPacketInfo } from './lib/core-mqtt-broker';
 import { DeviceMessageError } from './lib/decode-error';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/node-red-types';
+import { MessagePoints, type DecodedMessage } from './lib/influx/message-points';
+import type { InfluxServerNode } from './lib/influx/server-node';
 import type { DeviceRegistry } from './lib/registry/device-registry';
 import type { RegistryNode } from './lib/registry/registry-node';
 
@@ -18,6 +23,7 @@ interface DecodeDef extends NodeDef {
     topic?: string;
     qos?: number | string;
     registry?: string;
+    influx?: string;
 }
 
 const STATUS_INTERVAL_MS = 1000;
@@ -92,21 +98,34 @@ export = function (RED: NodeAPI) {
         RED.nodes.createNode(this, def);
         const registryNode = def.registry ? (RED.nodes.getNode(def.registry) as RegistryNode | null) : null;
         const registry: DeviceRegistry | undefined = registryNode?.registry;
+        const influx = def.influx
+            ? (RED.nodes.getNode(def.influx) as unknown as InfluxServerNode | null)
+            : null;
+        const points = influx
+            ? new MessagePoints({ actuators: true, errors: true, metrics: true })
+            : undefined;
+        const wired = (def.wires ?? []).some((output) => output.length > 0);
         const nextMessageId = messageIds();
         let decoded = 0;
         let failed = 0;
         let shown = '';
 
         const statusTimer = setInterval(() => {
-            const text = `${decoded} ok, ${failed} bad`;
+            const store = influx?.storeStatus();
+            const text = `${decoded} ok, ${failed} bad, ${store?.buffered}, ${store?.dropped}`;
             if (text === shown) return;
             shown = text;
-            this.status({
-                fill: failed ? 'yellow' : 'green',
-                shape: 'dot',
-                text: RED._('mcpb-decode.status.counts', { decoded, failed }),
-            });
+            const counts = store
+                ? RED._('mcpb-decode.status.counts-stored', { decoded, failed, ...store })
+                : RED._('mcpb-decode.status.counts', { decoded, failed });
+            const trouble = failed > 0 || (store !== undefined && store.dropped > 0);
+            this.status({ fill: trouble ? 'yellow' : 'green', shape: 'dot', text: counts });
         }, STATUS_INTERVAL_MS);
+
+        /** Readings go to InfluxDB; points the bounded buffer cannot take are counted there. */
+        function store(msg: NodeMessage): void {
+            if (points && influx) points.write(msg as DecodedMessage, influx.writer);
+        }
 
         /** The hot path: one decode, one registry update (the caller sends the message). */
         function handle(
@@ -136,6 +155,7 @@ export = function (RED: NodeAPI) {
                 return done(new DeviceMessageError(result.error));
             }
             normalise(msg, topic, result.message, retained, receivedAt);
+            store(msg);
             send(msg);
             done();
         });
@@ -153,7 +173,10 @@ export = function (RED: NodeAPI) {
                     const retained = packet.retain === true;
                     const result = handle(t, payload, retained, receivedAt);
                     if (result.ok) {
-                        this.send(normalised(nextMessageId(), t, result.message, retained, receivedAt));
+                        if (!points && !wired) return;
+                        const msg = normalised(nextMessageId(), t, result.message, retained, receivedAt);
+                        store(msg);
+                        if (wired) this.send(msg);
                         return;
                     }
                     const { code } = result.error;
@@ -164,6 +187,7 @@ export = function (RED: NodeAPI) {
             );
         }
         if (def.registry && !registry) this.warn(RED._('mcpb-decode.errors.no-registry'));
+        if (def.influx && !influx) this.warn(RED._('mcpb-decode.errors.no-influx'));
 
         this.on('close', (removed, done) => {
             clearInterval(statusTimer);

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-system-packages.sh
 if [ ! -f node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 npm run build
+# Measure the built pack (what users run), not the TypeScript sources through tsx.
+export MCPB_BENCH_PACK=dist
 mkdir -p bench/results
 for bench in bench/*.bench.ts; do
     [ -e "$bench" ] || continue

@@ -1,6 +1,6 @@
 /** Messages between the benchmark and a pipeline running in its own child process. */
 
-export type PipelineName = 'bare' | 'handwritten' | 'stock' | 'ours';
+export type PipelineName = 'bare' | 'handwritten' | 'stock' | 'ours' | 'oursStore';
 
 export interface PipelineConfig {
     pipeline: PipelineName;

@@ -80,8 +80,12 @@ export function stockFlow(c: PipelineConfig): object[] {
     ];
 }
 
-export function oursFlow(c: PipelineConfig): object[] {
-    return [
+/**
+ * The pack's default flow: decode writes readings to InfluxDB itself. With
+ * `storeNode`, the variant for flows that filter first: decode → store node.
+ */
+export function oursFlow(c: PipelineConfig, storeNode = false): object[] {
+    const flow: object[] = [
         { id: 'tab', type: 'tab', label: 'ours' },
         broker(c.mqttUrl),
         { id: 'n-registry', type: 'mcpb-registry', broker: 'n-broker', influx: 'n-influx', persist: false },
@@ -103,8 +107,11 @@ export function oursFlow(c: PipelineConfig): object[] {
             broker: 'n-broker',
             registry: 'n-registry',
             topic: 'devices/#',
-            wires: [['n-store']],
+            influx: storeNode ? '' : 'n-influx',
+            wires: [storeNode ? ['n-store'] : []],
         },
-        { id: 'n-store', type: 'mcpb-influx-store', z: 'tab', server: 'n-influx', wires: [] },
     ];
+    if (storeNode)
+        flow.push({ id: 'n-store', type: 'mcpb-influx-store', z: 'tab', server: 'n-influx', wires: [] });
+    return flow;
 }

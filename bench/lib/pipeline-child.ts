@@ -65,7 +65,7 @@ async function startBare(c: PipelineConfig): Promise<void> {
 async function start(c: PipelineConfig): Promise<void> {
     if (c.pipeline === 'bare') await startBare(c);
     else if (c.pipeline === 'handwritten') await startLineWriter(c);
-    else await startNodeRed(c.pipeline === 'stock' ? stockFlow(c) : oursFlow(c));
+    else await startNodeRed(c.pipeline === 'stock' ? stockFlow(c) : oursFlow(c, c.pipeline === 'oursStore'));
 }
 
 process.on('message', (m: ToChild) => {

@@ -26,6 +26,8 @@ export interface NodeDef {
     type: string;
     name?: string;
     z?: string;
+    /** Ids of the nodes wired to each output (absent on config nodes). */
+    wires?: string[][];
 }
 
 export interface Node {

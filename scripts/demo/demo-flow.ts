@@ -1,8 +1,9 @@
 /**
  * The flow the demo deploys: the core mqtt-broker config node feeding
  * mcpb-decode (its own subscription, the faster mode) into the registry,
- * a route by kind to debug nodes, inject buttons driving mcpb-command, and
- * an InfluxDB store when --influx is given.
+ * a route by kind to debug nodes, inject buttons driving mcpb-command, and,
+ * when --influx is given, decode writing readings to InfluxDB itself (the
+ * pack's default and fastest storage path).
  */
 export const DEMO_REGISTRY_ID = 'demo-registry';
 
@@ -67,6 +68,7 @@ export function demoFlow(options: DemoFlowOptions): object[] {
             topic: 'devices/#',
             qos: '1',
             registry: DEMO_REGISTRY_ID,
+            influx: options.influxUrl ? 'demo-influx' : '',
             x: 150,
             y: 120,
             wires: [['demo-route']],
@@ -195,28 +197,15 @@ export function demoFlow(options: DemoFlowOptions): object[] {
         },
     ];
     if (options.influxUrl) {
-        flow.push(
-            {
-                id: 'demo-influx',
-                type: 'mcpb-influx-server',
-                name: 'demo influx',
-                apiVersion: 'v1',
-                url: options.influxUrl,
-                database: 'iot',
-                createDatabase: true,
-            },
-            {
-                id: 'demo-store',
-                type: 'mcpb-influx-store',
-                z: tab,
-                name: 'store',
-                server: 'demo-influx',
-                x: 360,
-                y: 180,
-                wires: [],
-            },
-        );
-        (flow[4] as { wires: string[][] }).wires[0].push('demo-store');
+        flow.push({
+            id: 'demo-influx',
+            type: 'mcpb-influx-server',
+            name: 'demo influx',
+            apiVersion: 'v1',
+            url: options.influxUrl,
+            database: 'iot',
+            createDatabase: true,
+        });
     }
     return flow;
 }

@@ -45,6 +45,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 export async function startDemoProcess(options: {
     devices: number;
     intervalMs: number;
+    /** More `npm start` flags, e.g. ['--influx', url]. */
+    extraArgs?: string[];
 }): Promise<DemoProcess> {
     const child = spawn(
         process.execPath,
@@ -62,6 +64,7 @@ export async function startDemoProcess(options: {
             String(options.devices),
             '--interval',
             String(options.intervalMs),
+            ...(options.extraArgs ?? []),
         ],
         { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { waitFor } from '../support/services';
+import { startDemoProcess } from '../editor/demo-process';
+import { sharedServices, waitFor } from '../support/services';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -98,5 +99,36 @@ describe('demo (scripts/demo/main.ts)', function () {
         }
         assert.equal(await exited, 0, output);
         assert.match(output, /SIGTERM: stopping/);
+    });
+
+    it('with --influx, stores the readings of the fleet in InfluxDB (database iot)', async function () {
+        const { influxUrl } = sharedServices();
+        const demo = await startDemoProcess({
+            devices: 2,
+            intervalMs: 200,
+            extraArgs: ['--influx', influxUrl],
+        });
+        try {
+            await waitFor(
+                'readings of both demo devices in InfluxDB',
+                async () => {
+                    const q = 'SELECT COUNT("reading") FROM "sensor_data" GROUP BY "device_id"';
+                    const res = await fetch(`${influxUrl}/query?${new URLSearchParams({ db: 'iot', q })}`);
+                    const body = (await res.json()) as {
+                        results: { series?: { tags: { device_id: string } }[] }[];
+                    };
+                    const devices = (body.results[0]?.series ?? []).map((s) => s.tags.device_id);
+                    return devices.includes('demo-0000') && devices.includes('demo-0001');
+                },
+                20000,
+            );
+            const history = await fetch(
+                `${demo.editorUrl}mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/temperature?history_minutes=5`,
+            );
+            const reading = (await history.json()) as { history?: { source: string; points: unknown[] } };
+            assert.equal(reading.history?.source, 'influxdb');
+        } finally {
+            await demo.stop();
+        }
     });
 });
