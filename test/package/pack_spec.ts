@@ -41,6 +41,12 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
     let nodeRed: ChildProcess | undefined;
     let baseUrl: string;
     let log = '';
+    /** The admin API as a user with every permission. */
+    const api = (url: string, init: RequestInit = {}) =>
+        fetch(`${baseUrl}${url}`, {
+            ...init,
+            headers: { authorization: 'Bearer admin-token', ...(init.headers as Record<string, string>) },
+        });
 
     before(async () => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-pack-'));
@@ -167,7 +173,17 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         const port = await freePort();
         fs.writeFileSync(
             path.join(userDir, 'settings.js'),
-            `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', logging: { console: { level: 'warn' } } };\n`,
+            [
+                'module.exports = {',
+                `    uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json',`,
+                "    logging: { console: { level: 'warn' } },",
+                // Real Node-RED access control: one full-access token, one that may only read the registry.
+                "    adminAuth: { type: 'credentials', users: [], tokens: (token) => Promise.resolve(",
+                "        token === 'admin-token' ? { user: 'admin', permissions: '*' } :",
+                "        token === 'reader-token' ? { user: 'reader', permissions: ['mcp-bridge.read'] } : null) },",
+                '};',
+                '',
+            ].join('\n'),
         );
         const red = require.resolve('node-red/red.js');
         nodeRed = spawn(
@@ -184,13 +200,13 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
             'Node-RED to serve its admin API',
             async () => {
                 if (nodeRed?.exitCode !== null) throw new Error(`Node-RED exited:\n${log}`);
-                return (await fetch(`${baseUrl}/nodes`, { headers: { Accept: 'application/json' } })).ok;
+                return (await api(`/nodes`, { headers: { Accept: 'application/json' } })).ok;
             },
             60000,
         );
 
         const sets = (await (
-            await fetch(`${baseUrl}/nodes`, { headers: { Accept: 'application/json' } })
+            await api(`/nodes`, { headers: { Accept: 'application/json' } })
         ).json()) as NodeSet[];
         const ours = sets.filter((s) => s.module === pkg.name);
         for (const set of ours) assert.equal(set.err, undefined, `${set.id}: ${set.err}\n${log}`);
@@ -199,20 +215,15 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
 
         // Editor plugins: loaded without error, their HTML and catalog served to the editor.
         const pluginSets = (await (
-            await fetch(`${baseUrl}/plugins`, { headers: { Accept: 'application/json' } })
+            await api(`/plugins`, { headers: { Accept: 'application/json' } })
         ).json()) as NodeSet[];
         const ourPlugins = pluginSets.filter((s) => s.module === pkg.name);
         assert.deepEqual(ourPlugins.map((s) => s.name).sort(), Object.keys(plugins).sort(), log);
         for (const set of ourPlugins) assert.equal(set.err, undefined, `${set.id}: ${set.err}\n${log}`);
-        const pluginHtml = await (
-            await fetch(`${baseUrl}/plugins`, { headers: { Accept: 'text/html' } })
-        ).text();
+        const pluginHtml = await (await api(`/plugins`, { headers: { Accept: 'text/html' } })).text();
         for (const id of Object.keys(plugins))
             assert.ok(pluginHtml.includes(`'${id}'`), `${id} editor HTML not served`);
-        const catalogs = (await (await fetch(`${baseUrl}/plugins/messages?lng=en-US`)).json()) as Record<
-            string,
-            object
-        >;
+        const catalogs = (await (await api(`/plugins/messages?lng=en-US`)).json()) as Record<string, object>;
         for (const id of Object.keys(plugins)) {
             assert.ok(
                 Object.keys(catalogs[`${pkg.name}/${id}`] ?? {}).length > 0,
@@ -221,12 +232,32 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         }
 
         // Import > Examples: the modules with examples, then this module's flows.
-        const modules = (await (await fetch(`${baseUrl}/library/examples/flows/`)).json()) as string[];
+        const modules = (await (await api(`/library/examples/flows/`)).json()) as string[];
         assert.ok(modules.includes(pkg.name), `examples not listed: ${JSON.stringify(modules)}`);
-        const listing = (await (await fetch(`${baseUrl}/library/examples/flows/${pkg.name}`)).json()) as {
+        const listing = (await (await api(`/library/examples/flows/${pkg.name}`)).json()) as {
             fn?: string;
         }[];
         const names = listing.map((entry) => entry.fn).filter(Boolean);
         assert.ok(names.length >= 4, `example flows listed: ${JSON.stringify(listing)}`);
+    });
+
+    it('guards the registry API with Node-RED adminAuth permissions (mcp-bridge.read / .write)', async () => {
+        const registries = `${baseUrl}/mcp-bridge/registries`;
+        assert.equal((await fetch(registries)).status, 401, 'no token');
+        const reader = { authorization: 'Bearer reader-token' };
+        const listed = await fetch(registries, { headers: reader });
+        assert.equal(listed.status, 200);
+        assert.deepEqual(await listed.json(), { registries: [] });
+        const command = '/mcp-bridge/registries/default/devices/d1/actuators/led/commands';
+        const post = (headers: Record<string, string>) =>
+            fetch(`${baseUrl}${command}`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...headers },
+                body: JSON.stringify({ action: 'on' }),
+            });
+        assert.equal((await post(reader)).status, 401, 'read permission must not send commands');
+        const admin = await post({ authorization: 'Bearer admin-token' });
+        assert.equal(admin.status, 404, 'past the permission check: no registry is deployed');
+        assert.equal(((await admin.json()) as { error: { code: string } }).error.code, 'UNKNOWN_REGISTRY');
     });
 });
