@@ -4,140 +4,152 @@ import { waitFor } from '../support/services';
 import { command, commandFlow, onlineDevice } from './command-fixtures';
 import { commandNode, decodeNode, nodeRed, registryNode } from './fixtures';
 
-const nr = nodeRed(4);
-
-describe('mcpb-command (Node-RED 4.1)', function () {
-    before(() => helper.init(nr.runtime));
-    beforeEach(async () => {
-        await helper.startServer();
-        await helper.load([nr.mqtt, registryNode, decodeNode, commandNode], commandFlow());
-    });
-    afterEach(async () => {
-        await helper.unload();
-        await helper.stopServer();
-    });
-
-    it('reports the state the device confirmed, and counts it', async function () {
-        const { id, sim, registry } = await onlineDevice();
-        try {
-            const [port, msg] = await command({ device: id, actuator: 'dimmer', action: 'set', value: 40 });
-            assert.equal(port, 1);
-            const outcome = msg.payload as { outcome: string; state: number; command_id: string };
-            assert.equal(outcome.outcome, 'applied');
-            assert.equal(outcome.state, 40);
-            assert.equal(sim.device.actuatorState.dimmer, 40);
-            assert.equal(
-                registry.devices.get(id)?.actuators.dimmer.lastCommand?.command_id,
-                outcome.command_id,
-            );
-            assert.equal(registry.devices.get(id)?.counters.commands_applied, 1);
-            const [, toggled] = await command({ device: id, actuator: 'led', action: 'toggle' });
-            assert.equal((toggled.payload as { state: boolean }).state, true);
-        } finally {
-            await sim.stop();
-        }
-    });
-
-    it('reports a rejection by the device with its reason and code', async function () {
-        const { id, sim } = await onlineDevice({
-            rejectCommands: { reason: 'door is jammed', code: 'JAMMED' },
+// The same behaviour on both supported runtimes (the packaging test runs a real 4.1 process).
+for (const major of [4, 5] as const) {
+    const nr = nodeRed(major);
+    describe(`mcpb-command (Node-RED ${major}.x)`, function () {
+        before(() => helper.init(nr.runtime));
+        beforeEach(async () => {
+            await helper.startServer();
+            await helper.load([nr.mqtt, registryNode, decodeNode, commandNode], commandFlow());
         });
-        try {
-            const [port, msg] = await command({
-                device: id,
-                actuator: 'door',
-                action: 'on',
-                confirmed: true,
-            });
-            assert.equal(port, 2);
-            assert.deepEqual(
-                [msg.outcome, msg.reason, (msg.payload as { code: string }).code],
-                ['rejected', 'door is jammed', 'JAMMED'],
-            );
-        } finally {
-            await sim.stop();
-        }
-    });
+        afterEach(async () => {
+            await helper.unload();
+            await helper.stopServer();
+        });
 
-    it('refuses invalid commands before anything is published', async function () {
-        const { id, sim } = await onlineDevice();
-        try {
-            const cases: [object, string][] = [
-                [{ device: id, actuator: 'dimmer', action: 'set', value: 150 }, 'OUT_OF_RANGE'],
-                [{ device: id, actuator: 'valve', action: 'on' }, 'UNKNOWN_ACTUATOR'],
-                [{ device: id, actuator: 'led', action: 'set', value: true }, 'UNSUPPORTED_ACTION'],
-                [{ device: id, actuator: 'door', action: 'on' }, 'CONFIRMATION_REQUIRED'],
-                [{ device: 'ghost', actuator: 'led', action: 'on' }, 'UNKNOWN_DEVICE'],
-                [{ actuator: 'led', action: 'on' }, 'MISSING_TARGET'],
-            ];
-            for (const [payload, code] of cases) {
-                const [port, msg] = await command(payload);
-                assert.equal(port, 2);
-                assert.equal(msg.outcome, 'invalid');
-                assert.equal((msg.payload as { code: string }).code, code);
+        it('reports the state the device confirmed, and counts it', async function () {
+            const { id, sim, registry } = await onlineDevice();
+            try {
+                const [port, msg] = await command({
+                    device: id,
+                    actuator: 'dimmer',
+                    action: 'set',
+                    value: 40,
+                });
+                assert.equal(port, 1);
+                const outcome = msg.payload as { outcome: string; state: number; command_id: string };
+                assert.equal(outcome.outcome, 'applied');
+                assert.equal(outcome.state, 40);
+                assert.equal(sim.device.actuatorState.dimmer, 40);
+                assert.equal(
+                    registry.devices.get(id)?.actuators.dimmer.lastCommand?.command_id,
+                    outcome.command_id,
+                );
+                assert.equal(registry.devices.get(id)?.counters.commands_applied, 1);
+                const [, toggled] = await command({ device: id, actuator: 'led', action: 'toggle' });
+                assert.equal((toggled.payload as { state: boolean }).state, true);
+            } finally {
+                await sim.stop();
             }
-            assert.equal(sim.device.actuatorState.dimmer, 0);
-        } finally {
+        });
+
+        it('reports a rejection by the device with its reason and code', async function () {
+            const { id, sim } = await onlineDevice({
+                rejectCommands: { reason: 'door is jammed', code: 'JAMMED' },
+            });
+            try {
+                const [port, msg] = await command({
+                    device: id,
+                    actuator: 'door',
+                    action: 'on',
+                    confirmed: true,
+                });
+                assert.equal(port, 2);
+                assert.deepEqual(
+                    [msg.outcome, msg.reason, (msg.payload as { code: string }).code],
+                    ['rejected', 'door is jammed', 'JAMMED'],
+                );
+            } finally {
+                await sim.stop();
+            }
+        });
+
+        it('refuses invalid commands before anything is published', async function () {
+            const { id, sim } = await onlineDevice();
+            try {
+                const cases: [object, string][] = [
+                    [{ device: id, actuator: 'dimmer', action: 'set', value: 150 }, 'OUT_OF_RANGE'],
+                    [{ device: id, actuator: 'valve', action: 'on' }, 'UNKNOWN_ACTUATOR'],
+                    [{ device: id, actuator: 'led', action: 'set', value: true }, 'UNSUPPORTED_ACTION'],
+                    [{ device: id, actuator: 'door', action: 'on' }, 'CONFIRMATION_REQUIRED'],
+                    [{ device: 'ghost', actuator: 'led', action: 'on' }, 'UNKNOWN_DEVICE'],
+                    [{ actuator: 'led', action: 'on' }, 'MISSING_TARGET'],
+                ];
+                for (const [payload, code] of cases) {
+                    const [port, msg] = await command(payload);
+                    assert.equal(port, 2);
+                    assert.equal(msg.outcome, 'invalid');
+                    assert.equal((msg.payload as { code: string }).code, code);
+                }
+                assert.equal(sim.device.actuatorState.dimmer, 0);
+            } finally {
+                await sim.stop();
+            }
+        });
+
+        it('answers offline for an offline device', async function () {
+            const { id, sim, registry } = await onlineDevice();
             await sim.stop();
-        }
-    });
-
-    it('answers offline for an offline device', async function () {
-        const { id, sim, registry } = await onlineDevice();
-        await sim.stop();
-        await waitFor('offline', async () => registry.devices.get(id)?.online === false);
-        const [port, msg] = await command({ device: id, actuator: 'led', action: 'on' });
-        assert.equal(port, 2);
-        assert.equal(msg.outcome, 'offline');
-    });
-
-    it('times out when the device never answers', async function () {
-        const { id, sim, registry } = await onlineDevice({ ignoreCommands: true });
-        try {
-            const [port, msg] = await command({ device: id, actuator: 'led', action: 'on', timeout_ms: 300 });
+            await waitFor('offline', async () => registry.devices.get(id)?.online === false);
+            const [port, msg] = await command({ device: id, actuator: 'led', action: 'on' });
             assert.equal(port, 2);
-            assert.equal(msg.outcome, 'timeout');
-            assert.equal(registry.devices.get(id)?.counters.commands_timed_out, 1);
-            assert.equal(registry.pending.size, 0);
-        } finally {
-            await sim.stop();
-        }
-    });
+            assert.equal(msg.outcome, 'offline');
+        });
 
-    it('runs config and diagnostics requests through the HTTP API', async function () {
-        const { id, sim } = await onlineDevice();
-        try {
-            const config = await helper
-                .request()
-                .post(`/mcp-bridge/registries/reg/devices/${id}/config`)
-                .send({ publish_interval_ms: 2000 });
-            assert.equal(config.status, 200);
-            assert.equal(config.body.config.publish_interval_ms, 2000);
-            const badConfig = await helper
-                .request()
-                .post(`/mcp-bridge/registries/reg/devices/${id}/config`)
-                .send({ publish_interval_ms: 5 });
-            assert.equal(badConfig.status, 422);
-            const diag = await helper
-                .request()
-                .post(`/mcp-bridge/registries/reg/devices/${id}/diagnostics`)
-                .send({});
-            assert.equal(diag.body.outcome, 'completed');
-            assert.equal(diag.body.result.overall, 'ok');
-            const cmd = await helper
-                .request()
-                .post(`/mcp-bridge/registries/reg/devices/${id}/actuators/mode/commands`)
-                .send({ action: 'set', value: 'boost' });
-            assert.equal(cmd.status, 200);
-            assert.equal(cmd.body.state, 'boost');
-            const invalid = await helper
-                .request()
-                .post(`/mcp-bridge/registries/reg/devices/${id}/actuators/mode/commands`)
-                .send({ action: 'set', value: 'turbo' });
-            assert.equal(invalid.status, 422);
-            assert.equal(invalid.body.code, 'BAD_VALUE');
-        } finally {
-            await sim.stop();
-        }
+        it('times out when the device never answers', async function () {
+            const { id, sim, registry } = await onlineDevice({ ignoreCommands: true });
+            try {
+                const [port, msg] = await command({
+                    device: id,
+                    actuator: 'led',
+                    action: 'on',
+                    timeout_ms: 300,
+                });
+                assert.equal(port, 2);
+                assert.equal(msg.outcome, 'timeout');
+                assert.equal(registry.devices.get(id)?.counters.commands_timed_out, 1);
+                assert.equal(registry.pending.size, 0);
+            } finally {
+                await sim.stop();
+            }
+        });
+
+        it('runs config and diagnostics requests through the HTTP API', async function () {
+            const { id, sim } = await onlineDevice();
+            try {
+                const config = await helper
+                    .request()
+                    .post(`/mcp-bridge/registries/reg/devices/${id}/config`)
+                    .send({ publish_interval_ms: 2000 });
+                assert.equal(config.status, 200);
+                assert.equal(config.body.config.publish_interval_ms, 2000);
+                const badConfig = await helper
+                    .request()
+                    .post(`/mcp-bridge/registries/reg/devices/${id}/config`)
+                    .send({ publish_interval_ms: 5 });
+                assert.equal(badConfig.status, 422);
+                const diag = await helper
+                    .request()
+                    .post(`/mcp-bridge/registries/reg/devices/${id}/diagnostics`)
+                    .send({});
+                assert.equal(diag.body.outcome, 'completed');
+                assert.equal(diag.body.result.overall, 'ok');
+                const cmd = await helper
+                    .request()
+                    .post(`/mcp-bridge/registries/reg/devices/${id}/actuators/mode/commands`)
+                    .send({ action: 'set', value: 'boost' });
+                assert.equal(cmd.status, 200);
+                assert.equal(cmd.body.state, 'boost');
+                const invalid = await helper
+                    .request()
+                    .post(`/mcp-bridge/registries/reg/devices/${id}/actuators/mode/commands`)
+                    .send({ action: 'set', value: 'turbo' });
+                assert.equal(invalid.status, 422);
+                assert.equal(invalid.body.code, 'BAD_VALUE');
+            } finally {
+                await sim.stop();
+            }
+        });
     });
-});
+}

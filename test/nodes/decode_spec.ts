@@ -7,8 +7,6 @@ import { sharedServices, waitFor } from '../support/services';
 import { loadDecodeVectors, payloadOf } from '../support/vectors';
 import { brokerConfig, decodeNode, nodeRed, registryNode, uniqueId } from './fixtures';
 
-const nr = nodeRed(4);
-
 interface Received extends NodeMessage {
     error?: { message: string; code?: string; source: { id: string } };
 }
@@ -21,133 +19,147 @@ function collect(id: string): Received[] {
     return got;
 }
 
-describe('mcpb-decode (Node-RED 4.1)', function () {
-    before(() => helper.init(nr.runtime));
-    beforeEach(() => helper.startServer());
-    afterEach(async () => {
-        await helper.unload();
-        await helper.stopServer();
-    });
-
-    it('sends every invalid protocol vector to a Catch node with its code, and counts it', async function () {
-        const invalid = loadDecodeVectors().filter((v) => v.expect.error !== undefined);
-        assert.ok(invalid.length > 50);
-        await helper.load(
-            [registryNode, decodeNode, nr.catchNode],
-            [
-                { id: 'tab', type: 'tab', label: 'test' },
-                { id: 'reg', type: 'mcpb-registry', persist: false },
-                { id: 'dec', type: 'mcpb-decode', z: 'tab', registry: 'reg', wires: [['ok']] },
-                { id: 'ok', type: 'helper', z: 'tab' },
-                { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
-                { id: 'caught', type: 'helper', z: 'tab' },
-            ],
-        );
-        const ok = collect('ok');
-        const caught = collect('caught');
-        const dec = helper.getNode('dec') as unknown as { receive(m: NodeMessage): void };
-        for (const v of invalid) dec.receive({ topic: v.topic, payload: payloadOf(v), vector: v.name });
-        await waitFor('all errors caught', async () => caught.length === invalid.length);
-        for (const v of invalid) {
-            const m = caught.find((c) => c.vector === v.name);
-            assert.ok(m, `${v.file}/${v.name} reached the Catch node`);
-            assert.equal(m.error?.code, v.expect.error, `${v.name}: msg.error.code`);
-            assert.equal(m.code, v.expect.error, `${v.name}: msg.code`);
-            assert.ok(m.error?.message.startsWith(`${v.expect.error}:`), `${v.name}: ${m.error?.message}`);
-            assert.equal(m.error?.source.id, 'dec');
-        }
-        assert.equal(ok.length, 0);
-        const totals = (helper.getNode('reg') as unknown as RegistryNode).registry.totals.decode_errors;
-        const counted = Object.values(totals).reduce((a, b) => a + (b ?? 0), 0);
-        assert.equal(counted, invalid.length);
-
-        // Still working after all that: a valid message passes with the normalised shape.
-        dec.receive({
-            topic: 'devices/d1/sensors/temperature/data',
-            payload: Buffer.from('{"seq":1,"value":{"reading":20.5,"unit":"°C"}}'),
+// The same behaviour on both supported runtimes (the packaging test runs a real 4.1 process).
+for (const major of [4, 5] as const) {
+    const nr = nodeRed(major);
+    describe(`mcpb-decode (Node-RED ${major}.x)`, function () {
+        before(() => helper.init(nr.runtime));
+        beforeEach(() => helper.startServer());
+        afterEach(async () => {
+            await helper.unload();
+            await helper.stopServer();
         });
-        await waitFor('valid message out', async () => ok.length === 1);
-        assert.equal(ok[0].kind, 'sensor_data');
-        assert.equal(ok[0].device, 'd1');
-        assert.equal(ok[0].sensor, 'temperature');
-        assert.deepEqual(ok[0].payload, { seq: 1, value: { reading: 20.5, unit: '°C' } });
-        assert.equal(ok[0].retained, false);
-        assert.equal(typeof ok[0].receivedAt, 'number');
-    });
 
-    it('decodes traffic from a wired core mqtt-in node and from its own broker subscription alike', async function () {
-        const id = uniqueId('dec-modes');
-        await helper.load(
-            [nr.mqtt, registryNode, decodeNode],
-            [
-                { id: 'tab', type: 'tab', label: 'test' },
-                brokerConfig(),
-                { id: 'reg', type: 'mcpb-registry', persist: false },
-                {
-                    id: 'in',
-                    type: 'mqtt in',
-                    z: 'tab',
-                    broker: 'broker',
-                    topic: `devices/${id}/#`,
-                    qos: '1',
-                    datatype: 'buffer',
-                    wires: [['wired']],
-                },
-                { id: 'wired', type: 'mcpb-decode', z: 'tab', registry: 'reg', wires: [['fromWired']] },
-                {
-                    id: 'direct',
-                    type: 'mcpb-decode',
-                    z: 'tab',
-                    broker: 'broker',
-                    topic: `devices/${id}/#`,
-                    wires: [['fromDirect']],
-                },
-                { id: 'fromWired', type: 'helper', z: 'tab' },
-                { id: 'fromDirect', type: 'helper', z: 'tab' },
-            ],
-        );
-        const wired = collect('fromWired');
-        const direct = collect('fromDirect');
-        await waitFor(
-            'connected',
-            async () => (helper.getNode('broker') as unknown as { connected: boolean }).connected,
-        );
-        const client = await mqtt.connectAsync(sharedServices().mqttUrl);
-        try {
-            await client.publishAsync(
-                `devices/${id}/sensors/batch`,
-                JSON.stringify({
+        it('sends every invalid protocol vector to a Catch node with its code, and counts it', async function () {
+            const invalid = loadDecodeVectors().filter((v) => v.expect.error !== undefined);
+            assert.ok(invalid.length > 50);
+            await helper.load(
+                [registryNode, decodeNode, nr.catchNode],
+                [
+                    { id: 'tab', type: 'tab', label: 'test' },
+                    { id: 'reg', type: 'mcpb-registry', persist: false },
+                    { id: 'dec', type: 'mcpb-decode', z: 'tab', registry: 'reg', wires: [['ok']] },
+                    { id: 'ok', type: 'helper', z: 'tab' },
+                    {
+                        id: 'catcher',
+                        type: 'catch',
+                        z: 'tab',
+                        scope: null,
+                        uncaught: false,
+                        wires: [['caught']],
+                    },
+                    { id: 'caught', type: 'helper', z: 'tab' },
+                ],
+            );
+            const ok = collect('ok');
+            const caught = collect('caught');
+            const dec = helper.getNode('dec') as unknown as { receive(m: NodeMessage): void };
+            for (const v of invalid) dec.receive({ topic: v.topic, payload: payloadOf(v), vector: v.name });
+            await waitFor('all errors caught', async () => caught.length === invalid.length);
+            for (const v of invalid) {
+                const m = caught.find((c) => c.vector === v.name);
+                assert.ok(m, `${v.file}/${v.name} reached the Catch node`);
+                assert.equal(m.error?.code, v.expect.error, `${v.name}: msg.error.code`);
+                assert.equal(m.code, v.expect.error, `${v.name}: msg.code`);
+                assert.ok(
+                    m.error?.message.startsWith(`${v.expect.error}:`),
+                    `${v.name}: ${m.error?.message}`,
+                );
+                assert.equal(m.error?.source.id, 'dec');
+            }
+            assert.equal(ok.length, 0);
+            const totals = (helper.getNode('reg') as unknown as RegistryNode).registry.totals.decode_errors;
+            const counted = Object.values(totals).reduce((a, b) => a + (b ?? 0), 0);
+            assert.equal(counted, invalid.length);
+
+            // Still working after all that: a valid message passes with the normalised shape.
+            dec.receive({
+                topic: 'devices/d1/sensors/temperature/data',
+                payload: Buffer.from('{"seq":1,"value":{"reading":20.5,"unit":"°C"}}'),
+            });
+            await waitFor('valid message out', async () => ok.length === 1);
+            assert.equal(ok[0].kind, 'sensor_data');
+            assert.equal(ok[0].device, 'd1');
+            assert.equal(ok[0].sensor, 'temperature');
+            assert.deepEqual(ok[0].payload, { seq: 1, value: { reading: 20.5, unit: '°C' } });
+            assert.equal(ok[0].retained, false);
+            assert.equal(typeof ok[0].receivedAt, 'number');
+        });
+
+        it('decodes traffic from a wired core mqtt-in node and from its own broker subscription alike', async function () {
+            const id = uniqueId('dec-modes');
+            await helper.load(
+                [nr.mqtt, registryNode, decodeNode],
+                [
+                    { id: 'tab', type: 'tab', label: 'test' },
+                    brokerConfig(),
+                    { id: 'reg', type: 'mcpb-registry', persist: false },
+                    {
+                        id: 'in',
+                        type: 'mqtt in',
+                        z: 'tab',
+                        broker: 'broker',
+                        topic: `devices/${id}/#`,
+                        qos: '1',
+                        datatype: 'buffer',
+                        wires: [['wired']],
+                    },
+                    { id: 'wired', type: 'mcpb-decode', z: 'tab', registry: 'reg', wires: [['fromWired']] },
+                    {
+                        id: 'direct',
+                        type: 'mcpb-decode',
+                        z: 'tab',
+                        broker: 'broker',
+                        topic: `devices/${id}/#`,
+                        wires: [['fromDirect']],
+                    },
+                    { id: 'fromWired', type: 'helper', z: 'tab' },
+                    { id: 'fromDirect', type: 'helper', z: 'tab' },
+                ],
+            );
+            const wired = collect('fromWired');
+            const direct = collect('fromDirect');
+            await waitFor(
+                'connected',
+                async () => (helper.getNode('broker') as unknown as { connected: boolean }).connected,
+            );
+            const client = await mqtt.connectAsync(sharedServices().mqttUrl);
+            try {
+                await client.publishAsync(
+                    `devices/${id}/sensors/batch`,
+                    JSON.stringify({
+                        seq: 3,
+                        readings: [
+                            { sensor: 'a', reading: 1 },
+                            { sensor: 'b', reading: true },
+                        ],
+                    }),
+                    { qos: 1 },
+                );
+                await client.publishAsync(
+                    `devices/${id}/actuators/led/status`,
+                    JSON.stringify({ seq: 4, state: true }),
+                    { qos: 1 },
+                );
+                await waitFor('both modes decoded', async () => wired.length === 2 && direct.length === 2);
+            } finally {
+                await client.endAsync();
+            }
+            for (const got of [wired, direct]) {
+                const batch = got.find((m) => m.kind === 'sensor_batch');
+                assert.deepEqual(batch?.payload, {
                     seq: 3,
                     readings: [
                         { sensor: 'a', reading: 1 },
                         { sensor: 'b', reading: true },
                     ],
-                }),
-                { qos: 1 },
-            );
-            await client.publishAsync(
-                `devices/${id}/actuators/led/status`,
-                JSON.stringify({ seq: 4, state: true }),
-                { qos: 1 },
-            );
-            await waitFor('both modes decoded', async () => wired.length === 2 && direct.length === 2);
-        } finally {
-            await client.endAsync();
-        }
-        for (const got of [wired, direct]) {
-            const batch = got.find((m) => m.kind === 'sensor_batch');
-            assert.deepEqual(batch?.payload, {
-                seq: 3,
-                readings: [
-                    { sensor: 'a', reading: 1 },
-                    { sensor: 'b', reading: true },
-                ],
-            });
-            const status = got.find((m) => m.kind === 'actuator_status');
-            assert.equal(status?.actuator, 'led');
-            assert.equal(status?.device, id);
-        }
-        const registry = (helper.getNode('reg') as unknown as RegistryNode).registry;
-        assert.equal(registry.devices.get(id)?.readings.b.reading, true);
+                });
+                const status = got.find((m) => m.kind === 'actuator_status');
+                assert.equal(status?.actuator, 'led');
+                assert.equal(status?.device, id);
+            }
+            const registry = (helper.getNode('reg') as unknown as RegistryNode).registry;
+            assert.equal(registry.devices.get(id)?.readings.b.reading, true);
+        });
     });
-});
+}

@@ -4,70 +4,73 @@ import type { NodeMessage } from '../../nodes/lib/node-red-types';
 import { waitFor } from '../support/services';
 import { nodeRed, routeNode } from './fixtures';
 
-const nr = nodeRed(4);
+// The same behaviour on both supported runtimes (the packaging test runs a real 4.1 process).
+for (const major of [4, 5] as const) {
+    const nr = nodeRed(major);
+    describe(`mcpb-route (Node-RED ${major}.x)`, function () {
+        before(() => helper.init(nr.runtime));
+        beforeEach(() => helper.startServer());
+        afterEach(async () => {
+            await helper.unload();
+            await helper.stopServer();
+        });
 
-describe('mcpb-route (Node-RED 4.1)', function () {
-    before(() => helper.init(nr.runtime));
-    beforeEach(() => helper.startServer());
-    afterEach(async () => {
-        await helper.unload();
-        await helper.stopServer();
-    });
-
-    async function route(checkall: boolean, messages: NodeMessage[]): Promise<string[][]> {
-        await helper.load(routeNode, [
-            { id: 'tab', type: 'tab', label: 'test' },
-            {
-                id: 'r',
-                type: 'mcpb-route',
-                z: 'tab',
-                checkall: String(checkall),
-                rules: [
-                    { t: 'kind', v: 'sensor_data' },
-                    { t: 'device', v: 'esp1' },
-                    { t: 'sensor', v: 'humidity' },
-                    { t: 'actuator', v: 'led' },
-                    { t: 'else' },
-                ],
-                outputs: 5,
-                wires: [['o0'], ['o1'], ['o2'], ['o3'], ['o4']],
-            },
-            ...[0, 1, 2, 3, 4].map((i) => ({ id: `o${i}`, type: 'helper', z: 'tab' })),
-        ]);
-        const seen: string[][] = [[], [], [], [], []];
-        for (let i = 0; i < 5; i++) {
-            (helper.getNode(`o${i}`) as unknown as { on(e: 'input', f: (m: NodeMessage) => void): void }).on(
-                'input',
-                (m) => seen[i].push(String(m.name)),
-            );
+        async function route(checkall: boolean, messages: NodeMessage[]): Promise<string[][]> {
+            await helper.load(routeNode, [
+                { id: 'tab', type: 'tab', label: 'test' },
+                {
+                    id: 'r',
+                    type: 'mcpb-route',
+                    z: 'tab',
+                    checkall: String(checkall),
+                    rules: [
+                        { t: 'kind', v: 'sensor_data' },
+                        { t: 'device', v: 'esp1' },
+                        { t: 'sensor', v: 'humidity' },
+                        { t: 'actuator', v: 'led' },
+                        { t: 'else' },
+                    ],
+                    outputs: 5,
+                    wires: [['o0'], ['o1'], ['o2'], ['o3'], ['o4']],
+                },
+                ...[0, 1, 2, 3, 4].map((i) => ({ id: `o${i}`, type: 'helper', z: 'tab' })),
+            ]);
+            const seen: string[][] = [[], [], [], [], []];
+            for (let i = 0; i < 5; i++) {
+                (
+                    helper.getNode(`o${i}`) as unknown as {
+                        on(e: 'input', f: (m: NodeMessage) => void): void;
+                    }
+                ).on('input', (m) => seen[i].push(String(m.name)));
+            }
+            const r = helper.getNode('r') as unknown as { receive(m: NodeMessage): void };
+            for (const m of messages) r.receive(m);
+            const expected = checkall ? 7 : 5;
+            await waitFor('routed', async () => seen.flat().length === expected);
+            return seen;
         }
-        const r = helper.getNode('r') as unknown as { receive(m: NodeMessage): void };
-        for (const m of messages) r.receive(m);
-        const expected = checkall ? 7 : 5;
-        await waitFor('routed', async () => seen.flat().length === expected);
-        return seen;
-    }
 
-    const messages: NodeMessage[] = [
-        { name: 'a', kind: 'sensor_data', device: 'esp1', sensor: 'temperature' },
-        {
-            name: 'b',
-            kind: 'sensor_batch',
-            device: 'esp2',
-            payload: { readings: [{ sensor: 'humidity', reading: 1 }] },
-        },
-        { name: 'c', kind: 'actuator_status', device: 'esp2', actuator: 'led' },
-        { name: 'd', kind: 'metrics', device: 'esp3' },
-        { name: 'e', kind: 'sensor_data', device: 'esp2', sensor: 'humidity' },
-    ];
+        const messages: NodeMessage[] = [
+            { name: 'a', kind: 'sensor_data', device: 'esp1', sensor: 'temperature' },
+            {
+                name: 'b',
+                kind: 'sensor_batch',
+                device: 'esp2',
+                payload: { readings: [{ sensor: 'humidity', reading: 1 }] },
+            },
+            { name: 'c', kind: 'actuator_status', device: 'esp2', actuator: 'led' },
+            { name: 'd', kind: 'metrics', device: 'esp3' },
+            { name: 'e', kind: 'sensor_data', device: 'esp2', sensor: 'humidity' },
+        ];
 
-    it('sends each message to every matching output, else to the otherwise output', async function () {
-        const seen = await route(true, messages);
-        assert.deepEqual(seen, [['a', 'e'], ['a'], ['b', 'e'], ['c'], ['d']]);
+        it('sends each message to every matching output, else to the otherwise output', async function () {
+            const seen = await route(true, messages);
+            assert.deepEqual(seen, [['a', 'e'], ['a'], ['b', 'e'], ['c'], ['d']]);
+        });
+
+        it('stops at the first match when configured so', async function () {
+            const seen = await route(false, messages);
+            assert.deepEqual(seen, [['a', 'e'], [], ['b'], ['c'], ['d']]);
+        });
     });
-
-    it('stops at the first match when configured so', async function () {
-        const seen = await route(false, messages);
-        assert.deepEqual(seen, [['a', 'e'], [], ['b'], ['c'], ['d']]);
-    });
-});
+}
