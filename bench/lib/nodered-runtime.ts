@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { installPackage } from '../../scripts/demo/embedded-node-red';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -67,11 +68,13 @@ export async function startNodeRed(flow: object[]): Promise<EmbeddedRed> {
     const choice = process.env.MCPB_BENCH_PACK;
     const dist =
         choice === 'dist' ? path.join(ROOT, 'dist', 'nodes') : choice === 'source' ? undefined : builtPack();
-    const packDir =
-        dist ?? packNodesDir(fs.mkdirSync(path.join(userDir, 'pack'), { recursive: true }) as string);
-    console.log(
-        `  (pack nodes from ${path.relative(ROOT, packDir).startsWith('..') ? 'nodes/*.ts via tsx' : 'dist/nodes'})`,
-    );
+    // The built pack is installed like a palette install (package.json: nodes and plugins);
+    // the sources are loaded as loose node files through tsx.
+    if (dist) installPackage(userDir);
+    const packDirs = dist
+        ? []
+        : [packNodesDir(fs.mkdirSync(path.join(userDir, 'pack'), { recursive: true }) as string)];
+    console.log(`  (pack nodes from ${dist ? 'dist/nodes' : 'nodes/*.ts via tsx'})`);
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- node-red ships no types
     const RED = require('node-red') as EmbeddedRed;
@@ -81,7 +84,7 @@ export async function startNodeRed(flow: object[]): Promise<EmbeddedRed> {
         credentialSecret: false,
         httpAdminRoot: false,
         httpNodeRoot: false,
-        nodesDir: [packDir, path.join(ROOT, 'node_modules', 'node-red-contrib-influxdb')],
+        nodesDir: [...packDirs, path.join(ROOT, 'node_modules', 'node-red-contrib-influxdb')],
         logging: { console: { level: 'warn', metrics: false, audit: false } },
         externalModules: { autoInstall: false, palette: { allowInstall: false } },
     });

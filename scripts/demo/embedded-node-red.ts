@@ -29,7 +29,8 @@ export interface EmbeddedNodeRed {
     stop(): Promise<void>;
 }
 
-function installPackage(userDir: string): void {
+/** Links the built package into `userDir/node_modules`, as a palette install would place it. */
+export function installPackage(userDir: string): void {
     const built = path.join(repoRoot, 'dist', 'nodes', 'registry.js');
     if (!fs.existsSync(built)) throw new Error(`${built} is missing: run "npm run build" first`);
     const link = path.join(userDir, 'node_modules', ...PACKAGE_NAME.split('/'));
