@@ -187,10 +187,12 @@ export = function (RED: NodeAPI) {
             );
         }
         if (def.registry && !registry) this.warn(RED._('mcpb-decode.errors.no-registry'));
+        registry?.attachFeed(this.id);
         if (def.influx && !influx) this.warn(RED._('mcpb-decode.errors.no-influx'));
 
         this.on('close', (removed, done) => {
             clearInterval(statusTimer);
+            registry?.detachFeed(this.id);
             if (!broker) return done();
             broker.unsubscribe(topic, this.id, removed);
             broker.deregister(this, done, removed);

@@ -97,6 +97,25 @@ for (const major of [4, 5] as const) {
             assert.equal(msg.outcome, 'offline');
         });
 
+        it('refuses at once, instead of timing out, when no decode node feeds the registry', async function () {
+            const { id, sim, registry } = await onlineDevice();
+            try {
+                assert.equal(registry.fed, true, 'the deployed decode node feeds the registry');
+                // What closing the decode node does (a redeploy without it; the devices stay known).
+                registry.detachFeed('dec');
+                const [port, msg] = await command({ device: id, actuator: 'led', action: 'on' });
+                assert.equal(port, 2);
+                assert.deepEqual(
+                    [msg.outcome, (msg.payload as { code: string }).code],
+                    ['invalid', 'NO_DECODER'],
+                );
+                assert.match(String(msg.reason), /mcpb-decode/);
+                assert.equal(registry.devices.get(id)?.counters.commands_sent, 0, 'nothing was published');
+            } finally {
+                await sim.stop();
+            }
+        });
+
         it('times out when the device never answers', async function () {
             const { id, sim, registry } = await onlineDevice({ ignoreCommands: true });
             try {

@@ -83,10 +83,25 @@ export class DeviceRegistry extends EventEmitter {
     readonly startedAt = Date.now();
     private readonly sequences = new SequenceTracker();
     private alerts: Alert[] = [];
+    /** Ids of the decode nodes feeding this registry: without one, no device answer can arrive. */
+    private readonly feeds = new Set<string>();
 
     constructor(readonly options: RegistryOptions = DEFAULT_REGISTRY_OPTIONS) {
         super();
         this.history = new MemoryHistory(options.historyPoints);
+    }
+
+    attachFeed(nodeId: string): void {
+        this.feeds.add(nodeId);
+    }
+
+    detachFeed(nodeId: string): void {
+        this.feeds.delete(nodeId);
+    }
+
+    /** True while at least one decode node delivers device traffic (and so command answers). */
+    get fed(): boolean {
+        return this.feeds.size > 0;
     }
 
     /** Applies one decoded message. `retained` replays are state, not signs of life. */

@@ -68,7 +68,19 @@ export class DeviceRequests {
         private readonly publish: Publisher,
     ) {}
 
+    /** A request no answer could ever reach: nothing feeds the registry device traffic. */
+    private unfed(): InvalidOutcome | undefined {
+        if (this.registry.fed) return undefined;
+        return invalid(
+            'NO_DECODER',
+            'no mcpb-decode node feeds this registry, so no device answer could arrive: ' +
+                'deploy an mcpb-decode node with this registry selected',
+        );
+    }
+
     async command(deviceId: string, actuator: string, body: CommandRequestBody): Promise<CommandOutcome> {
+        const unfed = this.unfed();
+        if (unfed) return unfed;
         const record = this.registry.devices.get(deviceId);
         if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
         if (!record.capabilities) {
@@ -133,6 +145,8 @@ export class DeviceRequests {
     }
 
     async config(deviceId: string, body: Record<string, unknown>): Promise<ConfigOutcome> {
+        const unfed = this.unfed();
+        if (unfed) return unfed;
         const record = this.registry.devices.get(deviceId);
         if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
         const { timeout_ms, ...settings } = body;
@@ -168,6 +182,8 @@ export class DeviceRequests {
         deviceId: string,
         body: { checks?: unknown; timeout_ms?: unknown },
     ): Promise<DiagnosticsOutcome> {
+        const unfed = this.unfed();
+        if (unfed) return unfed;
         const record = this.registry.devices.get(deviceId);
         if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
         const timeoutMs = timeoutOf(body.timeout_ms, DEFAULT_TIMEOUT_MS);
