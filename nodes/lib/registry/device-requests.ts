@@ -62,6 +62,11 @@ function timeoutOf(requested: unknown, fallback: number): number | InvalidOutcom
     return requested;
 }
 
+interface RequestTarget {
+    record: DeviceRecord;
+    timeoutMs: number;
+}
+
 export class DeviceRequests {
     constructor(
         private readonly registry: DeviceRegistry,
@@ -145,25 +150,16 @@ export class DeviceRequests {
     }
 
     async config(deviceId: string, body: Record<string, unknown>): Promise<ConfigOutcome> {
-        const unfed = this.unfed();
-        if (unfed) return unfed;
-        const record = this.registry.devices.get(deviceId);
-        if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
         const { timeout_ms, ...settings } = body;
-        const timeoutMs = timeoutOf(timeout_ms, DEFAULT_TIMEOUT_MS);
-        if (typeof timeoutMs !== 'number') return timeoutMs;
+        const target = this.target(deviceId, timeout_ms);
+        if ('outcome' in target) return target;
         const id = newCommandId();
         const payload = encodeConfigSet(id, settings as Omit<ConfigSetPayload, 'id'>);
-        const topic = topics.configSet(deviceId);
-        const problem = schemaProblem(topic, payload);
-        if (problem) return problem;
-        if (!record.online) return offline(record);
-
         const started = Date.now();
-        const answer = await this.send(record, id, topic, payload, timeoutMs);
-        if (answer === 'unsent') return offline(record, undefined, 'the MQTT broker is not connected');
+        const answer = await this.exchange(target, id, topics.configSet(deviceId), payload);
+        if (answer !== undefined && 'outcome' in answer) return answer;
         if (answer === undefined || answer.kind !== 'config_state') {
-            return { outcome: 'timeout', command_id: id, device_id: deviceId, timeout_ms: timeoutMs };
+            return { outcome: 'timeout', command_id: id, device_id: deviceId, timeout_ms: target.timeoutMs };
         }
         const state = answer.payload;
         const base = {
@@ -182,24 +178,15 @@ export class DeviceRequests {
         deviceId: string,
         body: { checks?: unknown; timeout_ms?: unknown },
     ): Promise<DiagnosticsOutcome> {
-        const unfed = this.unfed();
-        if (unfed) return unfed;
-        const record = this.registry.devices.get(deviceId);
-        if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
-        const timeoutMs = timeoutOf(body.timeout_ms, DEFAULT_TIMEOUT_MS);
-        if (typeof timeoutMs !== 'number') return timeoutMs;
+        const target = this.target(deviceId, body.timeout_ms);
+        if ('outcome' in target) return target;
         const id = newCommandId();
         const payload = encodeDiagnosticsRequest(id, body.checks as string[] | undefined);
-        const topic = topics.diagnosticsRequest(deviceId);
-        const problem = schemaProblem(topic, payload);
-        if (problem) return problem;
-        if (!record.online) return offline(record);
-
         const started = Date.now();
-        const answer = await this.send(record, id, topic, payload, timeoutMs);
-        if (answer === 'unsent') return offline(record, undefined, 'the MQTT broker is not connected');
+        const answer = await this.exchange(target, id, topics.diagnosticsRequest(deviceId), payload);
+        if (answer !== undefined && 'outcome' in answer) return answer;
         if (answer === undefined || answer.kind !== 'diagnostics_result') {
-            return { outcome: 'timeout', command_id: id, device_id: deviceId, timeout_ms: timeoutMs };
+            return { outcome: 'timeout', command_id: id, device_id: deviceId, timeout_ms: target.timeoutMs };
         }
         return {
             outcome: 'completed',
@@ -207,6 +194,30 @@ export class DeviceRequests {
             result: answer.payload,
             duration_ms: Date.now() - started,
         };
+    }
+
+    /** The device a config or diagnostics request goes to, with its timeout; or why there is none. */
+    private target(deviceId: string, requestedTimeout: unknown): RequestTarget | InvalidOutcome {
+        const unfed = this.unfed();
+        if (unfed) return unfed;
+        const record = this.registry.devices.get(deviceId);
+        if (!record) return invalid('UNKNOWN_DEVICE', `no device "${deviceId}" in the registry`, '/device');
+        const timeoutMs = timeoutOf(requestedTimeout, DEFAULT_TIMEOUT_MS);
+        if (typeof timeoutMs !== 'number') return timeoutMs;
+        return { record, timeoutMs };
+    }
+
+    /**
+     * Checks the body against the protocol, publishes it to an online device and
+     * waits for the answer carrying `id` (undefined on timeout).
+     */
+    private async exchange(target: RequestTarget, id: string, topic: string, payload: object) {
+        const problem = schemaProblem(topic, payload);
+        if (problem) return problem;
+        if (!target.record.online) return offline(target.record);
+        const answer = await this.send(target.record, id, topic, payload, target.timeoutMs);
+        if (answer === 'unsent') return offline(target.record, undefined, 'the MQTT broker is not connected');
+        return answer;
     }
 
     /** Waits first, then publishes, so a fast answer cannot slip past. */
