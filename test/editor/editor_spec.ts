@@ -11,7 +11,7 @@ import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { DeviceConnection, SimulatedDevice, defaultProfile, type DeviceProfile } from '../../simulator';
 import { waitFor } from '../support/services';
 import { collectPageErrors, launchChromium, type EditorGlobals } from './browser';
-import { assertBuilt, startDemoProcess, type DemoProcess } from './demo-process';
+import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
 const nodeTypes = Object.keys(

@@ -8,6 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { silentLogger, startAdapter, type RunningAdapter } from '../../mcp-adapter/src';
 import { connectHttp, endpoint, structured } from '../mcp-adapter/harness';
 import { startRegistryRuntime, type RegistryRuntime } from '../mcp-adapter/registry-runtime';
+import { countPoints } from '../support/influxql';
 import { sharedServices, waitFor } from '../support/services';
 import { buildDevice, startDevice, type DeviceProcess } from './device-harness';
 
@@ -16,14 +17,6 @@ interface DeviceInfo {
     sensors: string[];
     actuators: string[];
     offline_reason?: string;
-}
-
-async function influxCount(url: string, database: string, deviceId: string): Promise<number> {
-    const q = `SELECT COUNT(*) FROM "sensor_data" WHERE "device_id"='${deviceId}'`;
-    const res = await fetch(`${url}/query?${new URLSearchParams({ db: database, q })}`);
-    const body = (await res.json()) as { results: { series?: { values: number[][] }[] }[] };
-    const values = body.results[0]?.series?.[0]?.values[0] ?? [];
-    return Math.max(0, ...values.slice(1).filter((v) => typeof v === 'number'));
 }
 
 describe('full chain: C++ host device → Mosquitto → Node-RED registry + InfluxDB → MCP client', function () {
@@ -97,10 +90,7 @@ describe('full chain: C++ host device → Mosquitto → Node-RED registry + Infl
             return !r.isError && typeof structured<{ reading: unknown }>(r).reading === 'number';
         });
         const { influxUrl } = sharedServices();
-        await waitFor(
-            'points in InfluxDB',
-            async () => (await influxCount(influxUrl, database, deviceId)) > 0,
-        );
+        await waitFor('points in InfluxDB', async () => (await countPoints(influxUrl, database)) > 0);
     });
 
     it('a command through MCP is applied by the C++ core and confirmed with the new state', async () => {

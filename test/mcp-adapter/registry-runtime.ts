@@ -9,20 +9,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { coreBrokerNode } from '../../scripts/demo/demo-flow';
+import { helper } from '../nodes/test-helper';
 import { waitFor } from '../support/services';
-
-/** The parts of node-red-node-test-helper used here (it ships no types). */
-interface TestHelper {
-    init(runtimePath: string): void;
-    startServer(): Promise<void>;
-    stopServer(): Promise<void>;
-    load(nodes: unknown[], flow: object[]): Promise<void>;
-    unload(): Promise<void>;
-    getNode(id: string): unknown;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const helper = require('node-red-node-test-helper') as TestHelper;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqttNode = require('@node-red/nodes/core/network/10-mqtt.js') as unknown;
@@ -34,8 +22,6 @@ const decodeNode = require('../../nodes/decode') as unknown;
 const influxServerNode = require('../../nodes/influx-server') as unknown;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const influxStoreNode = require('../../nodes/influx-store') as unknown;
-
-helper.init(require.resolve('node-red'));
 
 type RequestListener = http.RequestListener;
 
@@ -74,6 +60,8 @@ export async function startRegistryRuntime(mqttUrl: string, options: RegistryRun
     const captureAdminApp = (RED: { httpAdmin: RequestListener }) => {
         adminApp = RED.httpAdmin;
     };
+    // The test helper is shared: other specs switch it between Node-RED 4 and 5.
+    helper.init(require.resolve('node-red'));
     await helper.startServer();
     const flow: Record<string, unknown>[] = [
         coreBrokerNode('broker', mqttUrl, 'test broker'),

@@ -8,45 +8,26 @@ import decodeNode from '../../nodes/decode';
 import influxServerNode from '../../nodes/influx-server';
 import type { InfluxServerNode } from '../../nodes/lib/influx/server-node';
 import { coreBrokerNode } from '../../scripts/demo/demo-flow';
+import { influxql } from '../support/influxql';
 import { sharedServices, waitFor } from '../support/services';
+import { helper } from './test-helper';
 
-interface TestHelper {
-    init(nodeRedPath: string): void;
-    startServer(): Promise<void>;
-    stopServer(): Promise<void>;
-    unload(): Promise<void>;
-    load(nodes: unknown[], flow: object[]): Promise<void>;
-    getNode(id: string): unknown;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the helper ships no types
-const helper = require('node-red-node-test-helper') as TestHelper;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core node ships no types
 const mqttNode = require('@node-red/nodes/core/network/10-mqtt.js') as unknown;
-helper.init(require.resolve('node-red'));
-
-async function influxql(db: string, q: string): Promise<unknown[][]> {
-    const res = await fetch(
-        `${sharedServices().influxUrl}/query?${new URLSearchParams({ db, q, epoch: 's' })}`,
-        {
-            method: 'POST',
-        },
-    );
-    const body = (await res.json()) as { results: { series?: { values: unknown[][] }[] }[] };
-    return body.results[0]?.series?.[0]?.values ?? [];
-}
 
 describe('mcpb-decode writing to InfluxDB directly', function () {
     const db = `decode_direct_${Date.now()}`;
     const device = `direct_${Date.now()}`;
 
     before(async () => {
-        await influxql(db, `CREATE DATABASE "${db}"`);
+        helper.init(require.resolve('node-red'));
+        await influxql(sharedServices().influxUrl, db, `CREATE DATABASE "${db}"`);
         await helper.startServer();
     });
     after(async () => {
         await helper.unload();
         await helper.stopServer();
-        await influxql(db, `DROP DATABASE "${db}"`);
+        await influxql(sharedServices().influxUrl, db, `DROP DATABASE "${db}"`);
     });
 
     it('stores every reading with device time, with nothing wired to its output', async () => {
@@ -74,11 +55,11 @@ describe('mcpb-decode writing to InfluxDB directly', function () {
                 },
             ],
         );
-        const broker = helper.getNode('broker') as { connected: boolean };
+        const broker = helper.getNode<{ connected: boolean }>('broker');
         await waitFor('the broker node to connect', async () => broker.connected);
         const publisher = await mqtt.connectAsync(mqttUrl);
         const topic = `devices/${device}/sensors/temperature/data`;
-        const server = helper.getNode('srv') as InfluxServerNode;
+        const server = helper.getNode<InfluxServerNode>('srv');
         try {
             let seq = 0;
             await waitFor('the first reading to be stored', async () => {
@@ -108,12 +89,14 @@ describe('mcpb-decode writing to InfluxDB directly', function () {
             }
             await waitFor('50 more points written', async () => server.storeStatus().written >= before + 50);
             const rows = await influxql(
+                influxUrl,
                 db,
                 `SELECT "reading" FROM "sensor_data" WHERE "device_id"='${device}' AND "sensor"='temperature'`,
+                's',
             );
             assert.equal(rows.length, server.storeStatus().written);
             const last = rows[rows.length - 1];
-            assert.deepEqual(last, [1704067200 + seq, 20 + seq]);
+            assert.deepEqual([last.time, last.reading], [1704067200 + seq, 20 + seq]);
             assert.equal(server.storeStatus().dropped, 0);
         } finally {
             await publisher.endAsync();

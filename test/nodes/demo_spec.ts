@@ -1,57 +1,20 @@
 /** npm start's demo: starts on free ports, loads the pack, serves devices, stops cleanly on SIGTERM. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startDemoProcess } from '../editor/demo-process';
+import { startDemoProcess } from '../support/demo-process';
+import { influxql } from '../support/influxql';
 import { sharedServices, waitFor } from '../support/services';
-
-const root = path.resolve(__dirname, '../..');
 
 describe('demo (scripts/demo/main.ts)', function () {
     this.timeout(60000);
 
     it('prints the editor URL, serves the simulated fleet through the registry API, and exits 0 on SIGTERM', async function () {
-        assert.ok(
-            fs.existsSync(path.join(root, 'dist/nodes/registry.js')),
-            'run "npm run build" before the tests',
-        );
-        const child = spawn(
-            process.execPath,
-            [
-                '-r',
-                'tsx/cjs',
-                'scripts/demo/main.ts',
-                '--port',
-                '0',
-                '--mqtt-port',
-                '0',
-                '--devices',
-                '3',
-                '--interval',
-                '500',
-                '--mcp-port',
-                '0',
-            ],
-            {
-                cwd: root,
-                stdio: ['ignore', 'pipe', 'pipe'],
-            },
-        );
-        let output = '';
-        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const demo = await startDemoProcess({ devices: 3, intervalMs: 500 });
+        let exitCode: number | null | undefined;
         try {
-            await waitFor(
-                'the editor URL',
-                async () => /^Node-RED editor: http:\/\/127\.0\.0\.1:\d+\/$/m.test(output),
-                30000,
-            );
-            assert.doesNotMatch(output, /did not load/);
-            const editor = /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string;
+            const editor = demo.editorUrl;
+            assert.match(editor, /^http:\/\/127\.0\.0\.1:\d+\/$/);
             assert.equal((await fetch(editor)).status, 200);
             const nodes = (await (
                 await fetch(`${editor}nodes`, { headers: { accept: 'application/json' } })
@@ -78,9 +41,9 @@ describe('demo (scripts/demo/main.ts)', function () {
             );
             assert.equal(((await command.json()) as { outcome: string }).outcome, 'applied');
 
-            const mcpUrl = /^MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)$/m.exec(output)?.[1];
-            assert.ok(mcpUrl, output);
-            assert.match(output, /"mcpServers"/);
+            await waitFor('the MCP endpoint line', async () => /"mcpServers"/.test(demo.output()));
+            const mcpUrl = /^MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)$/m.exec(demo.output())?.[1];
+            assert.ok(mcpUrl, demo.output());
             const client = new Client({ name: 'demo-test', version: '1.0.0' });
             await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
             try {
@@ -95,10 +58,10 @@ describe('demo (scripts/demo/main.ts)', function () {
                 await client.close();
             }
         } finally {
-            child.kill('SIGTERM');
+            exitCode = await demo.stop();
         }
-        assert.equal(await exited, 0, output);
-        assert.match(output, /SIGTERM: stopping/);
+        assert.equal(exitCode, 0, demo.output());
+        assert.match(demo.output(), /SIGTERM: stopping/);
     });
 
     it('with --influx, stores the readings of the fleet in InfluxDB (database iot)', async function () {
@@ -112,12 +75,8 @@ describe('demo (scripts/demo/main.ts)', function () {
             await waitFor(
                 'readings of both demo devices in InfluxDB',
                 async () => {
-                    const q = 'SELECT COUNT("reading") FROM "sensor_data" GROUP BY "device_id"';
-                    const res = await fetch(`${influxUrl}/query?${new URLSearchParams({ db: 'iot', q })}`);
-                    const body = (await res.json()) as {
-                        results: { series?: { tags: { device_id: string } }[] }[];
-                    };
-                    const devices = (body.results[0]?.series ?? []).map((s) => s.tags.device_id);
+                    const q = 'SHOW TAG VALUES FROM "sensor_data" WITH KEY = "device_id"';
+                    const devices = (await influxql(influxUrl, 'iot', q).catch(() => [])).map((r) => r.value);
                     return devices.includes('demo-0000') && devices.includes('demo-0001');
                 },
                 20000,

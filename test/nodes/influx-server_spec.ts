@@ -14,42 +14,17 @@ import { historyFlux } from '../../nodes/lib/influx/flux';
 import type { InfluxServerNode } from '../../nodes/lib/influx/server-node';
 import type { NodeStatus } from '../../nodes/lib/node-red-types';
 import { freePort, sharedServices, startInfluxDB, waitFor, type RunningService } from '../support/services';
+import { countPoints, influxql } from '../support/influxql';
+import { helper } from './test-helper';
 
 interface TestNode {
     receive(msg: object): void;
     status: { lastCall?: { args: [NodeStatus] } };
 }
-interface TestHelper {
-    init(nodeRedPath: string): void;
-    startServer(): Promise<void>;
-    stopServer(): Promise<void>;
-    unload(): Promise<void>;
-    load(nodes: unknown[], flow: object[], credentials?: object): Promise<void>;
-    getNode(id: string): TestNode;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the helper ships no types
-const helper = require('node-red-node-test-helper') as TestHelper;
-helper.init(require.resolve('node-red'));
 
 const NODES = [influxServerNode, influxStoreNode];
 let dbCounter = 0;
 const uniqueDb = () => `srv_${process.pid}_${Date.now()}_${dbCounter++}`;
-
-async function influxql(url: string, db: string, q: string): Promise<Record<string, unknown>[]> {
-    const res = await fetch(`${url}/query?${new URLSearchParams({ db, q })}`, { method: 'POST' });
-    const body = (await res.json()) as {
-        results: { error?: string; series?: { columns: string[]; values: unknown[][] }[] }[];
-    };
-    if (body.results[0].error) throw new Error(body.results[0].error);
-    return (body.results[0].series ?? []).flatMap((s) =>
-        s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]]))),
-    );
-}
-
-async function countPoints(url: string, db: string): Promise<number> {
-    const rows = await influxql(url, db, 'SELECT count(seq) FROM sensor_data').catch(() => []);
-    return rows.length ? (rows[0].count as number) : 0;
-}
 
 function flow(server: Record<string, unknown>): object[] {
     return [
@@ -59,11 +34,11 @@ function flow(server: Record<string, unknown>): object[] {
     ];
 }
 
-const server = () => helper.getNode('srv') as unknown as InfluxServerNode;
-const statusText = () => helper.getNode('store').status.lastCall?.args[0].text ?? '';
+const server = () => helper.getNode<TestNode>('srv') as unknown as InfluxServerNode;
+const statusText = () => helper.getNode<TestNode>('store').status.lastCall?.args[0].text ?? '';
 
 function send(count: number, device = 'esp32_a', firstSeq = 0, sensor = 's'): void {
-    const store = helper.getNode('store');
+    const store = helper.getNode<TestNode>('store');
     for (let i = 0; i < count; i++) {
         const seq = firstSeq + i;
         store.receive({
@@ -105,6 +80,7 @@ async function startProtectedVictoria(): Promise<{ url: string; stop(): Promise<
 }
 
 describe('mcpb-influx-server', function () {
+    before(() => helper.init(require.resolve('node-red')));
     let influxUrl: string;
     before(function () {
         influxUrl = sharedServices().influxUrl;
@@ -144,7 +120,7 @@ describe('mcpb-influx-server', function () {
             await waitFor('the overflow in the status', async () =>
                 /buffered 10 · .*dropped 15$/.test(statusText()),
             );
-            assert.equal(helper.getNode('store').status.lastCall?.args[0].fill, 'red');
+            assert.equal(helper.getNode<TestNode>('store').status.lastCall?.args[0].fill, 'red');
             await waitFor('a failed retry', async () => server().storeStatus().retries >= 2);
             const during = server().storeStatus();
             assert.equal(during.connected, false);
@@ -240,7 +216,7 @@ describe('mcpb-influx-server', function () {
         it('returns the newest points, oldest first, with booleans, nulls and quality', async function () {
             const db = uniqueDb();
             await helper.load(NODES, flow({ url: influxUrl, database: db }));
-            const store = helper.getNode('store');
+            const store = helper.getNode<TestNode>('store');
             const readings = [1.5, true, null, 4.5, 5.5];
             readings.forEach((reading, seq) =>
                 store.receive({

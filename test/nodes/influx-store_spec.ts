@@ -8,42 +8,19 @@ import influxServerNode from '../../nodes/influx-server';
 import influxStoreNode from '../../nodes/influx-store';
 import type { InfluxServerNode } from '../../nodes/lib/influx/server-node';
 import { sharedServices, waitFor } from '../support/services';
+import { countPoints, influxql as influxqlRows } from '../support/influxql';
+import { helper } from './test-helper';
 
 interface TestNode {
     receive(msg: object): void;
     on(event: string, listener: (msg: Record<string, unknown>) => void): void;
 }
-interface TestHelper {
-    init(nodeRedPath: string): void;
-    startServer(): Promise<void>;
-    stopServer(): Promise<void>;
-    unload(): Promise<void>;
-    load(nodes: unknown[], flow: object[], credentials?: object): Promise<void>;
-    getNode(id: string): TestNode;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the helper ships no types
-const helper = require('node-red-node-test-helper') as TestHelper;
-helper.init(require.resolve('node-red'));
+
+/** Times as epoch microseconds: the store writes µs precision. */
+const influxql = (url: string, db: string, q: string) => influxqlRows(url, db, q, 'u');
 
 let dbCounter = 0;
 const uniqueDb = () => `store_${process.pid}_${Date.now()}_${dbCounter++}`;
-
-async function influxql(url: string, db: string, q: string): Promise<Record<string, unknown>[]> {
-    const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'u' })}`, { method: 'POST' });
-    const body = (await res.json()) as {
-        results: { error?: string; series?: { columns: string[]; values: unknown[][] }[] }[];
-    };
-    const result = body.results[0];
-    if (result.error) throw new Error(result.error);
-    return (result.series ?? []).flatMap((s) =>
-        s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]]))),
-    );
-}
-
-async function countPoints(url: string, db: string, measurement = 'sensor_data'): Promise<number> {
-    const rows = await influxql(url, db, `SELECT count(seq) FROM "${measurement}"`).catch(() => []);
-    return rows.length ? (rows[0].count as number) : 0;
-}
 
 function flow(server: Record<string, unknown>, store: Record<string, unknown> = {}): object[] {
     return [
@@ -65,6 +42,7 @@ const sensorMsg = (device: string, sensor: string, payload: object, receivedAt =
 });
 
 describe('mcpb-influx-store', function () {
+    before(() => helper.init(require.resolve('node-red')));
     let influxUrl: string;
     let db: string;
 
@@ -83,7 +61,7 @@ describe('mcpb-influx-store', function () {
 
     it('stores readings with device_id/sensor/unit tags, typed fields and the device time', async function () {
         await helper.load([influxServerNode, influxStoreNode], flow({ url: influxUrl, database: db }));
-        const store = helper.getNode('store');
+        const store = helper.getNode<TestNode>('store');
         store.receive(
             sensorMsg('esp32_a', 'temperature', {
                 seq: 7,
@@ -129,7 +107,7 @@ describe('mcpb-influx-store', function () {
 
     it('uses the receive time without a device time, and never lets points of one series overwrite each other', async function () {
         await helper.load([influxServerNode, influxStoreNode], flow({ url: influxUrl, database: db }));
-        const store = helper.getNode('store');
+        const store = helper.getNode<TestNode>('store');
         const receivedAt = Date.now();
         for (let seq = 0; seq < 5; seq++) {
             store.receive(sensorMsg('esp32_b', 'temperature', { seq, value: { reading: seq } }, receivedAt));
@@ -182,7 +160,7 @@ describe('mcpb-influx-store', function () {
 
     it('stores actuator states, device errors and metrics in their own measurements', async function () {
         await helper.load([influxServerNode, influxStoreNode], flow({ url: influxUrl, database: db }));
-        const store = helper.getNode('store');
+        const store = helper.getNode<TestNode>('store');
         store.receive({
             kind: 'actuator_status',
             device: 'esp32_c',
@@ -249,8 +227,8 @@ describe('mcpb-influx-store', function () {
             [influxServerNode, influxStoreNode],
             flow({ url: influxUrl, database: db, batchSize: 3, flushIntervalMs: 600_000 }),
         );
-        const store = helper.getNode('store');
-        const server = helper.getNode('srv') as unknown as InfluxServerNode;
+        const store = helper.getNode<TestNode>('store');
+        const server = helper.getNode<TestNode>('srv') as unknown as InfluxServerNode;
         for (let seq = 0; seq < 7; seq++) {
             store.receive(
                 sensorMsg('esp32_d', 's', { seq, timestamp: 1704067200 + seq, value: { reading: seq } }),
@@ -267,7 +245,7 @@ describe('mcpb-influx-store', function () {
             [influxServerNode, influxStoreNode],
             flow({ url: influxUrl, database: db, batchSize: 1000, flushIntervalMs: 100 }),
         );
-        const store = helper.getNode('store');
+        const store = helper.getNode<TestNode>('store');
         store.receive(sensorMsg('esp32_e', 's', { seq: 1, timestamp: 1704067200, value: { reading: 1 } }));
         store.receive(sensorMsg('esp32_e', 's', { seq: 2, timestamp: 1704067201, value: { reading: 2 } }));
         await waitFor('the timed flush', async () => (await countPoints(influxUrl, db)) === 2, 5000);
@@ -275,9 +253,9 @@ describe('mcpb-influx-store', function () {
 
     it('sends a message that is not a decoded device message to a Catch node and keeps working', async function () {
         await helper.load([influxServerNode, influxStoreNode], flow({ url: influxUrl, database: db }));
-        const store = helper.getNode('store');
+        const store = helper.getNode<TestNode>('store');
         const caught: Record<string, unknown>[] = [];
-        helper.getNode('caught').on('input', (msg) => caught.push(msg));
+        helper.getNode<TestNode>('caught').on('input', (msg) => caught.push(msg));
         store.receive({ payload: 21.5 }); // raw mqtt-in output, no kind
         store.receive({ kind: 'sensor_data', payload: { seq: 1, value: { reading: 1 } } }); // no device
         store.receive({ kind: 'sensor_data', device: 'esp32_f', sensor: 's', payload: 'text' });
@@ -296,8 +274,10 @@ describe('mcpb-influx-store', function () {
             flow({ url: influxUrl, database: db }, { server: '' }),
         );
         const caught: Record<string, unknown>[] = [];
-        helper.getNode('caught').on('input', (msg) => caught.push(msg));
-        helper.getNode('store').receive(sensorMsg('esp32_g', 's', { seq: 1, value: { reading: 1 } }));
+        helper.getNode<TestNode>('caught').on('input', (msg) => caught.push(msg));
+        helper
+            .getNode<TestNode>('store')
+            .receive(sensorMsg('esp32_g', 's', { seq: 1, value: { reading: 1 } }));
         await waitFor('the error', async () => caught.length === 1);
         assert.match((caught[0].error as { message: string }).message, /errors\.no-server/);
     });
@@ -310,7 +290,7 @@ describe('mcpb-influx-store', function () {
             flow({ url: victoriaUrl, apiVersion: 'v2', org: 'acme', bucket }),
             { srv: { token: 'not-checked-by-victoria' } },
         );
-        const store = helper.getNode('store');
+        const store = helper.getNode<TestNode>('store');
         const device = `v2dev_${Date.now()}`;
         const base = Math.floor(Date.now() / 1000) - 60;
         for (let seq = 0; seq < 3; seq++) {
@@ -322,7 +302,7 @@ describe('mcpb-influx-store', function () {
                 }),
             );
         }
-        const server = helper.getNode('srv') as unknown as InfluxServerNode;
+        const server = helper.getNode<TestNode>('srv') as unknown as InfluxServerNode;
         await waitFor('3 points written', async () => server.storeStatus().written === 3);
         assert.equal(server.storeStatus().kind, 'influxdb-v2');
         let samples: { metric: Record<string, string>; values: number[]; timestamps: number[] }[] = [];

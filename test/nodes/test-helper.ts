@@ -15,15 +15,17 @@ export interface HttpTest extends PromiseLike<HttpResponse> {
 }
 
 type Method = (url: string) => HttpTest;
+type NodeModule = ((RED: NodeAPI) => void) | unknown;
 
 export interface TestHelper {
     init(runtimePath: string): void;
     settings(settings: Record<string, unknown>): void;
     startServer(): Promise<void>;
     stopServer(): Promise<void>;
-    load(nodes: ((RED: NodeAPI) => void) | ((RED: NodeAPI) => void)[], flow: object[]): Promise<void>;
+    /** Credentials are keyed by node id. Node modules may be ours or core ones (untyped). */
+    load(nodes: NodeModule | NodeModule[], flow: object[], credentials?: object): Promise<void>;
     unload(): Promise<void>;
-    getNode(id: string): unknown;
+    getNode<T = unknown>(id: string): T;
     request(): { get: Method; post: Method };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `npm start` demo (startDemo() via scripts/demo/main.ts) in a child
- * process for the editor tests. A child, not this process: Node-RED runs one
- * runtime per process and the node tests load their own through the test helper.
+ * process, for the demo and editor tests. A child, not this process: Node-RED runs
+ * one runtime per process and the node tests load their own through the test helper.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,10 @@ export interface DemoProcess {
     editorUrl: string;
     mqttUrl: string;
     registryId: string;
-    stop(): Promise<void>;
+    /** Everything the demo printed so far (stdout and stderr). */
+    output(): string;
+    /** SIGTERM, as Ctrl-C would; resolves with the exit code. */
+    stop(): Promise<number | null>;
 }
 
 /** What the editor tests need built: the nodes and the sidebar plugin. */
@@ -35,9 +38,9 @@ export function assertBuilt(): void {
     );
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+function stopChild(child: ChildProcess): Promise<number | null> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     return exited;
 }
@@ -89,6 +92,7 @@ export async function startDemoProcess(options: {
         editorUrl: /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string,
         mqttUrl: /^MQTT broker: (\S+)$/m.exec(output)?.[1] as string,
         registryId: 'demo-registry',
+        output: () => output,
         stop: () => stopChild(child),
     };
 }
