@@ -1,11 +1,13 @@
 /**
  * mcpb-command: sends a validated command to a device through the registry
  * and reports what the device confirmed. Output 1: applied. Output 2:
- * rejected, timeout, offline or invalid, with the reason.
+ * rejected, timeout, offline, broker_unavailable, confirmation_required (with
+ * the one-time ticket to send back as msg.confirmation once a user agreed) or
+ * invalid, with the reason.
  */
 import { commandFrom, type CommandConfig } from './lib/command-input';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/node-red-types';
-import type { CommandOutcome } from './lib/registry/types';
+import type { CommandOutcome } from '@mcp-mqtt-bridge/protocol';
 import type { RegistryNode } from './lib/registry/registry-node';
 
 interface CommandDef extends NodeDef, CommandConfig {
@@ -21,6 +23,8 @@ function reasonOf(outcome: CommandOutcome): string {
         case 'timeout':
             return `no answer within ${outcome.timeout_ms} ms`;
         case 'offline':
+        case 'broker_unavailable':
+        case 'confirmation_required':
         case 'invalid':
             return outcome.message;
     }

@@ -2,29 +2,26 @@
  * mcpb-decode: validates device traffic with the protocol's decoder, feeds the
  * registry and emits one normalised message per MQTT message:
  * { topic, kind, device, sensor?, actuator?, payload, receivedAt, retained }.
- * Traffic comes straight from the user's core mqtt-broker node (default, the
- * faster path: bench/decode-input.bench.ts) or from a wired core `mqtt in` this.
- * With an InfluxDB server selected it also writes the readings itself, like
- * mcpb-influx-store, saving the Node-RED hop on the hot path; with nothing
- * wired to its output it then creates no messages at all.
+ * Traffic comes straight from a core mqtt-broker node — by default the
+ * registry's, so the broker is configured once (the faster path:
+ * bench/decode-input.bench.ts) — or from a wired core `mqtt in` node. It also
+ * writes the readings to InfluxDB itself (by default the registry's server),
+ * like mcpb-influx-store, saving the Node-RED hop on the hot path; with nothing
+ * wired to its output it then creates no messages at all. Control-plane
+ * messages the registry hears on its own connection are not fed to it twice.
  */
 import { randomBytes } from 'node:crypto';
-import { decode, type DecodeResult, type DeviceMessage } from '../protocol/src';
+import { decode, type DecodeResult, type DeviceMessage } from '@mcp-mqtt-bridge/protocol';
 import { findBroker, type CoreBrokerNode, type MqttPacketInfo } from './lib/core-mqtt-broker';
 import { DeviceMessageError } from './lib/decode-error';
-import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/node-red-types';
+import type { DoneFunction, Node, NodeAPI, NodeMessage, SendFunction } from './lib/node-red-types';
 import { MessagePoints, type DecodedMessage } from './lib/influx/message-points';
 import type { InfluxServerNode } from './lib/influx/server-node';
+import { migrateConfig } from './lib/migrations';
+import { isControlPlaneKind, isControlPlaneTopic } from './lib/registry/broker-link';
+import { resolveDecodeSources, type DecodeDef } from './lib/decode-sources';
 import type { DeviceRegistry } from './lib/registry/device-registry';
 import type { RegistryNode } from './lib/registry/registry-node';
-
-interface DecodeDef extends NodeDef {
-    broker?: string;
-    topic?: string;
-    qos?: number | string;
-    registry?: string;
-    influx?: string;
-}
 
 const STATUS_INTERVAL_MS = 1000;
 /** Counter values with exactly eight hex digits. */
@@ -94,13 +91,13 @@ function rawPayload(payload: unknown): Buffer | string {
 }
 
 export = function (RED: NodeAPI) {
-    function DecodeNode(this: Node, def: DecodeDef) {
+    function DecodeNode(this: Node, saved: DecodeDef) {
+        const def = migrateConfig('mcpb-decode', saved);
         RED.nodes.createNode(this, def);
         const registryNode = def.registry ? (RED.nodes.getNode(def.registry) as RegistryNode | null) : null;
         const registry: DeviceRegistry | undefined = registryNode?.registry;
-        const influx = def.influx
-            ? (RED.nodes.getNode(def.influx) as unknown as InfluxServerNode | null)
-            : null;
+        const { brokerId, influxId, registryHearsControl } = resolveDecodeSources(def, registryNode);
+        const influx = influxId ? (RED.nodes.getNode(influxId) as unknown as InfluxServerNode | null) : null;
         const points = influx
             ? new MessagePoints({ actuators: true, errors: true, metrics: true })
             : undefined;
@@ -122,9 +119,12 @@ export = function (RED: NodeAPI) {
             this.status({ fill: trouble ? 'yellow' : 'green', shape: 'dot', text: counts });
         }, STATUS_INTERVAL_MS);
 
+        /** False when the registry refused the message just handled (a bound): it is not stored either. */
+        let accepted = true;
+
         /** Readings go to InfluxDB; points the bounded buffer cannot take are counted there. */
         function store(msg: NodeMessage): void {
-            if (points && influx) points.write(msg as DecodedMessage, influx.writer);
+            if (points && influx && accepted) points.write(msg as DecodedMessage, influx.writer);
         }
 
         /** The hot path: one decode, one registry update (the caller sends the message). */
@@ -137,11 +137,16 @@ export = function (RED: NodeAPI) {
             const result = decode(topic, payload);
             if (!result.ok) {
                 failed++;
-                registry?.recordDecodeError(result.error, receivedAt);
+                if (!(registryHearsControl && isControlPlaneTopic(topic))) {
+                    registry?.recordDecodeError(result.error, receivedAt);
+                }
                 return result;
             }
             decoded++;
-            registry?.ingest(result.message, retained, receivedAt);
+            accepted =
+                !registry ||
+                (registryHearsControl && isControlPlaneKind(result.message.kind)) ||
+                registry.ingest(result.message, retained, receivedAt);
             return result;
         }
 
@@ -160,7 +165,7 @@ export = function (RED: NodeAPI) {
             done();
         });
 
-        const broker: CoreBrokerNode | undefined = findBroker(RED, def.broker);
+        const broker: CoreBrokerNode | undefined = findBroker(RED, brokerId);
         const topic = def.topic || 'devices/#';
         if (broker) {
             const qos = Number(def.qos) === 0 ? 0 : 1;
@@ -187,12 +192,11 @@ export = function (RED: NodeAPI) {
             );
         }
         if (def.registry && !registry) this.warn(RED._('mcpb-decode.errors.no-registry'));
-        registry?.attachFeed(this.id);
-        if (def.influx && !influx) this.warn(RED._('mcpb-decode.errors.no-influx'));
+        if (influxId && !influx) this.warn(RED._('mcpb-decode.errors.no-influx'));
+        if (def.source !== 'input' && !broker) this.warn(RED._('mcpb-decode.errors.no-broker'));
 
         this.on('close', (removed, done) => {
             clearInterval(statusTimer);
-            registry?.detachFeed(this.id);
             if (!broker) return done();
             broker.unsubscribe(topic, this.id, removed);
             broker.deregister(this, done, removed);

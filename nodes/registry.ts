@@ -1,27 +1,37 @@
 /**
  * mcpb-registry: the config node that holds the live device registry, serves
- * it over the admin HTTP API and sends commands through the user's core
- * mqtt-broker this. Decode nodes feed it.
+ * it over the admin HTTP API and talks to devices through its own connection
+ * to the user's core mqtt-broker (same settings, separate client): it hears
+ * the control plane there (capabilities, status, answers, errors), so requests
+ * complete whether or not a decode node is deployed. Decode nodes add the
+ * sensor stream.
  */
 import path from 'node:path';
-import { findBroker, publishVia, type CoreBrokerNode } from './lib/core-mqtt-broker';
+import { decode } from '@mcp-mqtt-bridge/protocol';
+import { findBroker, type CoreBrokerNode } from './lib/core-mqtt-broker';
 import type { HistoryStore } from './lib/history-store';
 import type { NodeAPI, NodeDef } from './lib/node-red-types';
+import { migrateConfig } from './lib/migrations';
+import { BrokerLink, linkOptions } from './lib/registry/broker-link';
 import { DEFAULT_REGISTRY_OPTIONS, DeviceRegistry } from './lib/registry/device-registry';
 import { DeviceRequests } from './lib/registry/device-requests';
 import { EventStream } from './lib/registry/event-stream';
 import { registerRegistryApi } from './lib/registry/http-api';
 import { liveRegistries } from './lib/registry/live-registries';
 import type { RegistryNode } from './lib/registry/registry-node';
+import { parseConfirmPatterns } from './lib/registry/safety-rules';
 import { SnapshotFile } from './lib/registry/snapshot-file';
 
 const SNAPSHOT_DEBOUNCE_MS = 2000;
+const TICK_MS = 1000;
 
 interface RegistryDef extends NodeDef {
     broker?: string;
     influx?: string;
     offlineTimeout?: number | string;
     historyPoints?: number | string;
+    maxDevices?: number | string;
+    confirm?: string;
     persist?: boolean;
 }
 
@@ -33,19 +43,38 @@ function positive(value: unknown, fallback: number): number {
 export = function (RED: NodeAPI) {
     registerRegistryApi(RED);
 
-    function RegistryNodeConstructor(this: RegistryNode, def: RegistryDef) {
+    function RegistryNodeConstructor(this: RegistryNode, saved: RegistryDef) {
+        const def = migrateConfig('mcpb-registry', saved);
         RED.nodes.createNode(this, def);
         const registry = new DeviceRegistry({
             ...DEFAULT_REGISTRY_OPTIONS,
             offlineTimeoutMs: positive(def.offlineTimeout, 300) * 1000,
             historyPoints: Math.round(positive(def.historyPoints, DEFAULT_REGISTRY_OPTIONS.historyPoints)),
+            maxDevices: Math.round(positive(def.maxDevices, DEFAULT_REGISTRY_OPTIONS.maxDevices)),
+            confirmPatterns: parseConfirmPatterns(def.confirm),
         });
         const broker: CoreBrokerNode | undefined = findBroker(RED, def.broker);
-        if (broker) broker.register(this);
-        else if (def.broker) this.warn(RED._('mcpb-registry.errors.no-broker'));
-        const requests = new DeviceRequests(registry, (topic, body) => publishVia(broker, topic, body, 1));
+        if (!broker && def.broker) this.warn(RED._('mcpb-registry.errors.no-broker'));
+        let link: BrokerLink | undefined;
+        const requests = new DeviceRequests(registry, (topic, body) =>
+            link ? link.publish(topic, body) : Promise.resolve(false),
+        );
+        if (broker?.brokerurl) {
+            registry.setBrokerState('down', Date.now());
+            link = new BrokerLink(broker.brokerurl, linkOptions(broker), {
+                connected: (up) => registry.setBrokerState(up ? 'connected' : 'down', Date.now()),
+                message: (topic, payload, retained) => {
+                    const receivedAt = Date.now();
+                    const result = decode(topic, payload);
+                    if (!result.ok) return registry.recordDecodeError(result.error, receivedAt);
+                    registry.ingest(result.message, retained, receivedAt);
+                    if (!retained) requests.deliver(result.message);
+                },
+            });
+        }
         this.registry = registry;
         this.requests = requests;
+        this.brokerId = link ? def.broker : undefined;
 
         const store = (): HistoryStore => {
             const influx = def.influx
@@ -53,6 +82,8 @@ export = function (RED: NodeAPI) {
                 : null;
             return influx ?? registry.history;
         };
+        this.historyStore = store;
+        this.influxId = def.influx || undefined;
 
         let snapshot: SnapshotFile | undefined;
         const userDir = RED.settings.userDir;
@@ -63,8 +94,7 @@ export = function (RED: NodeAPI) {
             snapshot.start();
         }
 
-        const sweepEvery = Math.min(Math.max(registry.options.offlineTimeoutMs / 10, 1000), 30000);
-        const sweeper = setInterval(() => registry.sweepSilent(Date.now()), sweepEvery);
+        const ticker = setInterval(() => registry.tick(Date.now()), TICK_MS);
         const events = new EventStream(registry);
         liveRegistries.add({
             id: this.id,
@@ -73,17 +103,17 @@ export = function (RED: NodeAPI) {
             requests,
             events,
             store,
-            mqttConnected: () => broker?.connected === true,
+            mqttConnected: () => link?.connected === true,
         });
 
         this.on('close', (_removed, done) => {
-            clearInterval(sweeper);
+            clearInterval(ticker);
             liveRegistries.remove(this.id);
             events.close();
-            registry.pending.closeAll();
+            requests.close();
             snapshot?.close();
             registry.removeAllListeners();
-            if (broker) broker.deregister(this, done, true);
+            if (link) link.close().then(() => done(), done);
             else done();
         });
     }

@@ -1,7 +1,8 @@
 /**
  * What a command node is asked to do: the node's configured device, actuator,
  * action and value, with whatever the editor left empty taken from the
- * message (msg.payload {device, actuator, action, value, confirmed} or msg.device ...).
+ * message (msg.payload {device, actuator, action, value, confirmation} or msg.device ...).
+ * `confirmation` is the ticket of an earlier confirmation_required answer..
  */
 import type { NodeMessage } from './node-red-types';
 
@@ -10,7 +11,7 @@ export interface CommandInput {
     actuator?: unknown;
     action?: unknown;
     value?: unknown;
-    confirmed?: unknown;
+    confirmation?: unknown;
     timeout_ms?: unknown;
 }
 
@@ -52,7 +53,7 @@ export function commandFrom(msg: NodeMessage, config: CommandConfig): CommandInp
         actuator: config.actuator || pick('actuator'),
         action: config.action || pick('action'),
         value: fixedValue ? fixedValue.value : pick('value'),
-        confirmed: pick('confirmed'),
+        confirmation: pick('confirmation'),
         timeout_ms: Number.isInteger(timeout) && timeout > 0 ? timeout : pick('timeout_ms'),
     };
 }

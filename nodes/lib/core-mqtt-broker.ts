@@ -14,6 +14,10 @@ export type MqttCallback = (topic: string, payload: Buffer, packet: MqttPacketIn
 
 export interface CoreBrokerNode extends Node {
     connected: boolean;
+    /** mqtt://host:port (or ws/wss/mqtts) as the core node built it from its settings. */
+    brokerurl?: string;
+    /** The mqtt.js options the core node connects with: credentials, TLS, MQTT version, will. */
+    options?: object;
     /** The core node's mqtt.js client (replaced on reconnect or redeploy). */
     client?: { stream?: { setNoDelay?(noDelay: boolean): unknown } };
     register(user: Node): void;

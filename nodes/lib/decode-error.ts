@@ -3,7 +3,7 @@
  * starts with the code, `code` is copied to msg.error.code by the runtime, and
  * toString() is the message alone (the runtime shows toString()).
  */
-import type { DecodeError } from '../../protocol/src';
+import type { DecodeError } from '@mcp-mqtt-bridge/protocol';
 
 export class DeviceMessageError extends Error {
     readonly code: string;

@@ -4,7 +4,7 @@
  * mcpb-influx-server config node. The registry answers history queries through
  * whichever is configured.
  */
-import type { Reading } from '../../protocol/src';
+import type { Reading } from '@mcp-mqtt-bridge/protocol';
 
 export interface HistoryPoint {
     /** Milliseconds since the epoch (device time when the device sent one). */

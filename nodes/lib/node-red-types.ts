@@ -60,6 +60,7 @@ export type AdminHandler = (req: AdminRequest, res: AdminResponse, next: (err?: 
 export interface AdminApp {
     get(path: string, ...handlers: AdminHandler[]): void;
     post(path: string, ...handlers: AdminHandler[]): void;
+    delete(path: string, ...handlers: AdminHandler[]): void;
 }
 
 export interface NodeAPI {

@@ -6,10 +6,12 @@ export interface SequenceObservation {
     lost: number;
     /** Seen before: a QoS 1 redelivery. */
     duplicate: boolean;
-    /** Arrived after a later one (fills a gap already counted). */
+    /** Arrived after a later one and fills a gap already counted. */
     late: boolean;
-    /** The counter was (re)started: capabilities after a boot or reconnect, or a jump back. */
+    /** The count started again: live capabilities (boot), or a jump no real loss explains. */
     reset: boolean;
+    /** For a reset by a jump: the newest seq before it (so the alert can name both ends). */
+    jumpedFrom?: number;
 }
 
 /** Shared (frozen) answer for the common case, so the hot path allocates nothing. */
@@ -20,20 +22,44 @@ const NOTHING: Readonly<SequenceObservation> = Object.freeze({
     reset: false,
 });
 
-/** How far behind the expected seq a message may be and still count as late rather than a restart. */
-const LATE_WINDOW = 1024;
-const HALF = SEQ_MODULO / 2;
+/** How far behind the newest seq a message may be and still count as late (or duplicate). */
+export const SEQ_LATE_WINDOW = 256;
+/**
+ * Largest forward jump counted as loss. A bigger one cannot be told from a
+ * forged or restarted counter, so it restarts the count (and is reported)
+ * instead of adding up to four billion lost messages.
+ */
+export const SEQ_MAX_GAP = 10000;
+const WORDS = SEQ_LATE_WINDOW / 32;
+
+/** Where a device's count stands; serialisable so loss spanning a server restart is counted. */
+export interface SequenceState {
+    /** Newest seq seen. */
+    newest: number;
+    /** Bit i of word w: seq ≡ 32·w + i (mod SEQ_LATE_WINDOW) was received, for the window behind newest. */
+    seen: number[];
+}
+
+interface DeviceSequence {
+    newest: number;
+    seen: Uint32Array;
+    /** The count before a jump, kept for one message: if the next one continues it, the jump was a stray. */
+    beforeJump?: { newest: number; seen: Uint32Array };
+}
 
 /**
  * Counts messages lost between a device and the server from the per-device
  * `seq` counter. Rules (protocol/README.md, "Sequence numbers"):
- * - retained messages are replays of the past and never move the baseline;
- * - live capabilities restart the baseline (the device booted or reconnected);
+ * - retained messages are replays of the past and never move the count;
+ * - live capabilities restart it (the device booted or reconnected);
  * - status has no seq (the broker publishes the last will);
- * - the counter wraps at 2^32.
+ * - the counter wraps at 2^32;
+ * - a window of the last SEQ_LATE_WINDOW seqs tells a redelivery (duplicate)
+ *   from a message that fills a gap (late);
+ * - a jump forward beyond SEQ_MAX_GAP or back beyond the window is a restart.
  */
 export class SequenceTracker {
-    private readonly last = new Map<string, number>();
+    private readonly devices = new Map<string, DeviceSequence>();
 
     observe(
         deviceId: string,
@@ -42,32 +68,105 @@ export class SequenceTracker {
         retained = false,
     ): SequenceObservation {
         if (seq === undefined || retained || kind === 'status') return NOTHING;
-        const previous = this.last.get(deviceId);
-        if (kind === 'capabilities' || previous === undefined) {
-            this.last.set(deviceId, seq);
-            return { ...NOTHING, reset: kind === 'capabilities' };
+        const state = this.devices.get(deviceId);
+        if (kind === 'capabilities' || state === undefined) {
+            this.start(deviceId, seq, state);
+            return kind === 'capabilities' ? { ...NOTHING, reset: true } : NOTHING;
         }
-        const ahead = (seq - previous + SEQ_MODULO) % SEQ_MODULO;
+        if (state.beforeJump) resumeAfterStray(state, seq);
+        return this.step(deviceId, state, seq);
+    }
+
+    private step(deviceId: string, state: DeviceSequence, seq: number): SequenceObservation {
+        const ahead = (seq - state.newest + SEQ_MODULO) % SEQ_MODULO;
         if (ahead === 0) return { ...NOTHING, duplicate: true };
-        if (ahead === 1) {
-            this.last.set(deviceId, seq);
-            return NOTHING;
-        }
-        if (ahead < HALF) {
-            this.last.set(deviceId, seq);
-            return { ...NOTHING, lost: ahead - 1 };
-        }
+        if (ahead <= SEQ_MAX_GAP) return advance(state, seq, ahead);
         const behind = SEQ_MODULO - ahead;
-        if (behind <= LATE_WINDOW) return { ...NOTHING, lost: -1, late: true };
-        this.last.set(deviceId, seq);
-        return { ...NOTHING, reset: true };
+        if (behind < SEQ_LATE_WINDOW) {
+            if (isSeen(state, seq)) return { ...NOTHING, duplicate: true };
+            markSeen(state, seq);
+            return { ...NOTHING, lost: -1, late: true };
+        }
+        const jumpedFrom = state.newest;
+        const beforeJump = { newest: state.newest, seen: state.seen.slice() };
+        this.start(deviceId, seq, state);
+        state.beforeJump = beforeJump;
+        return { ...NOTHING, reset: true, jumpedFrom };
     }
 
     forget(deviceId: string): void {
-        this.last.delete(deviceId);
+        this.devices.delete(deviceId);
     }
 
     get size(): number {
-        return this.last.size;
+        return this.devices.size;
     }
+
+    /** The count of one device, for the registry's snapshot. */
+    stateOf(deviceId: string): SequenceState | undefined {
+        const state = this.devices.get(deviceId);
+        return state && { newest: state.newest, seen: [...state.seen] };
+    }
+
+    /** Restores a saved count, so a gap spanning a server restart is counted on the next message. */
+    restore(deviceId: string, saved: SequenceState): void {
+        if (!Number.isInteger(saved.newest) || saved.newest < 0 || saved.newest >= SEQ_MODULO) return;
+        const seen = new Uint32Array(WORDS);
+        if (Array.isArray(saved.seen)) for (let w = 0; w < WORDS; w++) seen[w] = Number(saved.seen[w]) >>> 0;
+        this.devices.set(deviceId, { newest: saved.newest, seen });
+    }
+
+    private start(deviceId: string, seq: number, state: DeviceSequence | undefined): void {
+        const fresh = state ?? { newest: seq, seen: new Uint32Array(WORDS) };
+        fresh.seen.fill(0);
+        fresh.newest = seq;
+        fresh.beforeJump = undefined;
+        markSeen(fresh, seq);
+        if (!state) this.devices.set(deviceId, fresh);
+    }
+}
+
+/**
+ * After a jump, one message decides: if it continues the count from before the
+ * jump (and not the new one), the jump was a single stray or forged message and
+ * the old count resumes; otherwise the new count stands.
+ */
+function resumeAfterStray(state: DeviceSequence, seq: number): void {
+    const old = state.beforeJump;
+    state.beforeJump = undefined;
+    const aheadOfNew = (seq - state.newest + SEQ_MODULO) % SEQ_MODULO;
+    if (!old || aheadOfNew === 1) return;
+    const aheadOfOld = (seq - old.newest + SEQ_MODULO) % SEQ_MODULO;
+    if (aheadOfOld >= 1 && aheadOfOld <= SEQ_MAX_GAP) {
+        state.newest = old.newest;
+        state.seen = old.seen;
+    }
+}
+
+function advance(state: DeviceSequence, seq: number, ahead: number): SequenceObservation {
+    if (ahead >= SEQ_LATE_WINDOW) state.seen.fill(0);
+    else for (let i = 1; i < ahead; i++) clearSeen(state, state.newest + i);
+    state.newest = seq;
+    markSeen(state, seq);
+    return ahead === 1 ? NOTHING : { ...NOTHING, lost: ahead - 1 };
+}
+
+/** Bit of a seq in the window: word index in the high bits, bit in the low five (no allocation). */
+function bitOf(seq: number): number {
+    return (seq >>> 0) % SEQ_LATE_WINDOW;
+}
+
+function isSeen(state: DeviceSequence, seq: number): boolean {
+    const bit = bitOf(seq);
+    return (state.seen[bit >>> 5] & (1 << (bit & 31))) !== 0;
+}
+
+function markSeen(state: DeviceSequence, seq: number): void {
+    const bit = bitOf(seq);
+    state.seen[bit >>> 5] |= 1 << (bit & 31);
+}
+
+function clearSeen(state: DeviceSequence, seq: number): void {
+    const bit = bitOf(seq);
+    state.seen[bit >>> 5] &= ~(1 << (bit & 31));
 }

@@ -3,7 +3,7 @@ import type { ActuatorMetadata, ActuatorValue, CapabilitiesPayload } from './mes
 import { isActuatorMetadata } from './messages';
 
 /** What a caller asks an actuator to do. */
-export interface CommandRequest {
+export interface ActuatorRequest {
     action: string;
     value?: ActuatorValue;
     /** True once a user confirmed an actuator whose metadata says requires_confirmation. */
@@ -27,7 +27,7 @@ const DEFAULT_MAX_STRING = 64;
 export function validateCommand(
     capabilities: CapabilitiesPayload,
     actuator: string,
-    command: CommandRequest,
+    command: ActuatorRequest,
 ): CommandValidation {
     const meta = capabilities.actuators.includes(actuator) ? capabilities.metadata[actuator] : undefined;
     if (!isActuatorMetadata(meta)) {

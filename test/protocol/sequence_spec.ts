@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SequenceTracker } from '../../protocol/src';
+import { SEQ_MAX_GAP, SequenceTracker } from '../../protocol/src';
 
 describe('SequenceTracker', () => {
     it('counts nothing lost for consecutive messages', () => {
@@ -50,7 +50,7 @@ describe('SequenceTracker', () => {
     it('treats a far jump back as a restart, not as late', () => {
         const t = new SequenceTracker();
         t.observe('d', 'sensor_data', 900000);
-        const back = t.observe('d', 'sensor_data', 3);
+        const back = t.observe('d', 'sensor_data', 899000);
         assert.deepEqual([back.reset, back.late, back.lost], [true, false, 0]);
         assert.equal(t.observe('d', 'sensor_data', 4).lost, 0);
     });
@@ -72,5 +72,85 @@ describe('SequenceTracker', () => {
         assert.equal(t.observe('a', 'sensor_data', 2).lost, 0);
         t.forget('a');
         assert.equal(t.size, 1);
+    });
+});
+
+describe('SequenceTracker: hostile and redelivered counters', () => {
+    it('counts a redelivery of an older message as a duplicate, not as -1 lost', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'sensor_data', 10);
+        t.observe('d', 'sensor_data', 11);
+        const again = t.observe('d', 'sensor_data', 10);
+        assert.deepEqual([again.duplicate, again.late, again.lost], [true, false, 0]);
+    });
+
+    it('counts a late message once; its redelivery is a duplicate', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'sensor_data', 10);
+        assert.equal(t.observe('d', 'sensor_data', 12).lost, 1);
+        assert.equal(t.observe('d', 'sensor_data', 11).lost, -1);
+        const again = t.observe('d', 'sensor_data', 11);
+        assert.deepEqual([again.duplicate, again.lost], [true, 0]);
+    });
+
+    it('treats a forward jump beyond SEQ_MAX_GAP as a restart, not as billions lost', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'sensor_data', 100);
+        const jump = t.observe('d', 'sensor_data', 4_000_000_000);
+        assert.deepEqual([jump.reset, jump.lost, jump.jumpedFrom], [true, 0, 100]);
+        const back = t.observe('d', 'sensor_data', 101);
+        assert.deepEqual([back.reset, back.lost], [false, 0], 'the old count resumes');
+        assert.equal(t.observe('d', 'sensor_data', 102).lost, 0);
+    });
+
+    it('counts a gap up to SEQ_MAX_GAP as loss', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'sensor_data', 0);
+        assert.equal(t.observe('d', 'sensor_data', SEQ_MAX_GAP).lost, SEQ_MAX_GAP - 1);
+    });
+
+    it('treats seq 1 on a live device far ahead as a restart', () => {
+        const t = new SequenceTracker();
+        for (let s = 2000; s < 2208; s++) t.observe('d', 'sensor_data', s);
+        const one = t.observe('d', 'sensor_data', 1);
+        assert.deepEqual([one.reset, one.lost], [true, 0]);
+    });
+
+    it('saves and restores a count so a gap across a server restart is counted', () => {
+        const a = new SequenceTracker();
+        a.observe('d', 'sensor_data', 60);
+        a.observe('d', 'sensor_data', 61);
+        const saved = JSON.parse(JSON.stringify(a.stateOf('d')));
+        const b = new SequenceTracker();
+        b.restore('d', saved);
+        assert.equal(b.observe('d', 'sensor_data', 94).lost, 32);
+        assert.equal(b.observe('d', 'sensor_data', 61).duplicate, true);
+    });
+
+    it('keeps state for hostile device ids apart from Object.prototype', () => {
+        const t = new SequenceTracker();
+        for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+            t.observe(id, 'sensor_data', 1);
+            assert.equal(t.observe(id, 'sensor_data', 3).lost, 1);
+        }
+        assert.equal(t.size, 4);
+    });
+});
+
+describe('SequenceTracker: a stray seq does not poison the count', () => {
+    it('resumes the old count when a forged seq 1 is followed by the real next one', () => {
+        const t = new SequenceTracker();
+        for (let s = 0; s <= 2207; s++) t.observe('d', 'sensor_data', s);
+        assert.equal(t.observe('d', 'sensor_data', 1).reset, true);
+        const next = t.observe('d', 'sensor_data', 2208);
+        assert.deepEqual([next.lost, next.reset], [0, false]);
+    });
+
+    it('keeps the new count after a real unannounced reboot (0, 1, 2 ...)', () => {
+        const t = new SequenceTracker();
+        for (let s = 500; s <= 600; s++) t.observe('d', 'sensor_data', s);
+        assert.equal(t.observe('d', 'sensor_data', 0).reset, true);
+        assert.equal(t.observe('d', 'sensor_data', 1).lost, 0);
+        assert.equal(t.observe('d', 'sensor_data', 2).lost, 0);
     });
 });

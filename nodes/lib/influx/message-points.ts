@@ -24,7 +24,7 @@ import type {
     Reading,
     SensorBatchPayload,
     SensorDataPayload,
-} from '../../../protocol/src';
+} from '@mcp-mqtt-bridge/protocol';
 import {
     escapeTag,
     floatField,

@@ -1,166 +1,155 @@
 /**
  * The registry's state: what each device is, can do and last said. Fed with
- * decoded messages (the decode node calls ingest) and decode errors; knows
- * nothing about Node-RED, MQTT or HTTP, so it is cheap on the hot path and
- * easy to test. Emits 'change' (deviceId, DeviceChange) for the event stream
- * and the snapshot writer.
+ * decoded messages (by decode nodes and the registry's own broker link) and
+ * decode errors; knows nothing about Node-RED, MQTT or HTTP, so it is cheap on
+ * the hot path and easy to test. Every id from the wire keys a Map, every
+ * collection is bounded, and what a bound refuses is counted. Emits 'change'
+ * (deviceId, DeviceChange) for the event stream and the snapshot writer.
  */
 import { EventEmitter } from 'node:events';
 import {
     KIND_DIRECTION,
     SequenceTracker,
+    type Alert,
     type DecodeError,
-    type DecodeErrorCode,
+    type DeviceChange,
     type DeviceMessage,
     type MessageOf,
     type Reading,
-} from '../../../protocol/src';
+} from '@mcp-mqtt-bridge/protocol';
+import { AlertLog, foldInto } from './alert-log';
 import { MemoryHistory } from './memory-history';
-import { PendingRequests } from './pending-requests';
-import { RateWindow } from './rate-window';
-import type { Alert, DeviceChange, DeviceCounters, DeviceRecord } from './types';
+import { RegistryCounters } from './registry-counters';
+import { SafetyRules } from './safety-rules';
+import { newRecord, type ActuatorState, type DeviceRecord } from './types';
 
 export interface RegistryOptions {
     /** A device silent this long is marked offline (reason 'timeout'). */
     offlineTimeoutMs: number;
     /** Points kept per sensor in the in-memory history. */
     historyPoints: number;
-    maxAlerts: number;
+    /** Alerts kept per severity (0..3), after folding repeats. */
+    alertsPerSeverity: number;
+    /** Alerts kept per device. */
     maxDeviceErrors: number;
+    /** Devices kept; a new one first evicts the oldest device that never announced capabilities. */
+    maxDevices: number;
+    /** Sensors kept for a device that has not announced capabilities (after that, only declared ones). */
+    maxUndeclaredSensors: number;
+    /** Operator policy: `device/actuator` globs that always need a user's confirmation. */
+    confirmPatterns: string[];
 }
 
 export const DEFAULT_REGISTRY_OPTIONS: RegistryOptions = {
     offlineTimeoutMs: 5 * 60 * 1000,
     historyPoints: 500,
-    maxAlerts: 500,
+    alertsPerSeverity: 200,
     maxDeviceErrors: 20,
+    maxDevices: 10000,
+    maxUndeclaredSensors: 32,
+    confirmPatterns: [],
 };
 
-export interface RegistrySnapshot {
-    version: 1;
-    saved_at: string;
-    devices: DeviceRecord[];
-    alerts: Alert[];
-}
+/** Alerts about the registry itself (bounds reached) carry this id, which no device can have. */
+export const REGISTRY_ALERT_ID = '(registry)';
 
-export interface RegistryTotals {
-    messages: number;
-    decode_errors: Partial<Record<DecodeErrorCode, number>>;
-    lost: number;
-    duplicates: number;
-    late: number;
-    commands_sent: number;
-}
-
-function newCounters(): DeviceCounters {
-    return {
-        messages: 0,
-        decode_errors: 0,
-        lost: 0,
-        duplicates: 0,
-        late: 0,
-        commands_sent: 0,
-        commands_applied: 0,
-        commands_rejected: 0,
-        commands_timed_out: 0,
-    };
-}
+export type BrokerState = 'connected' | 'down' | 'none';
 
 export class DeviceRegistry extends EventEmitter {
     readonly devices = new Map<string, DeviceRecord>();
     readonly history: MemoryHistory;
-    readonly pending = new PendingRequests();
-    readonly totals: RegistryTotals = {
-        messages: 0,
-        decode_errors: {},
-        lost: 0,
-        duplicates: 0,
-        late: 0,
-        commands_sent: 0,
-    };
-    readonly messageRate = new RateWindow();
-    readonly errorRate = new RateWindow();
-    readonly startedAt = Date.now();
-    private readonly sequences = new SequenceTracker();
-    private alerts: Alert[] = [];
-    /** Ids of the decode nodes feeding this registry: without one, no device answer can arrive. */
-    private readonly feeds = new Set<string>();
+    readonly counters = new RegistryCounters();
+    readonly sequences = new SequenceTracker();
+    readonly alerts: AlertLog;
+    readonly safety: SafetyRules;
+    /** Devices that never announced capabilities, oldest first: evicted first at the device cap. */
+    private readonly unannounced = new Set<string>();
+    /** Messages counted lost since the last tick, per device: alerted once the gap has had time to fill. */
+    private readonly lossToReport = new Map<string, number>();
+    private broker: BrokerState = 'none';
+    private brokerDownSince = 0;
 
     constructor(readonly options: RegistryOptions = DEFAULT_REGISTRY_OPTIONS) {
         super();
         this.history = new MemoryHistory(options.historyPoints);
+        this.alerts = new AlertLog(options.alertsPerSeverity);
+        this.safety = new SafetyRules(options.confirmPatterns);
     }
 
-    attachFeed(nodeId: string): void {
-        this.feeds.add(nodeId);
+    get brokerState(): BrokerState {
+        return this.broker;
     }
 
-    detachFeed(nodeId: string): void {
-        this.feeds.delete(nodeId);
+    /** While the registry's broker is down, no device can be known to be online. */
+    setBrokerState(state: BrokerState, now: number): void {
+        if (state === this.broker) return;
+        const was = this.broker;
+        this.broker = state;
+        if (state === 'down') {
+            this.brokerDownSince = now;
+            this.addAlert(registryAlert('broker_down', 'the MQTT broker connection is down', 2, now));
+        } else if (was === 'down' && state === 'connected') {
+            const s = Math.round((now - this.brokerDownSince) / 100) / 10;
+            this.addAlert(registryAlert('broker_down', `the MQTT broker connection was down for ${s} s`, 1, now));
+            for (const record of this.devices.values()) record.aliveSince = now;
+        }
+        for (const id of this.devices.keys()) this.changed(id, state === 'down' ? 'offline' : 'online');
     }
 
-    /** True while at least one decode node delivers device traffic (and so command answers). */
-    get fed(): boolean {
-        return this.feeds.size > 0;
+    /** Milliseconds the broker has been down, or 0. */
+    brokerDownFor(now: number): number {
+        return this.broker === 'down' ? now - this.brokerDownSince : 0;
     }
 
-    /** Applies one decoded message. `retained` replays are state, not signs of life. */
-    ingest(message: DeviceMessage, retained: boolean, receivedAt: number): void {
-        if (KIND_DIRECTION[message.kind] === 'server') return;
+    /**
+     * Applies one decoded message. `retained` replays are state, not signs of
+     * life. Returns false when a bound refused it (the caller must not store it).
+     */
+    ingest(message: DeviceMessage, retained: boolean, receivedAt: number): boolean {
+        if (KIND_DIRECTION[message.kind] === 'server') return true;
         const record = this.deviceFor(message.deviceId, receivedAt);
+        if (!record) return false;
+        if (!this.accepts(record, message, receivedAt)) return false;
         record.counters.messages++;
-        this.totals.messages++;
-        this.messageRate.add(receivedAt);
+        this.counters.message(receivedAt);
         if (message.kind !== 'status') {
-            const seq = (message.payload as { seq?: number }).seq;
-            this.trackSequence(record, message.kind, seq, retained, receivedAt);
+            this.trackSequence(record, message, retained, receivedAt);
             if (!retained) this.markAlive(record, receivedAt);
         }
         switch (message.kind) {
             case 'sensor_data':
-                return this.applyReading(record, message, receivedAt);
+                this.applyReading(record, message, receivedAt);
+                break;
             case 'sensor_batch':
-                return this.applyBatch(record, message, receivedAt);
+                this.applyBatch(record, message, receivedAt);
+                break;
             case 'capabilities':
-                record.capabilities = message.payload;
-                if (message.payload.config && !record.config) record.config = message.payload.config;
-                return this.changed(record.id, 'capabilities');
+                this.applyCapabilities(record, message, receivedAt);
+                break;
             case 'status':
-                return this.applyStatus(record, message, retained, receivedAt);
+                this.applyStatus(record, message, retained, receivedAt);
+                break;
             case 'actuator_status':
-                return this.applyActuator(record, message, retained, receivedAt);
+                this.applyActuator(record, message, receivedAt);
+                break;
             case 'config_state':
                 record.config = message.payload.config;
-                if (!retained && message.payload.command_id) {
-                    this.pending.deliver(message.payload.command_id, message);
-                }
-                return this.changed(record.id, 'config');
+                this.changed(record.id, 'config');
+                break;
             case 'metrics':
                 record.metrics = message.payload;
-                return this.changed(record.id, 'metrics');
+                this.changed(record.id, 'metrics');
+                break;
             case 'error':
-                return this.addAlert(
-                    {
-                        device_id: record.id,
-                        source: 'device',
-                        error_type: message.payload.error_type,
-                        message: message.payload.message,
-                        severity: message.payload.severity,
-                        timestamp: message.payload.timestamp ?? receivedAt / 1000,
-                        ...(message.payload.component ? { component: message.payload.component } : {}),
-                    },
-                    record,
-                );
-            case 'diagnostics_result':
-                if (!retained) this.pending.deliver(message.payload.command_id, message);
-                return;
+                this.addAlert(deviceAlert(record.id, message, receivedAt), record);
+                break;
         }
+        return true;
     }
 
     /** Counts a message decode() refused; reported as a registry alert on the device the topic names. */
     recordDecodeError(error: DecodeError, receivedAt: number): void {
-        this.totals.decode_errors[error.code] = (this.totals.decode_errors[error.code] ?? 0) + 1;
-        this.errorRate.add(receivedAt);
+        this.counters.decodeError(error.code, receivedAt);
         if (error.deviceId === undefined) return;
         const record = this.devices.get(error.deviceId);
         if (record) record.counters.decode_errors++;
@@ -177,6 +166,27 @@ export class DeviceRegistry extends EventEmitter {
         );
     }
 
+    /** Periodic work: loss alerts for gaps that stayed open, devices silent too long. */
+    tick(now: number): void {
+        for (const [id, lost] of this.lossToReport) {
+            if (lost > 0) {
+                this.addAlert(
+                    {
+                        device_id: id,
+                        source: 'registry',
+                        error_type: 'messages_lost',
+                        message: `${lost} message(s) from ${id} lost (gap in seq)`,
+                        severity: 1,
+                        timestamp: now / 1000,
+                    },
+                    this.devices.get(id),
+                );
+            }
+        }
+        this.lossToReport.clear();
+        if (this.broker !== 'down') this.sweepSilent(now);
+    }
+
     /** Marks devices offline that stayed silent longer than the timeout. */
     sweepSilent(now: number): void {
         for (const record of this.devices.values()) {
@@ -188,7 +198,7 @@ export class DeviceRegistry extends EventEmitter {
 
     countCommand(deviceId: string, outcome: 'sent' | 'applied' | 'rejected' | 'timeout'): void {
         const counters = this.devices.get(deviceId)?.counters;
-        if (outcome === 'sent') this.totals.commands_sent++;
+        if (outcome === 'sent') this.counters.totals.commands_sent++;
         if (!counters) return;
         if (outcome === 'sent') counters.commands_sent++;
         else if (outcome === 'applied') counters.commands_applied++;
@@ -196,79 +206,139 @@ export class DeviceRegistry extends EventEmitter {
         else counters.commands_timed_out++;
     }
 
-    recentAlerts(): readonly Alert[] {
-        return this.alerts;
+    /** Forgets a device entirely (operator action); it comes back if it speaks again. */
+    forget(deviceId: string): boolean {
+        if (!this.devices.delete(deviceId)) return false;
+        this.unannounced.delete(deviceId);
+        this.lossToReport.delete(deviceId);
+        this.sequences.forget(deviceId);
+        this.history.forget(deviceId);
+        this.alerts.forget(deviceId);
+        this.safety.forget(deviceId);
+        this.changed(deviceId, 'removed');
+        return true;
     }
 
-    snapshot(): RegistrySnapshot {
-        return {
-            version: 1,
-            saved_at: new Date().toISOString(),
-            devices: [...this.devices.values()],
-            alerts: this.alerts,
-        };
+    /** Adds a restored device (snapshot). */
+    adopt(record: DeviceRecord): void {
+        this.devices.set(record.id, record);
+        if (!record.capabilities) this.unannounced.add(record.id);
     }
 
-    /** Loads a snapshot; restored devices get a fresh silence window (the registry itself was down). */
-    restore(snapshot: RegistrySnapshot, now: number): void {
-        for (const record of snapshot.devices) {
-            record.aliveSince = now;
-            record.counters = { ...newCounters(), ...record.counters };
-            this.devices.set(record.id, record);
+    addAlert(alert: Alert, record?: DeviceRecord, change: DeviceChange = 'error'): void {
+        const kept = this.alerts.add(alert);
+        if (!record) return;
+        foldInto(record.errors, kept, this.options.maxDeviceErrors);
+        this.changed(record.id, change);
+    }
+
+    private deviceFor(id: string, now: number): DeviceRecord | undefined {
+        const known = this.devices.get(id);
+        if (known) return known;
+        if (this.devices.size >= this.options.maxDevices && !this.evictUnannounced()) {
+            this.refuse('device_cap', `device cap (${this.options.maxDevices}) reached: ignoring "${id}"`, now);
+            return undefined;
         }
-        this.alerts = snapshot.alerts.slice(0, this.options.maxAlerts);
-    }
-
-    private deviceFor(id: string, now: number): DeviceRecord {
-        let record = this.devices.get(id);
-        if (!record) {
-            record = {
-                id,
-                capabilities: null,
-                online: false,
-                lastSeen: null,
-                aliveSince: now,
-                readings: {},
-                actuators: {},
-                config: null,
-                metrics: null,
-                counters: newCounters(),
-                errors: [],
-            };
-            this.devices.set(id, record);
-            this.changed(id, 'added');
-        }
+        const record = newRecord(id, now);
+        this.devices.set(id, record);
+        this.unannounced.add(id);
+        this.changed(id, 'added');
         return record;
+    }
+
+    private evictUnannounced(): boolean {
+        const oldest = this.unannounced.values().next();
+        if (oldest.done) return false;
+        this.forget(oldest.value);
+        return true;
+    }
+
+    /** Readings of sensors the device did not declare are refused once it has declared them. */
+    private accepts(record: DeviceRecord, message: DeviceMessage, now: number): boolean {
+        if (message.kind !== 'sensor_data') return true;
+        const sensor = message.sensor as string;
+        if (record.readings.has(sensor)) return true;
+        const caps = record.capabilities;
+        if (caps ? caps.sensors.includes(sensor) : record.readings.size < this.options.maxUndeclaredSensors) {
+            return true;
+        }
+        const why = caps
+            ? `reading for undeclared sensor "${sensor}" refused (capabilities declare: ${caps.sensors.join(', ') || 'none'})`
+            : `more than ${this.options.maxUndeclaredSensors} sensors before capabilities: "${sensor}" refused`;
+        this.counters.refused('undeclared_sensor');
+        record.counters.decode_errors++;
+        this.addAlert(
+            {
+                device_id: record.id,
+                source: 'registry',
+                error_type: 'undeclared_sensor',
+                message: why,
+                severity: 1,
+                timestamp: now / 1000,
+            },
+            record,
+        );
+        return false;
+    }
+
+    private refuse(reason: string, message: string, now: number): void {
+        this.counters.refused(reason);
+        this.addAlert(registryAlert(reason, message, 2, now));
+    }
+
+    private applyCapabilities(
+        record: DeviceRecord,
+        message: MessageOf<'capabilities'>,
+        receivedAt: number,
+    ): void {
+        const lowered = this.safety.observe(record.id, message.payload);
+        if (lowered.length) {
+            this.addAlert(
+                {
+                    device_id: record.id,
+                    source: 'registry',
+                    error_type: 'safety_lowered',
+                    message:
+                        `capabilities of ${record.id} no longer ask for confirmation of ${lowered.join(', ')}: ` +
+                        'the requirement stays until an operator clears it',
+                    severity: 2,
+                    timestamp: receivedAt / 1000,
+                },
+                record,
+            );
+        }
+        record.capabilities = message.payload;
+        this.unannounced.delete(record.id);
+        if (message.payload.config && !record.config) record.config = message.payload.config;
+        for (const sensor of [...record.readings.keys()]) {
+            if (!message.payload.sensors.includes(sensor)) record.readings.delete(sensor);
+        }
+        this.changed(record.id, 'capabilities');
     }
 
     private applyReading(record: DeviceRecord, message: MessageOf<'sensor_data'>, receivedAt: number): void {
         const { value, timestamp } = message.payload;
-        this.setReading(
-            record,
-            message.sensor as string,
-            value.reading,
-            value.unit,
-            value.quality,
-            timestamp,
-            receivedAt,
-        );
+        const sensor = message.sensor as string;
+        this.setReading(record, sensor, value.reading, value.unit, value.quality, timestamp, receivedAt);
         this.changed(record.id, 'reading');
     }
 
     private applyBatch(record: DeviceRecord, message: MessageOf<'sensor_batch'>, receivedAt: number): void {
         const batchTime = message.payload.timestamp;
+        const declared = record.capabilities?.sensors;
         for (const r of message.payload.readings) {
-            this.setReading(
-                record,
-                r.sensor,
-                r.reading,
-                r.unit,
-                r.quality,
-                r.timestamp ?? batchTime,
-                receivedAt,
-            );
+            if (declared ? !declared.includes(r.sensor) : !this.roomFor(record, r.sensor)) {
+                this.counters.refused('undeclared_sensor');
+                continue;
+            }
+            const time = r.timestamp ?? batchTime;
+            this.setReading(record, r.sensor, r.reading, r.unit, r.quality, time, receivedAt);
         }
         this.changed(record.id, 'reading');
+    }
+
+    private roomFor(record: DeviceRecord, sensor: string): boolean {
+        return record.readings.has(sensor) || record.readings.size < this.options.maxUndeclaredSensors;
     }
 
     private setReading(
@@ -281,7 +351,7 @@ export class DeviceRegistry extends EventEmitter {
         receivedAt: number,
     ): void {
         const timestamp = deviceTime ?? receivedAt / 1000;
-        const state = record.readings[sensor];
+        const state = record.readings.get(sensor);
         const declaredUnit = unit ?? this.unitOf(record, sensor);
         if (state) {
             state.reading = reading;
@@ -290,13 +360,15 @@ export class DeviceRegistry extends EventEmitter {
             state.timestamp = timestamp;
             state.receivedAt = receivedAt;
         } else {
-            record.readings[sensor] = { reading, unit: declaredUnit, quality, timestamp, receivedAt };
+            record.readings.set(sensor, { reading, unit: declaredUnit, quality, timestamp, receivedAt });
         }
         this.history.record(record.id, sensor, timestamp * 1000, reading, quality);
     }
 
     private unitOf(record: DeviceRecord, sensor: string): string | undefined {
-        return record.capabilities?.metadata[sensor]?.unit;
+        const caps = record.capabilities;
+        if (!caps || !caps.sensors.includes(sensor) || !Object.hasOwn(caps.metadata, sensor)) return undefined;
+        return caps.metadata[sensor]?.unit;
     }
 
     private applyStatus(
@@ -321,16 +393,20 @@ export class DeviceRegistry extends EventEmitter {
     private applyActuator(
         record: DeviceRecord,
         message: MessageOf<'actuator_status'>,
-        retained: boolean,
         receivedAt: number,
     ): void {
+        const actuator = message.actuator as string;
+        const declared = record.capabilities?.actuators;
+        if (declared ? !declared.includes(actuator) : record.actuators.size >= this.options.maxUndeclaredSensors) {
+            this.counters.refused('undeclared_actuator');
+            return;
+        }
         const { state, command_id, result, reason } = message.payload;
-        const entry: DeviceRecord['actuators'][string] = { state, updatedAt: receivedAt };
+        const entry: ActuatorState = { state, updatedAt: receivedAt };
         if (command_id && result) {
             entry.lastCommand = { command_id, result, ...(reason ? { reason } : {}) };
         }
-        record.actuators[message.actuator as string] = entry;
-        if (!retained && command_id) this.pending.deliver(command_id, message);
+        record.actuators.set(actuator, entry);
         this.changed(record.id, 'actuator');
     }
 
@@ -364,52 +440,64 @@ export class DeviceRegistry extends EventEmitter {
         );
     }
 
-    private trackSequence(
-        record: DeviceRecord,
-        kind: DeviceMessage['kind'],
-        seq: number | undefined,
-        retained: boolean,
-        now: number,
-    ): void {
-        const seen = this.sequences.observe(record.id, kind, seq, retained);
+    private trackSequence(record: DeviceRecord, message: DeviceMessage, retained: boolean, now: number): void {
+        const seq = (message.payload as { seq?: number }).seq;
+        const seen = this.sequences.observe(record.id, message.kind, seq, retained);
+        const { totals } = this.counters;
         if (seen.duplicate) {
             record.counters.duplicates++;
-            this.totals.duplicates++;
+            totals.duplicates++;
         }
         if (seen.late) {
             record.counters.late++;
-            this.totals.late++;
+            totals.late++;
         }
-        if (seen.lost === 0) return;
-        record.counters.lost += seen.lost;
-        this.totals.lost += seen.lost;
-        if (seen.lost > 0) {
+        if (seen.jumpedFrom !== undefined) {
             this.addAlert(
                 {
                     device_id: record.id,
                     source: 'registry',
-                    error_type: 'messages_lost',
-                    message: `${seen.lost} message(s) from ${record.id} lost before seq ${seq}`,
+                    error_type: 'seq_restart',
+                    message:
+                        `seq of ${record.id} jumped from ${seen.jumpedFrom} to ${seq}: counted as a restart of ` +
+                        'its counter (unannounced reboot or a forged message), not as loss',
                     severity: 1,
                     timestamp: now / 1000,
                 },
                 record,
             );
         }
-    }
-
-    private addAlert(alert: Alert, record: DeviceRecord | undefined, change: DeviceChange = 'error'): void {
-        this.alerts.unshift(alert);
-        if (this.alerts.length > this.options.maxAlerts) this.alerts.length = this.options.maxAlerts;
-        if (!record) return;
-        record.errors.unshift(alert);
-        if (record.errors.length > this.options.maxDeviceErrors) {
-            record.errors.length = this.options.maxDeviceErrors;
-        }
-        this.changed(record.id, change);
+        if (seen.lost === 0) return;
+        record.counters.lost += seen.lost;
+        totals.lost += seen.lost;
+        this.lossToReport.set(record.id, (this.lossToReport.get(record.id) ?? 0) + seen.lost);
     }
 
     private changed(deviceId: string, change: DeviceChange): void {
         this.emit('change', deviceId, change);
     }
+}
+
+function deviceAlert(deviceId: string, message: MessageOf<'error'>, receivedAt: number): Alert {
+    const { error_type, severity, timestamp, component } = message.payload;
+    return {
+        device_id: deviceId,
+        source: 'device',
+        error_type,
+        message: message.payload.message,
+        severity,
+        timestamp: timestamp ?? receivedAt / 1000,
+        ...(component ? { component } : {}),
+    };
+}
+
+function registryAlert(type: string, message: string, severity: 1 | 2, now: number): Alert {
+    return {
+        device_id: REGISTRY_ALERT_ID,
+        source: 'registry',
+        error_type: type,
+        message,
+        severity,
+        timestamp: now / 1000,
+    };
 }

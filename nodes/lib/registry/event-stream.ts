@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { DeviceRegistry } from './device-registry';
-import type { DeviceChange } from './types';
+import type { DeviceChange } from '@mcp-mqtt-bridge/protocol';
 
 const READING_INTERVAL_MS = 1000;
 const KEEPALIVE_MS = 25000;

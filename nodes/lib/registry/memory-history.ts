@@ -3,7 +3,7 @@
  * The default HistoryStore when no InfluxDB is configured. Columns in typed
  * arrays keep thousands of sensors cheap.
  */
-import type { Reading } from '../../../protocol/src';
+import type { Reading } from '@mcp-mqtt-bridge/protocol';
 import type { HistoryPoint, HistoryQuery, HistoryStore, StoreStatus } from '../history-store';
 
 class Ring {

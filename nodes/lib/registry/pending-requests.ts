@@ -3,7 +3,7 @@
  * answer that echoes their id. Each resolves exactly once: with the answer, or
  * undefined on timeout or when the registry closes.
  */
-import type { DeviceMessage } from '../../../protocol/src';
+import type { DeviceMessage } from '@mcp-mqtt-bridge/protocol';
 
 interface Waiter {
     deviceId: string;

@@ -4,7 +4,8 @@
  * (atomically: temp file + rename) and synchronously on close.
  */
 import fs from 'node:fs';
-import type { DeviceRegistry, RegistrySnapshot } from './device-registry';
+import type { DeviceRegistry } from './device-registry';
+import { restoreSnapshot, snapshotOf } from './registry-snapshot';
 
 export class SnapshotFile {
     private timer: NodeJS.Timeout | undefined;
@@ -26,10 +27,7 @@ export class SnapshotFile {
             return false;
         }
         try {
-            const snapshot = JSON.parse(text) as RegistrySnapshot;
-            if (snapshot.version !== 1 || !Array.isArray(snapshot.devices))
-                throw new Error('unknown snapshot format');
-            this.registry.restore(snapshot, now);
+            restoreSnapshot(this.registry, JSON.parse(text), now);
             return true;
         } catch (e) {
             this.onError(
@@ -62,7 +60,7 @@ export class SnapshotFile {
     private write(): void {
         try {
             const temp = `${this.file}.tmp`;
-            fs.writeFileSync(temp, JSON.stringify(this.registry.snapshot()));
+            fs.writeFileSync(temp, JSON.stringify(snapshotOf(this.registry)));
             fs.renameSync(temp, this.file);
         } catch (e) {
             this.onError(e as Error);

@@ -1,38 +1,63 @@
-/** Turns registry records into the JSON shapes of docs/registry-api.md. */
-import type { SensorMetadata } from '../../../protocol/src';
+/**
+ * Turns registry records into the answers of the registry API contract
+ * (@mcp-mqtt-bridge/protocol, registry-api). Objects keyed by device-chosen
+ * names are built with Object.fromEntries, which defines own properties: a
+ * sensor called `__proto__` is data, never a prototype.
+ */
+import type {
+    ActuatorStateView,
+    Alert,
+    DeviceDetail,
+    DeviceMetrics,
+    DeviceSummary,
+    HistoryStats,
+    SensorMetadata,
+    SensorReadingView,
+    StoredReading,
+} from '@mcp-mqtt-bridge/protocol';
 import type { HistoryPoint } from '../history-store';
 import type { DeviceRegistry } from './device-registry';
-import type { Alert, DeviceRecord, DeviceSummary, SensorState } from './types';
+import type { ActuatorState, DeviceRecord, SensorState } from './types';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function sensorsOf(record: DeviceRecord): string[] {
-    return record.capabilities ? record.capabilities.sensors : Object.keys(record.readings);
+    return record.capabilities ? record.capabilities.sensors : [...record.readings.keys()];
 }
 
 export function actuatorsOf(record: DeviceRecord): string[] {
-    return record.capabilities ? record.capabilities.actuators : Object.keys(record.actuators);
+    return record.capabilities ? record.capabilities.actuators : [...record.actuators.keys()];
 }
 
-export function summaryOf(record: DeviceRecord): DeviceSummary {
+/** Online as the registry can know it: nobody is known online while its broker is down. */
+function presence(registry: DeviceRegistry, record: DeviceRecord): Pick<DeviceSummary, 'online' | 'offline_reason'> {
+    if (registry.brokerState === 'down') return { online: false, offline_reason: 'broker' };
+    if (record.online) return { online: true };
+    return record.offlineReason ? { online: false, offline_reason: record.offlineReason } : { online: false };
+}
+
+export function isOnline(registry: DeviceRegistry, record: DeviceRecord): boolean {
+    return registry.brokerState !== 'down' && record.online;
+}
+
+export function summaryOf(registry: DeviceRegistry, record: DeviceRecord): DeviceSummary {
     const caps = record.capabilities;
-    const summary: DeviceSummary = {
+    return {
         device_id: record.id,
-        online: record.online,
-        last_seen_at: iso(record.lastSeen),
+        ...(caps?.name ? { name: caps.name } : {}),
+        ...(caps?.location ? { location: caps.location } : {}),
+        ...(caps?.device_type ? { device_type: caps.device_type } : {}),
+        ...(caps?.firmware_version ? { firmware_version: caps.firmware_version } : {}),
+        ...(caps?.platform ? { platform: caps.platform } : {}),
+        ...presence(registry, record),
+        last_seen_at: isoOrNull(record.lastSeen),
         sensors: sensorsOf(record),
         actuators: actuatorsOf(record),
     };
-    if (caps?.name) summary.name = caps.name;
-    if (caps?.location) summary.location = caps.location;
-    if (caps?.device_type) summary.device_type = caps.device_type;
-    if (caps?.firmware_version) summary.firmware_version = caps.firmware_version;
-    if (caps?.platform) summary.platform = caps.platform;
-    if (!record.online && record.offlineReason) summary.offline_reason = record.offlineReason;
-    return summary;
 }
 
-function readingView(state: SensorState) {
+function readingView(state: SensorState): StoredReading {
     return {
         reading: state.reading,
         ...(state.unit !== undefined ? { unit: state.unit } : {}),
@@ -42,22 +67,20 @@ function readingView(state: SensorState) {
     };
 }
 
-export function detailOf(record: DeviceRecord) {
-    const readings: Record<string, ReturnType<typeof readingView>> = {};
-    for (const [sensor, state] of Object.entries(record.readings)) readings[sensor] = readingView(state);
-    const actuator_states: Record<string, object> = {};
-    for (const [name, a] of Object.entries(record.actuators)) {
-        actuator_states[name] = {
-            state: a.state,
-            updated_at: iso(a.updatedAt),
-            ...(a.lastCommand ? { last_command: a.lastCommand } : {}),
-        };
-    }
+function actuatorView(a: ActuatorState): ActuatorStateView {
     return {
-        ...summaryOf(record),
+        state: a.state,
+        updated_at: iso(a.updatedAt),
+        ...(a.lastCommand ? { last_command: a.lastCommand } : {}),
+    };
+}
+
+export function detailOf(registry: DeviceRegistry, record: DeviceRecord): DeviceDetail {
+    return {
+        ...summaryOf(registry, record),
         capabilities: record.capabilities,
-        readings,
-        actuator_states,
+        readings: Object.fromEntries([...record.readings].map(([s, state]) => [s, readingView(state)])),
+        actuator_states: Object.fromEntries([...record.actuators].map(([a, state]) => [a, actuatorView(state)])),
         config: record.config,
         device_metrics: record.metrics,
         counters: record.counters,
@@ -65,36 +88,43 @@ export function detailOf(record: DeviceRecord) {
     };
 }
 
-export function sensorReadingOf(record: DeviceRecord, sensor: string, state: SensorState, now: number) {
+export function sensorReadingOf(
+    registry: DeviceRegistry,
+    record: DeviceRecord,
+    sensor: string,
+    state: SensorState,
+    now: number,
+): SensorReadingView {
     return {
         device_id: record.id,
         sensor,
         ...readingView(state),
         age_s: Math.max(0, Math.round((now - state.receivedAt) / 100) / 10),
-        online: record.online,
+        online: isOnline(registry, record),
     };
 }
 
-export function historyStats(points: HistoryPoint[]) {
+export function historyStats(points: HistoryPoint[]): HistoryStats {
     const numbers = points
         .map((p) => (typeof p.reading === 'boolean' ? Number(p.reading) : p.reading))
         .filter((r): r is number => typeof r === 'number');
     if (numbers.length === 0) return { count: points.length, min: null, max: null, mean: null, last: null };
-    const sum = numbers.reduce((a, b) => a + b, 0);
-    return {
-        count: points.length,
-        min: Math.min(...numbers),
-        max: Math.max(...numbers),
-        mean: sum / numbers.length,
-        last: numbers[numbers.length - 1],
-    };
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (const n of numbers) {
+        if (n < min) min = n;
+        if (n > max) max = n;
+        sum += n;
+    }
+    return { count: points.length, min, max, mean: sum / numbers.length, last: numbers[numbers.length - 1] };
 }
 
-export function metricsOf(record: DeviceRecord) {
+export function metricsOf(registry: DeviceRegistry, record: DeviceRecord): DeviceMetrics {
     return {
         device_id: record.id,
-        online: record.online,
-        last_seen_at: iso(record.lastSeen),
+        online: isOnline(registry, record),
+        last_seen_at: isoOrNull(record.lastSeen),
         counters: record.counters,
         device_metrics: record.metrics,
     };
@@ -110,12 +140,15 @@ export interface DeviceFilter {
 
 function hasEntity(record: DeviceRecord, names: string[], wanted: string): boolean {
     if (names.includes(wanted)) return true;
-    const metadata = record.capabilities?.metadata ?? {};
-    return names.some((n) => (metadata[n] as SensorMetadata | undefined)?.device_class === wanted);
+    const metadata = record.capabilities?.metadata;
+    if (!metadata) return false;
+    return names.some(
+        (n) => Object.hasOwn(metadata, n) && (metadata[n] as SensorMetadata).device_class === wanted,
+    );
 }
 
-export function matchesFilter(record: DeviceRecord, f: DeviceFilter): boolean {
-    if (f.online !== undefined && record.online !== f.online) return false;
+export function matchesFilter(registry: DeviceRegistry, record: DeviceRecord, f: DeviceFilter): boolean {
+    if (f.online !== undefined && isOnline(registry, record) !== f.online) return false;
     if (f.sensor !== undefined && !hasEntity(record, sensorsOf(record), f.sensor)) return false;
     if (f.actuator !== undefined && !hasEntity(record, actuatorsOf(record), f.actuator)) return false;
     const location = record.capabilities?.location ?? '';
@@ -133,7 +166,7 @@ export function alertsMatching(
     f: { severity?: number; since?: number; device?: string; limit: number },
 ): Alert[] {
     const out: Alert[] = [];
-    for (const alert of registry.recentAlerts()) {
+    for (const alert of registry.alerts.recent()) {
         if (out.length >= f.limit) break;
         if (f.severity !== undefined && alert.severity < f.severity) continue;
         if (f.since !== undefined && alert.timestamp < f.since) continue;

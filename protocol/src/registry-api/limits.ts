@@ -1,0 +1,30 @@
+/**
+ * Limits of the registry HTTP API that the registry enforces and its clients
+ * (the MCP adapter's tool arguments, the command node) respect. Written once
+ * here; the MQTT message limits live in ../limits.ts and the message schemas.
+ */
+import common from '../../schemas/common.schema.json';
+
+/** Longest a registry request waits for a device's answer. */
+export const MAX_ANSWER_TIMEOUT_MS = 30000;
+/** Wait for config and diagnostics answers when the caller names none. */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 10000;
+/** Added to an actuator's declared response_time_ms for a command's default wait. */
+export const ANSWER_MARGIN_MS = 5000;
+/** How much longer an HTTP client waits than the registry waits for the device. */
+export const HTTP_SLACK_MS = 3000;
+
+/** Device list pages. */
+export const DEVICE_PAGE = { default: 100, max: 1000 } as const;
+/** Alerts returned by one request. */
+export const ALERT_PAGE = { default: 100, max: 1000 } as const;
+/** Sensor history: window in minutes (one week) and points returned. */
+export const HISTORY_MINUTES_MAX = 10080;
+export const HISTORY_POINTS = { default: 500, max: 2000 } as const;
+
+/** Streaming interval bounds, read from the protocol's schema (common.schema.json). */
+const streamingInterval = common.$defs.streamingMap.additionalProperties.properties.interval_ms;
+export const STREAMING_INTERVAL_MS = {
+    min: streamingInterval.minimum,
+    max: streamingInterval.maximum,
+} as const;
