@@ -11,6 +11,7 @@ export default tseslint.config(
             'examples/**',
             'node_modules/**',
             'mcp-adapter/dist/**',
+            'protocol/dist/**',
             'mcp-adapter/node_modules/**',
             'firmware-esphome-component/host/build/**',
             '.test-services/**',

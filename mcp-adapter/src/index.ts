@@ -10,5 +10,5 @@ export {
 } from './client-config';
 export { RegistryClient, type RegistryClientOptions } from './registry-client';
 export { RegistryError, type RegistryErrorKind } from './registry-error';
-export type * from './registry-types';
+export type * from '@mcp-mqtt-bridge/protocol';
 export { stderrLogger, silentLogger, type Logger } from './logger';

@@ -2,22 +2,37 @@
  * Thin HTTP client for the registry API (docs/registry-api.md). Stateless: every
  * call is one request with its own timeout; failures become RegistryError.
  */
+import {
+    OUTCOME_STATUSES,
+    REGISTRY_API_ROOT,
+    alertList,
+    checkAgainst,
+    commandOutcome,
+    configOutcome,
+    deviceDetail,
+    deviceList,
+    diagnosticsOutcome,
+    metricsList,
+    readingsAnswer,
+    registryPaths,
+    sensorReading,
+    systemStatus,
+    type AlertList,
+    type CommandOutcome,
+    type CommandRequest,
+    type ConfigOutcome,
+    type ConfigRequest,
+    type DeviceDetail,
+    type DeviceList,
+    type DiagnosticsOutcome,
+    type DiagnosticsRequestBody,
+    type MetricsList,
+    type ReadingsAnswer,
+    type SensorReadingView,
+    type SystemStatus,
+} from '@mcp-mqtt-bridge/protocol';
+import type { z } from 'zod';
 import { RegistryError } from './registry-error';
-import type {
-    Alert,
-    CommandOutcome,
-    CommandRequest,
-    ConfigOutcome,
-    ConfigRequest,
-    DeviceDetail,
-    DeviceList,
-    DeviceMetrics,
-    DiagnosticsOutcome,
-    ReadingsAnswer,
-    RegistryInfo,
-    SensorReading,
-    SystemStatus,
-} from './registry-types';
 
 export interface RegistryClientOptions {
     /** Node-RED admin root, e.g. http://127.0.0.1:1880/ (or .../admin when httpAdminRoot is set). */
@@ -48,9 +63,6 @@ export interface CallOptions {
 
 type Query = Record<string, string | number | boolean | undefined>;
 
-/** Statuses on which the command-like endpoints still answer with an outcome body. */
-const OUTCOME_STATUSES = new Set([200, 404, 409, 422, 504]);
-
 export class RegistryClient {
     private readonly base: string;
 
@@ -70,7 +82,7 @@ export class RegistryClient {
             if (value !== undefined && value !== '') search.set(key, String(value));
         }
         const qs = search.toString();
-        return `${this.base}/mcp-bridge/registries/${rid}${path}${qs ? `?${qs}` : ''}`;
+        return `${this.base}${REGISTRY_API_ROOT}/${rid}${path}${qs ? `?${qs}` : ''}`;
     }
 
     headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -79,16 +91,12 @@ export class RegistryClient {
         return headers;
     }
 
-    listRegistries(call?: CallOptions): Promise<{ registries: RegistryInfo[] }> {
-        return this.request('GET', `${this.base}/mcp-bridge/registries`, undefined, call);
-    }
-
     listDevices(query: DeviceQuery, call?: CallOptions): Promise<DeviceList> {
-        return this.get('/devices', { ...query }, call);
+        return this.get(deviceList, registryPaths.devices(), { ...query }, call);
     }
 
     getDevice(deviceId: string, call?: CallOptions): Promise<DeviceDetail> {
-        return this.get(`/devices/${encodeURIComponent(deviceId)}`, {}, call);
+        return this.get(deviceDetail, registryPaths.device(deviceId), {}, call);
     }
 
     readSensor(
@@ -96,13 +104,13 @@ export class RegistryClient {
         sensor: string,
         query: { history_minutes?: number; limit?: number },
         call?: CallOptions,
-    ): Promise<SensorReading> {
-        const path = `/devices/${encodeURIComponent(deviceId)}/sensors/${encodeURIComponent(sensor)}`;
-        return this.get(path, query, call);
+    ): Promise<SensorReadingView> {
+        return this.get(sensorReading, registryPaths.sensor(deviceId, sensor), query, call);
     }
 
     readings(devices: string[], sensors: string[], call?: CallOptions): Promise<ReadingsAnswer> {
-        return this.get('/readings', { devices: devices.join(','), sensors: sensors.join(',') }, call);
+        const query = { devices: devices.join(','), sensors: sensors.join(',') };
+        return this.get(readingsAnswer, registryPaths.readings(), query, call);
     }
 
     sendCommand(
@@ -111,52 +119,74 @@ export class RegistryClient {
         body: CommandRequest,
         call?: CallOptions,
     ): Promise<CommandOutcome> {
-        const path = `/devices/${encodeURIComponent(deviceId)}/actuators/${encodeURIComponent(actuator)}/commands`;
-        return this.post(path, body, call);
+        return this.post(commandOutcome, registryPaths.command(deviceId, actuator), body, call);
     }
 
     configure(deviceId: string, body: ConfigRequest, call?: CallOptions): Promise<ConfigOutcome> {
-        return this.post(`/devices/${encodeURIComponent(deviceId)}/config`, body, call);
+        return this.post(configOutcome, registryPaths.config(deviceId), body, call);
     }
 
     diagnose(
         deviceId: string,
-        body: { checks?: string[]; timeout_ms?: number },
+        body: DiagnosticsRequestBody,
         call?: CallOptions,
     ): Promise<DiagnosticsOutcome> {
-        return this.post(`/devices/${encodeURIComponent(deviceId)}/diagnostics`, body, call);
+        return this.post(diagnosticsOutcome, registryPaths.diagnostics(deviceId), body, call);
     }
 
     alerts(
         query: { severity?: number; since?: number; device?: string; limit?: number },
         call?: CallOptions,
-    ): Promise<{ alerts: Alert[] }> {
-        return this.get('/alerts', query, call);
+    ): Promise<AlertList> {
+        return this.get(alertList, registryPaths.alerts(), query, call);
     }
 
-    metrics(device: string | undefined, call?: CallOptions): Promise<{ devices: DeviceMetrics[] }> {
-        return this.get('/metrics', { device }, call);
+    metrics(device: string | undefined, call?: CallOptions): Promise<MetricsList> {
+        return this.get(metricsList, registryPaths.metrics(), { device }, call);
     }
 
     status(call?: CallOptions): Promise<SystemStatus> {
-        return this.get('/status', {}, call);
+        return this.get(systemStatus, registryPaths.status(), {}, call);
     }
 
-    private get<T>(path: string, query: Query, call?: CallOptions): Promise<T> {
-        return this.request('GET', this.url(path, query), undefined, call);
+    private async get<S extends z.ZodType>(
+        schema: S,
+        path: string,
+        query: Query,
+        call?: CallOptions,
+    ): Promise<z.infer<S>> {
+        return this.checked(schema, await this.request('GET', this.url(path, query), undefined, call));
     }
 
-    private post<T>(path: string, body: object, call?: CallOptions): Promise<T> {
-        return this.request('POST', this.url(path), body, call, OUTCOME_STATUSES);
+    private async post<S extends z.ZodType>(
+        schema: S,
+        path: string,
+        body: object,
+        call?: CallOptions,
+    ): Promise<z.infer<S>> {
+        const json = await this.request('POST', this.url(path), body, call, OUTCOME_STATUSES);
+        return this.checked(schema, json);
     }
 
-    private async request<T>(
+    /** The answer as the contract defines it (unknown fields dropped), or a bad_answer error. */
+    private checked<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
+        const checked = checkAgainst(schema, json);
+        if (checked.ok) return checked.value;
+        throw new RegistryError(
+            'bad_answer',
+            undefined,
+            `the registry's answer does not match the registry API contract (${checked.message}); ` +
+                'the adapter and the node pack may be of different versions',
+        );
+    }
+
+    private async request(
         method: 'GET' | 'POST',
         url: string,
         body: object | undefined,
         call: CallOptions = {},
-        outcomeStatuses?: Set<number>,
-    ): Promise<T> {
+        outcomeStatuses?: ReadonlySet<number>,
+    ): Promise<unknown> {
         const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
         const timeout = AbortSignal.timeout(timeoutMs);
         const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
@@ -174,7 +204,7 @@ export class RegistryClient {
             throw this.transportError(e, timeout, call.signal, timeoutMs);
         }
         const json = parseJson(text);
-        if (res.ok || (outcomeStatuses?.has(res.status) && hasOutcome(json))) return json as T;
+        if (res.ok || (outcomeStatuses?.has(res.status) && hasOutcome(json))) return json;
         throw httpError(res.status, json, text);
     }
 

@@ -9,7 +9,8 @@ export type RegistryErrorKind =
     | 'unauthorized' // 401/403: token missing or wrong (Node-RED adminAuth)
     | 'not_found' // 404: unknown registry, device or sensor (see code)
     | 'bad_request' // 400: the registry refused the parameters
-    | 'server'; // anything else (5xx, answer that is not JSON)
+    | 'server' // anything else (5xx, answer that is not JSON)
+    | 'bad_answer'; // an answer the registry API contract does not allow (version skew or a bug)
 
 export class RegistryError extends Error {
     constructor(

@@ -6,7 +6,7 @@
  */
 import type { Logger } from './logger';
 import { redactUrl, type RegistryClient } from './registry-client';
-import type { DeviceEvent } from './registry-types';
+import { checkAgainst, deviceEvent, type DeviceEvent } from '@mcp-mqtt-bridge/protocol';
 
 export interface RegistryEventsOptions {
     onEvent(event: DeviceEvent): void;
@@ -84,12 +84,15 @@ export class RegistryEvents {
             else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
         }
         if (type !== 'device' || data.length === 0) return;
+        let json: unknown;
         try {
-            const event = JSON.parse(data.join('\n')) as DeviceEvent;
-            if (typeof event.device_id === 'string') this.options.onEvent(event);
+            json = JSON.parse(data.join('\n'));
         } catch {
-            this.options.logger.warn('ignored a malformed registry event');
+            json = undefined;
         }
+        const checked = checkAgainst(deviceEvent, json);
+        if (checked.ok) this.options.onEvent(checked.value);
+        else this.options.logger.warn('ignored a registry event the API contract does not allow');
     }
 }
 

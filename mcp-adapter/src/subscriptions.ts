@@ -6,7 +6,7 @@
 import type { Logger } from './logger';
 import type { RegistryClient } from './registry-client';
 import { RegistryEvents } from './registry-events';
-import type { DeviceChange, DeviceEvent } from './registry-types';
+import type { DeviceChange, DeviceEvent } from '@mcp-mqtt-bridge/protocol';
 import { DEVICE_LIST_URI, deviceUri } from './resource-uris';
 
 /** Changes that alter the device list resource (membership or online state). */

@@ -23,6 +23,14 @@ export function failure(message: string, structured?: object): CallToolResult {
     };
 }
 
+/** What the model is told when the registry's broker connection is down. */
+export function brokerUnavailableText(what: string): string {
+    return (
+        `The bridge's MQTT broker connection is down, so ${what}; this says nothing about the device itself. ` +
+        'Tell the user; retry in a little while (get_system_status shows when MQTT is connected again).'
+    );
+}
+
 export interface ErrorContext {
     deviceId?: string;
     sensor?: string;
@@ -57,6 +65,8 @@ export function registryFailure(e: unknown, context: ErrorContext = {}): CallToo
             return failure(
                 `The registry refused the request (${e.code ?? 'BAD_REQUEST'}): ${e.message}. Fix the arguments and retry.`,
             );
+        case 'bad_answer':
+            return failure(`${e.message}. Tell the operator; retrying will not help.`);
         default:
             return failure(
                 `Registry error: ${e.message}. Try again later; if it persists, report it to the operator.`,

@@ -24,9 +24,11 @@ export function resolveDecodeSources(
     registryNode: Pick<RegistryNode, 'brokerId' | 'influxId'> | null,
 ): { brokerId?: string; influxId?: string; registryHearsControl: boolean } {
     const source = def.source ?? 'registry';
-    const brokerId = source === 'broker' ? def.broker : source === 'registry' ? registryNode?.brokerId : undefined;
+    const brokerId =
+        source === 'broker' ? def.broker : source === 'registry' ? registryNode?.brokerId : undefined;
     const store = def.store ?? 'registry';
-    const influxId = store === 'server' ? def.influx : store === 'registry' ? registryNode?.influxId : undefined;
+    const influxId =
+        store === 'server' ? def.influx : store === 'registry' ? registryNode?.influxId : undefined;
     const linked = registryNode?.brokerId;
     const registryHearsControl = linked !== undefined && (source === 'input' || brokerId === linked);
     return { brokerId: brokerId || undefined, influxId: influxId || undefined, registryHearsControl };

@@ -6,8 +6,9 @@ import type { Misbehaviour } from '../../simulator/device';
 import { waitFor } from '../support/services';
 import { brokerConfig, startDevice, uniqueId } from './fixtures';
 
-export function commandFlow() {
-    return [
+/** The command flow; without its decode node the registry alone must still complete commands. */
+export function commandFlow({ withDecode = true } = {}) {
+    const flow = [
         { id: 'tab', type: 'tab', label: 'test' },
         brokerConfig(),
         { id: 'reg', type: 'mcpb-registry', broker: 'broker', persist: false },
@@ -16,6 +17,7 @@ export function commandFlow() {
         { id: 'done', type: 'helper', z: 'tab' },
         { id: 'failed', type: 'helper', z: 'tab' },
     ];
+    return withDecode ? flow : flow.filter((n) => !('id' in n) || n.id !== 'dec');
 }
 
 type Waiting = (answer: [number, NodeMessage]) => void;
@@ -48,11 +50,12 @@ export async function onlineDevice(misbehave?: Misbehaviour) {
         async () => (helper.getNode('broker') as unknown as { connected: boolean }).connected,
     );
     const sim = await startDevice({ id, misbehave });
-    const registry = (helper.getNode('reg') as unknown as RegistryNode).registry;
+    const node = helper.getNode('reg') as unknown as RegistryNode;
+    const registry = node.registry;
     await waitFor(
         'device known',
         async () =>
             registry.devices.get(id)?.online === true && registry.devices.get(id)?.capabilities !== null,
     );
-    return { id, sim, registry };
+    return { id, sim, registry, requests: node.requests };
 }

@@ -33,7 +33,7 @@ for (const major of [4, 5] as const) {
                 assert.equal(outcome.state, 40);
                 assert.equal(sim.device.actuatorState.dimmer, 40);
                 assert.equal(
-                    registry.devices.get(id)?.actuators.dimmer.lastCommand?.command_id,
+                    registry.devices.get(id)?.actuators.get('dimmer')?.lastCommand?.command_id,
                     outcome.command_id,
                 );
                 assert.equal(registry.devices.get(id)?.counters.commands_applied, 1);
@@ -49,11 +49,13 @@ for (const major of [4, 5] as const) {
                 rejectCommands: { reason: 'door is jammed', code: 'JAMMED' },
             });
             try {
+                const [, asked] = await command({ device: id, actuator: 'door', action: 'on' });
+                const ticket = (asked.payload as { ticket: string }).ticket;
                 const [port, msg] = await command({
                     device: id,
                     actuator: 'door',
                     action: 'on',
-                    confirmed: true,
+                    confirmation: ticket,
                 });
                 assert.equal(port, 2);
                 assert.deepEqual(
@@ -72,7 +74,6 @@ for (const major of [4, 5] as const) {
                     [{ device: id, actuator: 'dimmer', action: 'set', value: 150 }, 'OUT_OF_RANGE'],
                     [{ device: id, actuator: 'valve', action: 'on' }, 'UNKNOWN_ACTUATOR'],
                     [{ device: id, actuator: 'led', action: 'set', value: true }, 'UNSUPPORTED_ACTION'],
-                    [{ device: id, actuator: 'door', action: 'on' }, 'CONFIRMATION_REQUIRED'],
                     [{ device: 'ghost', actuator: 'led', action: 'on' }, 'UNKNOWN_DEVICE'],
                     [{ actuator: 'led', action: 'on' }, 'MISSING_TARGET'],
                 ];
@@ -97,27 +98,57 @@ for (const major of [4, 5] as const) {
             assert.equal(msg.outcome, 'offline');
         });
 
-        it('refuses at once, instead of timing out, when no decode node feeds the registry', async function () {
+        it('completes a command with no decode node deployed (the registry hears answers itself)', async function () {
+            await helper.unload();
+            await helper.load([nr.mqtt, registryNode, commandNode], commandFlow({ withDecode: false }));
             const { id, sim, registry } = await onlineDevice();
             try {
-                assert.equal(registry.fed, true, 'the deployed decode node feeds the registry');
-                // What closing the decode node does (a redeploy without it; the devices stay known).
-                registry.detachFeed('dec');
                 const [port, msg] = await command({ device: id, actuator: 'led', action: 'on' });
-                assert.equal(port, 2);
-                assert.deepEqual(
-                    [msg.outcome, (msg.payload as { code: string }).code],
-                    ['invalid', 'NO_DECODER'],
-                );
-                assert.match(String(msg.reason), /mcpb-decode/);
-                assert.equal(registry.devices.get(id)?.counters.commands_sent, 0, 'nothing was published');
+                assert.equal(port, 1);
+                assert.deepEqual([msg.outcome, (msg.payload as { state: boolean }).state], ['applied', true]);
+                assert.equal(registry.devices.get(id)?.actuators.get('led')?.state, true);
+            } finally {
+                await sim.stop();
+            }
+        });
+
+        it('lets a confirmation-required command through only with its one-time ticket', async function () {
+            const { id, sim, registry } = await onlineDevice();
+            try {
+                const door = { device: id, actuator: 'door', action: 'on' };
+                const [askedPort, asked] = await command(door);
+                assert.equal(askedPort, 2);
+                assert.equal(asked.outcome, 'confirmation_required');
+                const ticket = (asked.payload as { ticket: string }).ticket;
+                const refused = async (payload: object) => {
+                    const [, msg] = await command(payload);
+                    return [msg.outcome, (msg.payload as { code?: string }).code];
+                };
+                assert.deepEqual(await refused({ ...door, confirmation: 'forged' }), [
+                    'invalid',
+                    'BAD_CONFIRMATION',
+                ]);
+                const [, other] = await command(door);
+                const otherTicket = (other.payload as { ticket: string }).ticket;
+                assert.deepEqual(await refused({ ...door, action: 'off', confirmation: otherTicket }), [
+                    'invalid',
+                    'BAD_CONFIRMATION',
+                ]);
+                assert.equal(sim.device.actuatorState.door, false, 'nothing reached the door');
+                const [port, msg] = await command({ ...door, confirmation: ticket });
+                assert.deepEqual([port, msg.outcome], [1, 'applied']);
+                assert.deepEqual(await refused({ ...door, confirmation: ticket }), [
+                    'invalid',
+                    'BAD_CONFIRMATION',
+                ]);
+                assert.equal(registry.devices.get(id)?.counters.commands_sent, 1);
             } finally {
                 await sim.stop();
             }
         });
 
         it('times out when the device never answers', async function () {
-            const { id, sim, registry } = await onlineDevice({ ignoreCommands: true });
+            const { id, sim, registry, requests } = await onlineDevice({ ignoreCommands: true });
             try {
                 const [port, msg] = await command({
                     device: id,
@@ -128,7 +159,7 @@ for (const major of [4, 5] as const) {
                 assert.equal(port, 2);
                 assert.equal(msg.outcome, 'timeout');
                 assert.equal(registry.devices.get(id)?.counters.commands_timed_out, 1);
-                assert.equal(registry.pending.size, 0);
+                assert.equal(requests.pending.size, 0);
             } finally {
                 await sim.stop();
             }

@@ -68,7 +68,8 @@ for (const major of [4, 5] as const) {
                 assert.equal(m.error?.source.id, 'dec');
             }
             assert.equal(ok.length, 0);
-            const totals = (helper.getNode('reg') as unknown as RegistryNode).registry.totals.decode_errors;
+            const totals = (helper.getNode('reg') as unknown as RegistryNode).registry.counters.totals
+                .decode_errors;
             const counted = Object.values(totals).reduce((a, b) => a + (b ?? 0), 0);
             assert.equal(counted, invalid.length);
 
@@ -159,7 +160,7 @@ for (const major of [4, 5] as const) {
                 assert.equal(status?.device, id);
             }
             const registry = (helper.getNode('reg') as unknown as RegistryNode).registry;
-            assert.equal(registry.devices.get(id)?.readings.b.reading, true);
+            assert.equal(registry.devices.get(id)?.readings.get('b')?.reading, true);
         });
     });
 }

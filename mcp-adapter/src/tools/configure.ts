@@ -1,11 +1,16 @@
 /** configure_device: changes a device's runtime settings (publish interval, streaming). Not in read-only mode. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import { looseRecord } from '../output-schemas';
-import type { ConfigOutcome } from '../registry-types';
+import {
+    HTTP_SLACK_MS,
+    MAX_ANSWER_TIMEOUT_MS,
+    configRequest,
+    identifier,
+    type ConfigOutcome,
+} from '@mcp-mqtt-bridge/protocol';
+import { configOutput } from '../tool-outputs';
 import type { ToolContext } from '../tool-context';
-import { failure, registryFailure, success } from '../tool-results';
+import { brokerUnavailableText, failure, registryFailure, success } from '../tool-results';
 
 function outcomeResult(o: ConfigOutcome, deviceId: string): CallToolResult {
     switch (o.outcome) {
@@ -24,6 +29,8 @@ function outcomeResult(o: ConfigOutcome, deviceId: string): CallToolResult {
             );
         case 'offline':
             return failure(`Device '${deviceId}' is offline; nothing was sent.`, o);
+        case 'broker_unavailable':
+            return failure(brokerUnavailableText('nothing was sent'), o);
         case 'invalid':
             return failure(`Invalid configuration (${o.code}): ${o.message}. Nothing was sent.`, o);
     }
@@ -39,24 +46,13 @@ export function registerConfigureTool(server: McpServer, ctx: ToolContext): void
                 'readings and metrics, per-sensor streaming mode, or reset its metrics counters. Returns the ' +
                 'configuration the device reports after the change.',
             inputSchema: {
-                device_id: z.string().min(1),
-                publish_interval_ms: z.number().int().min(100).max(86_400_000).optional(),
-                metrics_interval_ms: z.number().int().min(1000).max(86_400_000).optional(),
-                streaming: z
-                    .record(
-                        z.string(),
-                        z.object({ enabled: z.boolean(), interval_ms: z.number().int().min(10).optional() }),
-                    )
-                    .optional()
-                    .describe('per sensor id: {enabled, interval_ms}'),
-                reset_metrics: z.boolean().optional(),
+                device_id: identifier,
+                publish_interval_ms: configRequest.shape.publish_interval_ms,
+                metrics_interval_ms: configRequest.shape.metrics_interval_ms,
+                streaming: configRequest.shape.streaming.describe('per sensor id: {enabled, interval_ms}'),
+                reset_metrics: configRequest.shape.reset_metrics,
             },
-            outputSchema: {
-                outcome: z.enum(['applied', 'rejected', 'timeout', 'offline', 'invalid']),
-                command_id: z.string().optional(),
-                config: looseRecord.optional(),
-                duration_ms: z.number().optional(),
-            },
+            outputSchema: configOutput,
             annotations: {
                 readOnlyHint: false,
                 destructiveHint: false,
@@ -68,7 +64,7 @@ export function registerConfigureTool(server: McpServer, ctx: ToolContext): void
             try {
                 const outcome = await ctx.registry.configure(device_id, body, {
                     signal: extra.signal,
-                    timeoutMs: 33000,
+                    timeoutMs: MAX_ANSWER_TIMEOUT_MS + HTTP_SLACK_MS,
                 });
                 return outcomeResult(outcome, device_id);
             } catch (e) {

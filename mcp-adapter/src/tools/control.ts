@@ -3,28 +3,18 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { askUserToConfirm, type ConfirmationAnswer } from '../confirmation';
-import { actuatorValue } from '../output-schemas';
-import type { ActuatorValue, CommandOutcome } from '../registry-types';
+import {
+    HTTP_SLACK_MS,
+    MAX_ANSWER_TIMEOUT_MS,
+    actuatorValue,
+    commandRequest,
+    identifier,
+    type ActuatorValue,
+    type CommandOutcome,
+} from '@mcp-mqtt-bridge/protocol';
 import type { ToolContext } from '../tool-context';
-import { failure, registryFailure, success } from '../tool-results';
-
-/** Slack on top of the command timeout for the HTTP request that waits for it. */
-const HTTP_SLACK_MS = 3000;
-
-const outputShape = {
-    outcome: z.enum(['applied', 'rejected', 'timeout', 'offline', 'invalid', 'not_confirmed']),
-    device_id: z.string().optional(),
-    actuator: z.string().optional(),
-    action: z.string().optional(),
-    value: actuatorValue.optional(),
-    state: actuatorValue.optional().describe('actuator state reported by the device'),
-    command_id: z.string().optional(),
-    duration_ms: z.number().optional(),
-    reason: z.string().optional(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-    timeout_ms: z.number().optional(),
-};
+import { commandOutput } from '../tool-outputs';
+import { brokerUnavailableText, failure, registryFailure, success } from '../tool-results';
 
 interface CommandArgs {
     device_id: string;
@@ -58,6 +48,14 @@ function outcomeResult(o: CommandOutcome, args: CommandArgs): CallToolResult {
             return failure(
                 `Device '${args.device_id}' is offline; the command was NOT sent. Tell the user; retry only after ` +
                     'the device is back online (list_devices shows it).',
+                o,
+            );
+        case 'broker_unavailable':
+            return failure(brokerUnavailableText('the command was NOT sent'), o);
+        case 'confirmation_required':
+            return failure(
+                `The actuator '${args.actuator}' requires confirmation by the user, and it was not given. ` +
+                    'The command was NOT sent.',
                 o,
             );
         case 'invalid':
@@ -110,25 +108,24 @@ export function registerControlTool(server: McpServer, ctx: ToolContext): void {
                 'actuators need the user to confirm, which the client will ask for. Use get_device_info to learn ' +
                 'the valid actions and values.',
             inputSchema: {
-                device_id: z.string().min(1),
-                actuator: z.string().min(1).describe('actuator id, e.g. relay'),
-                action: z
-                    .string()
-                    .min(1)
-                    .describe("one of the actuator's supported_actions, e.g. on, off, toggle, set"),
+                device_id: identifier,
+                actuator: identifier.describe('actuator id, e.g. relay'),
+                action: commandRequest.shape.action.describe(
+                    "one of the actuator's supported_actions, e.g. on, off, toggle, set",
+                ),
                 value: actuatorValue
                     .optional()
                     .describe('value for actions that take one (e.g. set brightness 0..100)'),
                 timeout_s: z
                     .number()
                     .min(1)
-                    .max(30)
+                    .max(MAX_ANSWER_TIMEOUT_MS / 1000)
                     .optional()
                     .describe(
                         "how long to wait for the device (default: the actuator's response time + 5 s)",
                     ),
             },
-            outputSchema: outputShape,
+            outputSchema: commandOutput,
             annotations: {
                 readOnlyHint: false,
                 destructiveHint: true,
@@ -148,7 +145,7 @@ async function runCommand(
     signal: AbortSignal,
 ): Promise<CallToolResult> {
     const timeoutMs = args.timeout_s !== undefined ? Math.round(args.timeout_s * 1000) : undefined;
-    const send = (confirmed: boolean) =>
+    const send = (confirmation?: string) =>
         ctx.registry.sendCommand(
             args.device_id,
             args.actuator,
@@ -156,16 +153,15 @@ async function runCommand(
                 action: args.action,
                 value: args.value,
                 timeout_ms: timeoutMs,
-                ...(confirmed ? { confirmed } : {}),
+                ...(confirmation ? { confirmation } : {}),
             },
-            // The registry caps its wait at 30 s; the HTTP request must outlive it.
-            { signal, timeoutMs: (timeoutMs ?? 30000) + HTTP_SLACK_MS },
+            // The registry caps its wait; the HTTP request must outlive it.
+            { signal, timeoutMs: (timeoutMs ?? MAX_ANSWER_TIMEOUT_MS) + HTTP_SLACK_MS },
         );
     const ctxErr = { deviceId: args.device_id, actuator: args.actuator };
     try {
-        const first = await send(false);
-        if (first.outcome !== 'invalid' || first.code !== 'CONFIRMATION_REQUIRED')
-            return outcomeResult(first, args);
+        const first = await send();
+        if (first.outcome !== 'confirmation_required') return outcomeResult(first, args);
         const answer = await askUserToConfirm(
             server,
             {
@@ -184,7 +180,7 @@ async function runCommand(
         } else if (answer !== 'confirmed') {
             return notConfirmed(answer, args);
         }
-        return outcomeResult(await send(true), args);
+        return outcomeResult(await send(first.ticket), args);
     } catch (e) {
         return registryFailure(e, ctxErr);
     }

@@ -1,9 +1,9 @@
 /** Tools that find devices: list_devices, query_devices, get_device_info. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { deviceDetailShape, deviceListShape } from '../output-schemas';
+import { DEVICE_PAGE, deviceDetail, identifier, type DeviceList } from '@mcp-mqtt-bridge/protocol';
 import type { DeviceQuery } from '../registry-client';
-import type { DeviceList } from '../registry-types';
+import { deviceListOutput } from '../tool-outputs';
 import { READ_ONLY, type ToolContext } from '../tool-context';
 import { registryFailure, success } from '../tool-results';
 
@@ -12,19 +12,14 @@ const paging = {
         .number()
         .int()
         .min(1)
-        .max(1000)
+        .max(DEVICE_PAGE.max)
         .default(50)
-        .describe('page size (1..1000, default 50); use cursor to get more'),
+        .describe(`page size (1..${DEVICE_PAGE.max}, default 50); use cursor to get more`),
     cursor: z.string().optional().describe('next_cursor from the previous page'),
 };
 
 function page(list: DeviceList) {
-    return {
-        devices: list.devices,
-        total: list.total,
-        returned: list.devices.length,
-        next_cursor: list.next_cursor,
-    };
+    return { ...list, returned: list.devices.length };
 }
 
 function pageSummary(list: DeviceList): string {
@@ -56,7 +51,7 @@ export function registerDeviceTools(server: McpServer, ctx: ToolContext): void {
                 search: z.string().optional().describe('substring of device id, name or location'),
                 ...paging,
             },
-            outputSchema: deviceListShape,
+            outputSchema: deviceListOutput,
             annotations: READ_ONLY,
         },
         (args, extra) =>
@@ -88,7 +83,7 @@ export function registerDeviceTools(server: McpServer, ctx: ToolContext): void {
                 location: z.string().optional(),
                 ...paging,
             },
-            outputSchema: deviceListShape,
+            outputSchema: deviceListOutput,
             annotations: READ_ONLY,
         },
         (args, extra) =>
@@ -115,8 +110,8 @@ export function registerDeviceTools(server: McpServer, ctx: ToolContext): void {
                 'actions, value ranges, whether a command needs confirmation), latest readings, actuator states, ' +
                 'runtime config, counters and recent errors. Call this before control_actuator to learn valid ' +
                 'actions and values.',
-            inputSchema: { device_id: z.string().min(1).describe('device id from list_devices') },
-            outputSchema: deviceDetailShape,
+            inputSchema: { device_id: identifier.describe('device id from list_devices') },
+            outputSchema: deviceDetail.shape,
             annotations: READ_ONLY,
         },
         async ({ device_id }, extra) => {

@@ -3,12 +3,21 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { DiagnosticsOutcome } from '../registry-types';
+import {
+    DEFAULT_ANSWER_TIMEOUT_MS,
+    DIAGNOSTICS_CHECKS_MAX,
+    HTTP_SLACK_MS,
+    MAX_ANSWER_TIMEOUT_MS,
+    type DiagnosticsOutcome,
+    identifier,
+} from '@mcp-mqtt-bridge/protocol';
+import { diagnosticsOutput } from '../tool-outputs';
+import { brokerUnavailableText } from '../tool-results';
 import type { ToolContext } from '../tool-context';
 import { failure, registryFailure, success } from '../tool-results';
 
 const PROGRESS_INTERVAL_MS = 500;
-const DEFAULT_TIMEOUT_S = 10;
+const DEFAULT_TIMEOUT_S = DEFAULT_ANSWER_TIMEOUT_MS / 1000;
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -56,6 +65,8 @@ function outcomeResult(o: DiagnosticsOutcome, deviceId: string): CallToolResult 
             );
         case 'offline':
             return failure(`Device '${deviceId}' is offline; diagnostics were not requested.`, o);
+        case 'broker_unavailable':
+            return failure(brokerUnavailableText('diagnostics were not requested'), o);
         case 'invalid':
             return failure(
                 o.code === 'UNKNOWN_DEVICE'
@@ -76,25 +87,19 @@ export function registerDiagnosticsTool(server: McpServer, ctx: ToolContext): vo
                 '(overall ok/degraded/failed plus each check). Takes up to timeout_s; progress is reported while ' +
                 'waiting. Use it when a device misbehaves or get_alerts shows errors for it.',
             inputSchema: {
-                device_id: z.string().min(1),
+                device_id: identifier,
                 checks: z
                     .array(z.string().min(1))
-                    .max(20)
+                    .max(DIAGNOSTICS_CHECKS_MAX)
                     .optional()
                     .describe('subset of checks; omit for all'),
-                timeout_s: z.number().min(1).max(30).default(DEFAULT_TIMEOUT_S),
+                timeout_s: z
+                    .number()
+                    .min(1)
+                    .max(MAX_ANSWER_TIMEOUT_MS / 1000)
+                    .default(DEFAULT_TIMEOUT_S),
             },
-            outputSchema: {
-                outcome: z.enum(['completed', 'timeout', 'offline', 'invalid']),
-                command_id: z.string().optional(),
-                result: z
-                    .looseObject({
-                        overall: z.string(),
-                        checks: z.array(z.looseObject({ name: z.string(), status: z.string() })),
-                    })
-                    .optional(),
-                duration_ms: z.number().optional(),
-            },
+            outputSchema: diagnosticsOutput,
             // Running checks changes nothing, but it does reach out to the device.
             annotations: {
                 readOnlyHint: true,
@@ -110,7 +115,7 @@ export function registerDiagnosticsTool(server: McpServer, ctx: ToolContext): vo
                 const outcome = await ctx.registry.diagnose(
                     args.device_id,
                     { checks: args.checks, timeout_ms: timeoutMs },
-                    { signal: extra.signal, timeoutMs: timeoutMs + 3000 },
+                    { signal: extra.signal, timeoutMs: timeoutMs + HTTP_SLACK_MS },
                 );
                 return outcomeResult(outcome, args.device_id);
             } catch (e) {

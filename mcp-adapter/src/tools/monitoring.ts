@@ -1,8 +1,15 @@
 /** Tools that watch the fleet: get_alerts, get_system_status, get_device_metrics. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { alert, deviceMetrics, looseRecord } from '../output-schemas';
-import type { SystemStatus } from '../registry-types';
+import {
+    ALERT_PAGE,
+    HISTORY_MINUTES_MAX,
+    alertList,
+    identifier,
+    metricsList,
+    systemStatus,
+    type SystemStatus,
+} from '@mcp-mqtt-bridge/protocol';
 import { READ_ONLY, type ToolContext } from '../tool-context';
 import { registryFailure, success } from '../tool-results';
 
@@ -33,13 +40,13 @@ export function registerMonitoringTools(server: McpServer, ctx: ToolContext): vo
                 since_minutes: z
                     .number()
                     .min(0)
-                    .max(10080)
+                    .max(HISTORY_MINUTES_MAX)
                     .optional()
                     .describe('only alerts from the last N minutes'),
-                device_id: z.string().min(1).optional(),
-                limit: z.number().int().min(1).max(1000).default(50),
+                device_id: identifier.optional(),
+                limit: z.number().int().min(1).max(ALERT_PAGE.max).default(50),
             },
-            outputSchema: { alerts: z.array(alert), count: z.number() },
+            outputSchema: { ...alertList.shape, count: z.number().int() },
             annotations: READ_ONLY,
         },
         async (args, extra) => {
@@ -73,15 +80,7 @@ export function registerMonitoringTools(server: McpServer, ctx: ToolContext): vo
                 'last minute, lost/duplicate/late message counters, decode errors by kind, MQTT connection and ' +
                 'storage (InfluxDB) state with dropped points. Use it first for "how is everything?".',
             inputSchema: {},
-            outputSchema: {
-                registry: looseRecord,
-                uptime_s: z.number(),
-                devices: z.looseObject({ total: z.number(), online: z.number(), offline: z.number() }),
-                rates: looseRecord,
-                counters: looseRecord,
-                storage: looseRecord,
-                mqtt: looseRecord,
-            },
+            outputSchema: systemStatus.shape,
             annotations: READ_ONLY,
         },
         async (_args, extra) => {
@@ -102,8 +101,8 @@ export function registerMonitoringTools(server: McpServer, ctx: ToolContext): vo
                 'Performance counters per device: what the registry counted (messages, decode errors, lost, ' +
                 "duplicate and late messages, commands sent/applied/rejected/timed out) and the device's own last " +
                 'metrics report (uptime, free heap, RSSI, publish failures, ...). Omit device_id for all devices.',
-            inputSchema: { device_id: z.string().min(1).optional() },
-            outputSchema: { devices: z.array(deviceMetrics) },
+            inputSchema: { device_id: identifier.optional() },
+            outputSchema: metricsList.shape,
             annotations: READ_ONLY,
         },
         async ({ device_id }, extra) => {

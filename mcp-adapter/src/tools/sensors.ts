@@ -1,20 +1,32 @@
 /** Tools that read sensor values: read_sensor, read_all_sensors, read_device_sensors. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { reading, sensorReading } from '../output-schemas';
-import type { DeviceDetail, SensorReading } from '../registry-types';
+import {
+    HISTORY_MINUTES_MAX,
+    HISTORY_POINTS,
+    identifier,
+    readingsAnswer,
+    sensorReading,
+    type DeviceDetail,
+    type SensorReadingView,
+} from '@mcp-mqtt-bridge/protocol';
+import { deviceSensorReading } from '../tool-outputs';
 import { READ_ONLY, type ToolContext } from '../tool-context';
 import { registryFailure, success } from '../tool-results';
 
-function describeReading(
-    r: Pick<SensorReading, 'sensor' | 'reading' | 'unit' | 'quality' | 'age_s'>,
-): string {
+function describeReading(r: {
+    sensor: string;
+    reading: SensorReadingView['reading'];
+    unit?: string;
+    quality?: number;
+    age_s: number;
+}): string {
     const unit = r.unit ? ` ${r.unit}` : '';
     const quality = r.quality !== undefined ? `, quality ${r.quality}` : '';
     return `${r.sensor}: ${String(r.reading)}${unit} (${Math.round(r.age_s)} s old${quality})`;
 }
 
-function readSensorSummary(r: SensorReading): string {
+function readSensorSummary(r: SensorReadingView): string {
     const lines = [
         `${r.device_id} ${describeReading(r)}${r.online ? '' : ' — device is OFFLINE, value may be stale'}`,
     ];
@@ -31,11 +43,9 @@ function readSensorSummary(r: SensorReading): string {
 /** Readings of one device from its detail document, with their age. */
 function deviceReadings(detail: DeviceDetail, now: number) {
     return Object.entries(detail.readings).map(([sensor, r]) => ({
-        device_id: detail.device_id,
         sensor,
         ...r,
         age_s: Math.max(0, (now - Date.parse(r.received_at)) / 1000),
-        online: detail.online,
     }));
 }
 
@@ -49,20 +59,20 @@ export function registerSensorTools(server: McpServer, ctx: ToolContext): void {
                 '> 0 also returns min/max/mean/last over that window and the points (at most max_points, newest ' +
                 'kept). For many sensors at once use read_all_sensors instead of calling this repeatedly.',
             inputSchema: {
-                device_id: z.string().min(1),
-                sensor: z.string().min(1).describe('sensor id, e.g. temperature (see get_device_info)'),
+                device_id: identifier,
+                sensor: identifier.describe('sensor id, e.g. temperature (see get_device_info)'),
                 history_minutes: z
                     .number()
                     .int()
                     .min(0)
-                    .max(10080)
+                    .max(HISTORY_MINUTES_MAX)
                     .default(0)
                     .describe('history window in minutes (0 = current value only; max 7 days)'),
                 max_points: z
                     .number()
                     .int()
                     .min(1)
-                    .max(2000)
+                    .max(HISTORY_POINTS.max)
                     .default(100)
                     .describe('bound on returned points'),
             },
@@ -101,12 +111,7 @@ export function registerSensorTools(server: McpServer, ctx: ToolContext): void {
                     .default([])
                     .describe('sensor ids, e.g. ["temperature"]'),
             },
-            outputSchema: {
-                readings: z.array(sensorReading),
-                missing: z.array(
-                    z.looseObject({ device_id: z.string(), sensor: z.string(), reason: z.string() }),
-                ),
-            },
+            outputSchema: readingsAnswer.shape,
             annotations: READ_ONLY,
         },
         async (args, extra) => {
@@ -131,19 +136,11 @@ export function registerSensorTools(server: McpServer, ctx: ToolContext): void {
             description:
                 'Latest value of every sensor of one device, with units, quality and age, plus whether the device ' +
                 'is online. Use read_sensor for history.',
-            inputSchema: { device_id: z.string().min(1) },
+            inputSchema: { device_id: identifier },
             outputSchema: {
                 device_id: z.string(),
                 online: z.boolean(),
-                readings: z.array(
-                    z.looseObject({
-                        sensor: z.string(),
-                        reading,
-                        unit: z.string().optional(),
-                        quality: z.number().optional(),
-                        age_s: z.number(),
-                    }),
-                ),
+                readings: z.array(deviceSensorReading),
                 sensors_without_value: z.array(z.string()),
             },
             annotations: READ_ONLY,

@@ -50,7 +50,10 @@ export interface LinkEvents {
 
 /** The core node's mqtt.js options without what belongs to its own session (will, birth, client id). */
 export function linkOptions(broker: CoreBrokerNode): IClientOptions {
-    const { will: _will, clientId, ...rest } = (broker.options ?? {}) as IClientOptions;
+    const rest = { ...((broker.options ?? {}) as IClientOptions) };
+    const clientId = rest.clientId;
+    delete rest.will;
+    delete rest.clientId;
     const base = (clientId || `nodered-${broker.id}`).slice(0, MAX_CLIENT_ID - CLIENT_ID_SUFFIX.length);
     return {
         ...rest,

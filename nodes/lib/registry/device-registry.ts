@@ -90,7 +90,9 @@ export class DeviceRegistry extends EventEmitter {
             this.addAlert(registryAlert('broker_down', 'the MQTT broker connection is down', 2, now));
         } else if (was === 'down' && state === 'connected') {
             const s = Math.round((now - this.brokerDownSince) / 100) / 10;
-            this.addAlert(registryAlert('broker_down', `the MQTT broker connection was down for ${s} s`, 1, now));
+            this.addAlert(
+                registryAlert('broker_down', `the MQTT broker connection was down for ${s} s`, 1, now),
+            );
             for (const record of this.devices.values()) record.aliveSince = now;
         }
         for (const id of this.devices.keys()) this.changed(id, state === 'down' ? 'offline' : 'online');
@@ -236,7 +238,11 @@ export class DeviceRegistry extends EventEmitter {
         const known = this.devices.get(id);
         if (known) return known;
         if (this.devices.size >= this.options.maxDevices && !this.evictUnannounced()) {
-            this.refuse('device_cap', `device cap (${this.options.maxDevices}) reached: ignoring "${id}"`, now);
+            this.refuse(
+                'device_cap',
+                `device cap (${this.options.maxDevices}) reached: ignoring "${id}"`,
+                now,
+            );
             return undefined;
         }
         const record = newRecord(id, now);
@@ -367,7 +373,8 @@ export class DeviceRegistry extends EventEmitter {
 
     private unitOf(record: DeviceRecord, sensor: string): string | undefined {
         const caps = record.capabilities;
-        if (!caps || !caps.sensors.includes(sensor) || !Object.hasOwn(caps.metadata, sensor)) return undefined;
+        if (!caps || !caps.sensors.includes(sensor) || !Object.hasOwn(caps.metadata, sensor))
+            return undefined;
         return caps.metadata[sensor]?.unit;
     }
 
@@ -397,7 +404,11 @@ export class DeviceRegistry extends EventEmitter {
     ): void {
         const actuator = message.actuator as string;
         const declared = record.capabilities?.actuators;
-        if (declared ? !declared.includes(actuator) : record.actuators.size >= this.options.maxUndeclaredSensors) {
+        if (
+            declared
+                ? !declared.includes(actuator)
+                : record.actuators.size >= this.options.maxUndeclaredSensors
+        ) {
             this.counters.refused('undeclared_actuator');
             return;
         }
@@ -440,7 +451,12 @@ export class DeviceRegistry extends EventEmitter {
         );
     }
 
-    private trackSequence(record: DeviceRecord, message: DeviceMessage, retained: boolean, now: number): void {
+    private trackSequence(
+        record: DeviceRecord,
+        message: DeviceMessage,
+        retained: boolean,
+        now: number,
+    ): void {
         const seq = (message.payload as { seq?: number }).seq;
         const seen = this.sequences.observe(record.id, message.kind, seq, retained);
         const { totals } = this.counters;

@@ -100,7 +100,13 @@ export class DeviceRequests {
         const { action, value } = checked;
         const subject = { deviceId, actuator, action, value };
         const now = Date.now();
-        if (this.registry.safety.requiresConfirmation(deviceId, actuator, checked.metadata.requires_confirmation)) {
+        if (
+            this.registry.safety.requiresConfirmation(
+                deviceId,
+                actuator,
+                checked.metadata.requires_confirmation,
+            )
+        ) {
             if (request.confirmation === undefined) {
                 const { ticket, expiresAt } = this.tickets.issue(subject, now);
                 return {

@@ -75,7 +75,8 @@ function withRegistry(handler: Handler): AdminHandler {
 function queryString(req: AdminRequest, name: string): string | undefined {
     const v = req.query[name];
     if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string') throw new ApiError('BAD_REQUEST', `query parameter ${name} must be given once`);
+    if (typeof v !== 'string')
+        throw new ApiError('BAD_REQUEST', `query parameter ${name} must be given once`);
     return v;
 }
 

@@ -55,6 +55,7 @@ export class RegistryCounters {
 function countsOf(saved: unknown): Record<string, number> {
     const out: Record<string, number> = Object.create(null) as Record<string, number>;
     if (!saved || typeof saved !== 'object') return out;
-    for (const [key, n] of Object.entries(saved)) if (typeof n === 'number' && Number.isFinite(n)) out[key] = n;
+    for (const [key, n] of Object.entries(saved))
+        if (typeof n === 'number' && Number.isFinite(n)) out[key] = n;
     return out;
 }

@@ -84,7 +84,8 @@ function upgrade(raw: unknown): RegistrySnapshot {
     const snapshot = raw as RegistrySnapshot | SnapshotV1;
     if (!snapshot || !Array.isArray(snapshot.devices)) throw new Error('unknown snapshot format');
     if (snapshot.version === 2) return snapshot;
-    if (snapshot.version !== 1) throw new Error(`unknown snapshot version ${String((raw as { version?: unknown }).version)}`);
+    if (snapshot.version !== 1)
+        throw new Error(`unknown snapshot version ${String((raw as { version?: unknown }).version)}`);
     return {
         version: 2,
         saved_at: '',

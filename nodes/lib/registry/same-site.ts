@@ -15,7 +15,9 @@ function firstHeader(req: AdminRequest, name: string): string | undefined {
 }
 
 /** Why a request must be refused, or undefined when it may go on. */
-export function crossSiteProblem(req: AdminRequest): { code: 'CROSS_SITE' | 'UNSUPPORTED_MEDIA_TYPE'; message: string } | undefined {
+export function crossSiteProblem(
+    req: AdminRequest,
+): { code: 'CROSS_SITE' | 'UNSUPPORTED_MEDIA_TYPE'; message: string } | undefined {
     const site = firstHeader(req, 'sec-fetch-site');
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
         return { code: 'CROSS_SITE', message: `cross-site request refused (Sec-Fetch-Site: ${site})` };

@@ -31,7 +31,10 @@ export function actuatorsOf(record: DeviceRecord): string[] {
 }
 
 /** Online as the registry can know it: nobody is known online while its broker is down. */
-function presence(registry: DeviceRegistry, record: DeviceRecord): Pick<DeviceSummary, 'online' | 'offline_reason'> {
+function presence(
+    registry: DeviceRegistry,
+    record: DeviceRecord,
+): Pick<DeviceSummary, 'online' | 'offline_reason'> {
     if (registry.brokerState === 'down') return { online: false, offline_reason: 'broker' };
     if (record.online) return { online: true };
     return record.offlineReason ? { online: false, offline_reason: record.offlineReason } : { online: false };
@@ -80,7 +83,9 @@ export function detailOf(registry: DeviceRegistry, record: DeviceRecord): Device
         ...summaryOf(registry, record),
         capabilities: record.capabilities,
         readings: Object.fromEntries([...record.readings].map(([s, state]) => [s, readingView(state)])),
-        actuator_states: Object.fromEntries([...record.actuators].map(([a, state]) => [a, actuatorView(state)])),
+        actuator_states: Object.fromEntries(
+            [...record.actuators].map(([a, state]) => [a, actuatorView(state)]),
+        ),
         config: record.config,
         device_metrics: record.metrics,
         counters: record.counters,

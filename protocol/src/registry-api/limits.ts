@@ -4,6 +4,7 @@
  * here; the MQTT message limits live in ../limits.ts and the message schemas.
  */
 import common from '../../schemas/common.schema.json';
+import diagnosticsRequest from '../../schemas/diagnostics_request.schema.json';
 
 /** Longest a registry request waits for a device's answer. */
 export const MAX_ANSWER_TIMEOUT_MS = 30000;
@@ -21,6 +22,9 @@ export const ALERT_PAGE = { default: 100, max: 1000 } as const;
 /** Sensor history: window in minutes (one week) and points returned. */
 export const HISTORY_MINUTES_MAX = 10080;
 export const HISTORY_POINTS = { default: 500, max: 2000 } as const;
+
+/** Checks one diagnostics request may name, from the protocol's schema. */
+export const DIAGNOSTICS_CHECKS_MAX = diagnosticsRequest.properties.checks.maxItems;
 
 /** Streaming interval bounds, read from the protocol's schema (common.schema.json). */
 const streamingInterval = common.$defs.streamingMap.additionalProperties.properties.interval_ms;

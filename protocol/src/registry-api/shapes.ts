@@ -16,7 +16,7 @@ import type {
     DiagnosticsResultPayload,
     MetricsPayload,
 } from '../messages';
-import { MAX_ANSWER_TIMEOUT_MS, STREAMING_INTERVAL_MS } from './limits';
+import { DIAGNOSTICS_CHECKS_MAX, MAX_ANSWER_TIMEOUT_MS, STREAMING_INTERVAL_MS } from './limits';
 
 /**
  * A payload of the MQTT protocol embedded in an answer. The registry only keeps
@@ -122,7 +122,9 @@ export const actuatorState = z.object({
 });
 
 export const deviceDetail = deviceSummary.extend({
-    capabilities: mqttPayload<CapabilitiesPayload>('the capabilities document the device announced').nullable(),
+    capabilities: mqttPayload<CapabilitiesPayload>(
+        'the capabilities document the device announced',
+    ).nullable(),
     readings: z.record(z.string(), storedReading),
     actuator_states: z.record(z.string(), actuatorState),
     config: mqttPayload<DeviceConfig>('runtime configuration the device reported').nullable(),
@@ -263,7 +265,7 @@ const checkNames = diagnosticsRequest.properties.checks;
 export const diagnosticsRequestBody = z.object({
     checks: z
         .array(z.string().regex(new RegExp(checkNames.items.pattern)))
-        .max(checkNames.maxItems)
+        .max(DIAGNOSTICS_CHECKS_MAX)
         .optional(),
     timeout_ms: timeoutMs.optional(),
 });
