@@ -92,8 +92,9 @@ function rawPayload(payload: unknown): Buffer | string {
 
 export = function (RED: NodeAPI) {
     function DecodeNode(this: Node, saved: DecodeDef) {
+        // The runtime's own (non-enumerable) fields stay on `saved`; settings are read from `def`.
+        RED.nodes.createNode(this, saved);
         const def = migrateConfig('mcpb-decode', saved);
-        RED.nodes.createNode(this, def);
         const registryNode = def.registry ? (RED.nodes.getNode(def.registry) as RegistryNode | null) : null;
         const registry: DeviceRegistry | undefined = registryNode?.registry;
         const { brokerId, influxId, registryHearsControl } = resolveDecodeSources(def, registryNode);

@@ -44,8 +44,9 @@ export = function (RED: NodeAPI) {
     registerRegistryApi(RED);
 
     function RegistryNodeConstructor(this: RegistryNode, saved: RegistryDef) {
+        // The runtime's own (non-enumerable) fields stay on `saved`; settings are read from `def`.
+        RED.nodes.createNode(this, saved);
         const def = migrateConfig('mcpb-registry', saved);
-        RED.nodes.createNode(this, def);
         const registry = new DeviceRegistry({
             ...DEFAULT_REGISTRY_OPTIONS,
             offlineTimeoutMs: positive(def.offlineTimeout, 300) * 1000,

@@ -45,13 +45,10 @@ export function command(payload: object): Promise<[number, NodeMessage]> {
 
 export async function onlineDevice(misbehave?: Misbehaviour) {
     const id = uniqueId('cmd');
-    await waitFor(
-        'broker connected',
-        async () => (helper.getNode('broker') as unknown as { connected: boolean }).connected,
-    );
-    const sim = await startDevice({ id, misbehave });
     const node = helper.getNode('reg') as unknown as RegistryNode;
     const registry = node.registry;
+    await waitFor('registry connected to the broker', async () => registry.brokerState === 'connected');
+    const sim = await startDevice({ id, misbehave });
     await waitFor(
         'device known',
         async () =>

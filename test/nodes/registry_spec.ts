@@ -177,7 +177,7 @@ for (const major of [4, 5] as const) {
                         !!r &&
                         r.capabilities !== null &&
                         r.config !== null &&
-                        Object.keys(r.actuators).length === 4 &&
+                        r.actuators.size === 4 &&
                         r.offlineReason === 'status'
                     );
                 });
