@@ -8,3 +8,4 @@ export * from './decode';
 export * from './validate-command';
 export * from './sequence';
 export * from './encode';
+export * from './capabilities-parts';
