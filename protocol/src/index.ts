@@ -1,4 +1,7 @@
-/** The MCP-MQTT Bridge protocol: topics, schemas, decoding, command validation, loss counting. */
+/**
+ * The MCP-MQTT Bridge contracts: the MQTT protocol (topics, schemas, decoding,
+ * command validation, loss counting) and the registry HTTP API (registry-api/).
+ */
 export * from './limits';
 export * from './errors';
 export * from './topics';
@@ -8,4 +11,5 @@ export * from './decode';
 export * from './validate-command';
 export * from './sequence';
 export * from './encode';
+export * from './capabilities-parts';
 export * from './registry-api';

@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { decode, validateCommand, type CapabilitiesPayload } from '../../protocol/src';
+import {
+    decode,
+    mergeCapabilitiesParts,
+    validateCommand,
+    type CapabilitiesPayload,
+} from '../../protocol/src';
 import { sharedServices } from '../support/services';
 import { buildDevice, DEVICE_BINARY, Recorder, startDevice, type DeviceProcess } from './device-harness';
 
@@ -51,6 +56,38 @@ describe('firmware: capabilities of the 32-entity reference device', function ()
         assert.equal(lock.ok ? 'ok' : lock.error.code, 'CONFIRMATION_REQUIRED');
         const press = validateCommand(caps, 'restart', { action: 'press' });
         assert.equal(press.ok, true);
+    });
+
+    it('a 64-entity device with 32-character ids announces every entity in parts under 4 KB', () => {
+        const id = 'livingroom-controller-01';
+        const printed = execFileSync(
+            DEVICE_BINARY,
+            ['--id', id, '--profile', 'large64', '--print-capabilities'],
+            { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } },
+        );
+        const lines = printed.toString('utf8').trimEnd().split('\n');
+        assert.ok(lines.length >= 2, `${lines.length} part(s)`);
+        const topic = `devices/${id}/capabilities`;
+        const parts = lines.map((line) => {
+            const bytes = Buffer.from(line);
+            const packetBytes = 1 + 2 + 2 + Buffer.byteLength(topic) + 2 + bytes.length;
+            assert.ok(packetBytes <= ESP32_MQTT_BUFFER, `a capabilities part is ${packetBytes} bytes`);
+            return decodeCapabilities(id, bytes);
+        });
+        const merged = mergeCapabilitiesParts(parts);
+        assert.ok(merged.ok, merged.ok ? '' : merged.reason);
+        if (!merged.ok) return;
+        assert.equal(merged.capabilities.sensors.length + merged.capabilities.actuators.length, 64);
+        for (const key of [...merged.capabilities.sensors, ...merged.capabilities.actuators])
+            assert.equal(key.length, 32);
+        const climate = merged.capabilities.actuators.find((a) =>
+            a.startsWith('actuator_heating_valve_room_0_'),
+        );
+        assert.ok(climate !== undefined);
+        const set = validateCommand(merged.capabilities, climate, { action: 'set', value: 21.5 });
+        assert.equal(set.ok, true);
+        const tooHot = validateCommand(merged.capabilities, climate, { action: 'set', value: 40 });
+        assert.equal(tooHot.ok ? 'ok' : tooHot.error.code, 'OUT_OF_RANGE');
     });
 
     it('are retained on a real broker and the reference device applies commands', async () => {

@@ -31,6 +31,26 @@ CONF_ERROR_QOS = "error_qos"
 CONF_EXCLUDE = "exclude"
 CONF_REQUIRE_CONFIRMATION = "require_confirmation"
 CONF_TIME_ID = "time_id"
+CONF_LOW_HEAP_THRESHOLD = "low_heap_threshold"
+CONF_CRITICAL_HEAP_THRESHOLD = "critical_heap_threshold"
+CONF_RESTORE_CONFIG = "restore_config"
+
+# Entity domains whose entities the component announces (the glue maps each one).
+_ENTITY_DOMAINS = (
+    "sensor",
+    "binary_sensor",
+    "switch",
+    "button",
+    "number",
+    "select",
+    "light",
+    "climate",
+    "cover",
+    "fan",
+    "lock",
+    "valve",
+    "text",
+)
 
 mcp_bridge_ns = cg.esphome_ns.namespace("mcp_bridge")
 McpBridge = mcp_bridge_ns.class_("McpBridge", cg.Component)
@@ -82,6 +102,12 @@ CONFIG_SCHEMA = cv.Schema(
         cv.Optional(CONF_ERROR_QOS, default=1): cv.one_of(0, 1, 2, int=True),
         cv.Optional(CONF_EXCLUDE, default=[]): cv.ensure_list(identifier),
         cv.Optional(CONF_REQUIRE_CONFIRMATION, default=[]): cv.ensure_list(identifier),
+        # The seeds' watchdog alert: an `error` (severity 2, 3 below the critical mark) when
+        # the free heap drops below this; the memory diagnostic warns/fails at the same marks.
+        cv.Optional(CONF_LOW_HEAP_THRESHOLD, default=16384): cv.int_range(min=0),
+        cv.Optional(CONF_CRITICAL_HEAP_THRESHOLD): cv.int_range(min=1),
+        # Keep runtime configuration (config/set: intervals, streaming) across reboots.
+        cv.Optional(CONF_RESTORE_CONFIG, default=True): cv.boolean,
         **_time_schema(),
     }
 ).extend(cv.COMPONENT_SCHEMA)
@@ -89,6 +115,29 @@ CONFIG_SCHEMA = cv.Schema(
 
 def _device_id(config):
     return config.get(CONF_DEVICE_ID) or CORE.name
+
+
+def _slug(name):
+    """The key the glue gives an entity (core::slugify): lower case, spaces to _, others dropped."""
+    out = []
+    for char in str(name).lower():
+        if char == " ":
+            out.append("_")
+        elif char.isascii() and (char.isalnum() or char in "_-"):
+            out.append(char)
+    return "".join(out)
+
+
+def _entity_names(value):
+    """Every `name:` below an entity domain's config (platform sub-entities included)."""
+    if isinstance(value, dict):
+        if isinstance(value.get("name"), str):
+            yield value["name"]
+        for item in value.values():
+            yield from _entity_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _entity_names(item)
 
 
 def _final_validate(config):
@@ -104,11 +153,33 @@ def _final_validate(config):
     for key in ("birth_message", "will_message", "shutdown_message"):
         message = mqtt.get(key) or {}
         if message.get("topic") != status:
-            raise cv.Invalid(
-                f"mcp_bridge needs mqtt: {key}: topic: {status} (payload online/offline, "
-                "retain: true) so that the server sees the device go offline",
-                path=["mqtt", key],
+            # The error belongs to the mqtt: block, not to mcp_bridge: (FinalExternalInvalid
+            # keeps the path as given instead of prefixing ours).
+            raise cv.FinalExternalInvalid(
+                f"mcp_bridge needs {key} on {status} (payload online/offline, retain: true) "
+                "so that the server sees the device go offline",
+                path=["mqtt", key, "topic"] if message else ["mqtt"],
             )
+    keys = {
+        _slug(name)
+        for domain in _ENTITY_DOMAINS
+        for name in _entity_names(full.get(domain, []))
+    }
+    for key in config[CONF_EXCLUDE] + config[CONF_REQUIRE_CONFIRMATION]:
+        if key not in keys:
+            _LOGGER.warning(
+                "mcp_bridge: '%s' matches no entity (keys are the slugs of entity names: %s)",
+                key,
+                ", ".join(sorted(keys)) or "none",
+            )
+    if (
+        CONF_CRITICAL_HEAP_THRESHOLD in config
+        and config[CONF_CRITICAL_HEAP_THRESHOLD] >= config[CONF_LOW_HEAP_THRESHOLD]
+    ):
+        raise cv.Invalid(
+            f"must be below {CONF_LOW_HEAP_THRESHOLD} ({config[CONF_LOW_HEAP_THRESHOLD]})",
+            path=[CONF_CRITICAL_HEAP_THRESHOLD],
+        )
     return config
 
 
@@ -130,6 +201,10 @@ async def to_code(config):
         cg.add(var.add_exclude(key))
     for key in config[CONF_REQUIRE_CONFIRMATION]:
         cg.add(var.add_confirm(key))
+    cg.add(var.set_low_heap_threshold(config[CONF_LOW_HEAP_THRESHOLD]))
+    if CONF_CRITICAL_HEAP_THRESHOLD in config:
+        cg.add(var.set_critical_heap_threshold(config[CONF_CRITICAL_HEAP_THRESHOLD]))
+    cg.add(var.set_restore_config(config[CONF_RESTORE_CONFIG]))
     if CONF_TIME_ID in config:
         clock = await cg.get_variable(config[CONF_TIME_ID])
         cg.add(var.set_time(clock))

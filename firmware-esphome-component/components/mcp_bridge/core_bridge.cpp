@@ -1,6 +1,7 @@
 #include "core_bridge.h"
 
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 namespace mcp_bridge {
@@ -36,6 +37,82 @@ std::string lower_code(const char *code) {
  */
 bool worth_describing(const std::string &description, const std::string &key) {
   return !description.empty() && slugify(description) != key;
+}
+
+/** FNV-1a, 32 bits: identifies a sensor key in the stored configuration. */
+uint32_t fnv1a_32(const std::string &text) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+void write_sensor_metadata(JsonWriter &json, const SensorDesc &s) {
+  // value_type defaults to "number" for sensors (protocol/README.md), so only booleans say it.
+  json.key(s.key).begin_object();
+  if (s.binary)
+    json.key("value_type").value("boolean");
+  if (!s.unit.empty())
+    json.key("unit").value(s.unit);
+  if (!s.binary && s.has_min)
+    json.key("min_range").value(s.min);
+  if (!s.binary && s.has_max)
+    json.key("max_range").value(s.max);
+  if (!s.binary && s.accuracy_decimals >= 0)
+    json.key("accuracy").value(std::pow(10.0, -s.accuracy_decimals));
+  if (worth_describing(s.description, s.key))
+    json.key("description").value(s.description);
+  if (!s.device_class.empty())
+    json.key("device_class").value(s.device_class);
+  if (!s.state_class.empty())
+    json.key("state_class").value(s.state_class);
+  json.end_object();
+}
+
+void write_actuator_metadata(JsonWriter &json, const ActuatorDesc &a) {
+  json.key(a.key).begin_object().key("value_type").value(value_type_name(a.value_type));
+  json.key("supported_actions").begin_array();
+  for (const auto &action : a.actions)
+    json.value(action);
+  json.end_array();
+  if (worth_describing(a.description, a.key))
+    json.key("description").value(a.description);
+  if (!a.kind.empty())
+    json.key("kind").value(a.kind);
+  if (!a.group.empty())
+    json.key("group").value(a.group);
+  if (!a.role.empty())
+    json.key("role").value(a.role);
+  if (!a.unit.empty())
+    json.key("unit").value(a.unit);
+  if (a.has_min)
+    json.key("min_range").value(a.min);
+  if (a.has_max)
+    json.key("max_range").value(a.max);
+  if (a.step > 0)
+    json.key("step").value(a.step);
+  if (!a.options.empty()) {
+    json.key("options").begin_array();
+    for (const auto &option : a.options)
+      json.value(option);
+    json.end_array();
+  }
+  if (a.max_length > 0)
+    json.key("max_length").value(static_cast<uint32_t>(a.max_length));
+  if (a.requires_confirmation)
+    json.key("requires_confirmation").value(true);
+  json.end_object();
+}
+
+/** Bytes of a QoS 1 MQTT 3.1.1 PUBLISH packet around a payload: fixed header, topic, packet id. */
+size_t publish_overhead(size_t topic_length, size_t payload_length) {
+  const size_t remaining = 2 + topic_length + 2 + payload_length;
+  size_t length_bytes = 1;
+  for (size_t r = remaining; r >= 128; r /= 128)
+    length_bytes++;
+  return 1 + length_bytes + 2 + topic_length + 2;
 }
 
 const char *worst(const char *a, const char *b) {
@@ -113,6 +190,7 @@ bool BridgeCore::add_actuator(ActuatorDesc actuator) {
   actuator.description = clip(actuator.description, 256);
   actuators_.push_back(std::move(actuator));
   actuator_states_.push_back(Value::null());
+  apply_failures_.push_back(std::string());
   return true;
 }
 
@@ -125,9 +203,11 @@ std::vector<std::string> BridgeCore::subscriptions() const {
 bool BridgeCore::send(const std::string &topic, const std::string &payload, uint8_t qos, bool retain) {
   if (!transport_.connected() || !transport_.publish(topic, payload, qos, retain)) {
     counters_.publish_failures++;
+    publish_failures_in_row_++;
     return false;
   }
   counters_.messages_sent++;
+  publish_failures_in_row_ = 0;
   return true;
 }
 
@@ -138,81 +218,115 @@ void BridgeCore::begin_message(JsonWriter &json) {
     json.key("timestamp").value(now, 3);
 }
 
+namespace {
+/** Head of a capabilities document, up to and including `"sensors":[`. */
+void begin_capabilities(JsonWriter &json, const DeviceInfo &info, size_t part, size_t parts) {
+  json.key("protocol").value(PROTOCOL_VERSION).key("firmware_version").value(info.firmware_version);
+  if (!info.hardware_version.empty())
+    json.key("hardware_version").value(info.hardware_version);
+  if (!info.device_type.empty())
+    json.key("device_type").value(info.device_type);
+  if (!info.name.empty())
+    json.key("name").value(info.name);
+  if (!info.location.empty())
+    json.key("location").value(info.location);
+  if (!info.platform.empty())
+    json.key("platform").value(info.platform);
+  if (parts > 1)
+    json.key("part").value(static_cast<uint32_t>(part)).key("parts").value(static_cast<uint32_t>(parts));
+}
+}  // namespace
+
+size_t BridgeCore::capabilities_budget() const {
+  if (settings_.max_capabilities_bytes > 0)
+    return settings_.max_capabilities_bytes;
+  const size_t topic = topics_.capabilities().size();
+  return 4096 - publish_overhead(topic, 4096);
+}
+
 std::string BridgeCore::build_capabilities() {
-  JsonWriter json;
-  begin_message(json);
-  json.key("protocol").value(PROTOCOL_VERSION).key("firmware_version").value(info_.firmware_version);
-  if (!info_.hardware_version.empty())
-    json.key("hardware_version").value(info_.hardware_version);
-  if (!info_.device_type.empty())
-    json.key("device_type").value(info_.device_type);
-  if (!info_.name.empty())
-    json.key("name").value(info_.name);
-  if (!info_.location.empty())
-    json.key("location").value(info_.location);
-  if (!info_.platform.empty())
-    json.key("platform").value(info_.platform);
-  json.key("sensors").begin_array();
-  for (const auto &s : sensors_)
-    json.value(s.key);
-  json.end_array().key("actuators").begin_array();
-  for (const auto &a : actuators_)
-    json.value(a.key);
-  json.end_array().key("metadata").begin_object();
-  for (const auto &s : sensors_) {
-    // value_type defaults to "number" for sensors (protocol/README.md), so only booleans say it.
-    json.key(s.key).begin_object();
-    if (s.binary)
-      json.key("value_type").value("boolean");
-    if (!s.unit.empty())
-      json.key("unit").value(s.unit);
-    if (!s.binary && s.has_min)
-      json.key("min_range").value(s.min);
-    if (!s.binary && s.has_max)
-      json.key("max_range").value(s.max);
-    if (!s.binary && s.accuracy_decimals >= 0)
-      json.key("accuracy").value(std::pow(10.0, -s.accuracy_decimals));
-    if (worth_describing(s.description, s.key))
-      json.key("description").value(s.description);
-    if (!s.device_class.empty())
-      json.key("device_class").value(s.device_class);
-    if (!s.state_class.empty())
-      json.key("state_class").value(s.state_class);
-    json.end_object();
+  std::vector<std::string> parts = build_capabilities_parts();
+  return parts.empty() ? std::string() : parts.front();
+}
+
+std::vector<size_t> BridgeCore::plan_capabilities() {
+  // Each entity costs its id twice (list and metadata key) plus its metadata; parts are filled
+  // greedily, in declaration order, with a head sized for the largest seq and part numbers.
+  const size_t entities = sensors_.size() + actuators_.size();
+  std::vector<size_t> cost(entities);
+  JsonWriter scratch;
+  for (size_t i = 0; i < entities; i++) {
+    scratch.clear();
+    scratch.begin_object();
+    if (i < sensors_.size())
+      write_sensor_metadata(scratch, sensors_[i]);
+    else
+      write_actuator_metadata(scratch, actuators_[i - sensors_.size()]);
+    const std::string &key = i < sensors_.size() ? sensors_[i].key : actuators_[i - sensors_.size()].key;
+    cost[i] = scratch.str().size() - 1 /* { */ + key.size() + 3 /* "key", */ + 1 /* comma */;
   }
-  for (const auto &a : actuators_) {
-    json.key(a.key).begin_object().key("value_type").value(value_type_name(a.value_type));
-    json.key("supported_actions").begin_array();
-    for (const auto &action : a.actions)
-      json.value(action);
-    json.end_array();
-    if (worth_describing(a.description, a.key))
-      json.key("description").value(a.description);
-    if (!a.unit.empty())
-      json.key("unit").value(a.unit);
-    if (a.has_min)
-      json.key("min_range").value(a.min);
-    if (a.has_max)
-      json.key("max_range").value(a.max);
-    if (a.step > 0)
-      json.key("step").value(a.step);
-    if (!a.options.empty()) {
-      json.key("options").begin_array();
-      for (const auto &option : a.options)
-        json.value(option);
-      json.end_array();
+  JsonWriter head;
+  head.begin_object().key("device_id").value(info_.device_id).key("seq").value(static_cast<uint32_t>(4294967295u));
+  head.key("timestamp").value(4294967295.999, 3);
+  begin_capabilities(head, info_, 999, 999);
+  head.key("sensors").begin_array().end_array().key("actuators").begin_array().end_array();
+  head.key("metadata").begin_object().end_object().key("config").begin_object();
+  head.key("publish_interval_ms").value(static_cast<uint32_t>(4294967295u));
+  head.key("metrics_interval_ms").value(static_cast<uint32_t>(4294967295u));
+  head.end_object().end_object();
+  const size_t budget = capabilities_budget();
+  const size_t fixed = head.str().size() + 16;
+
+  // Split points: part p holds entities [starts[p], starts[p+1]).
+  std::vector<size_t> starts(1, 0);
+  size_t used = fixed;
+  oversized_entities_ = 0;
+  for (size_t i = 0; i < entities; i++) {
+    if (fixed + cost[i] > budget)
+      oversized_entities_++;
+    if (used + cost[i] > budget && i > starts.back()) {
+      starts.push_back(i);
+      used = fixed;
     }
-    if (a.max_length > 0)
-      json.key("max_length").value(static_cast<uint32_t>(a.max_length));
-    if (a.requires_confirmation)
-      json.key("requires_confirmation").value(true);
-    json.end_object();
+    used += cost[i];
   }
-  json.end_object().key("config").begin_object();
-  json.key("publish_interval_ms").value(settings_.publish_interval_ms);
-  json.key("metrics_interval_ms").value(settings_.metrics_interval_ms);
-  json.end_object().end_object();
-  return json.take();
+  capabilities_parts_ = starts.size();
+  starts.push_back(entities);
+  return starts;
+}
+
+std::vector<std::string> BridgeCore::build_capabilities_parts() {
+  const std::vector<size_t> starts = plan_capabilities();
+  const size_t parts = starts.size() - 1;
+
+  std::vector<std::string> out;
+  out.reserve(parts);
+  for (size_t p = 0; p < parts; p++) {
+    JsonWriter json;
+    begin_message(json);
+    begin_capabilities(json, info_, p, parts);
+    json.key("sensors").begin_array();
+    for (size_t i = starts[p]; i < starts[p + 1] && i < sensors_.size(); i++)
+      json.value(sensors_[i].key);
+    json.end_array().key("actuators").begin_array();
+    for (size_t i = starts[p]; i < starts[p + 1]; i++) {
+      if (i >= sensors_.size())
+        json.value(actuators_[i - sensors_.size()].key);
+    }
+    json.end_array().key("metadata").begin_object();
+    for (size_t i = starts[p]; i < starts[p + 1]; i++) {
+      if (i < sensors_.size())
+        write_sensor_metadata(json, sensors_[i]);
+      else
+        write_actuator_metadata(json, actuators_[i - sensors_.size()]);
+    }
+    json.end_object().key("config").begin_object();
+    json.key("publish_interval_ms").value(settings_.publish_interval_ms);
+    json.key("metrics_interval_ms").value(settings_.metrics_interval_ms);
+    json.end_object().end_object();
+    out.push_back(json.take());
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ connection
@@ -226,6 +340,7 @@ void BridgeCore::loop() {
   }
   was_connected_ = connected;
   const uint32_t now = platform_.millis();
+  check_heap(now);
   publish_due_readings(now);
   if (connected && now - last_metrics_ms_ >= settings_.metrics_interval_ms) {
     last_metrics_ms_ = now;
@@ -233,15 +348,27 @@ void BridgeCore::loop() {
   }
 }
 
+bool BridgeCore::announce() {
+  const std::vector<std::string> parts = build_capabilities_parts();
+  const size_t budget = capabilities_budget();
+  bool all = true;
+  for (size_t p = 0; p < parts.size(); p++) {
+    // Part 0 stays on the broker (retained); later parts are live only: a server that finds a
+    // retained part 0 with "parts" > 1 asks for the rest with the "capabilities" diagnostic.
+    all = send(topics_.capabilities(), parts[p], 1, p == 0) && all;
+    if (parts[p].size() > budget) {
+      publish_error("capabilities_too_large",
+                    "capabilities part " + std::to_string(p) + " is " + std::to_string(parts[p].size()) +
+                        " bytes (limit " + std::to_string(budget) + "): an entity's metadata does not fit one MQTT packet",
+                    2, "");
+    }
+  }
+  return all;
+}
+
 void BridgeCore::on_connected() {
   // ESPHome's birth message has already said "online"; the broker keeps our last will.
-  const std::string capabilities = build_capabilities();
-  if (capabilities.size() > MAX_PAYLOAD_BYTES) {
-    publish_error("capabilities_too_large",
-                  "capabilities are " + std::to_string(capabilities.size()) + " bytes (max 16384): declare fewer entities",
-                  3, "");
-  }
-  send(topics_.capabilities(), capabilities, 1, true);
+  announce();
   // Answers missed while offline first, then the current states (retained: the last one wins).
   while (!outbox_.empty() && send(outbox_.front().topic, outbox_.front().payload, 1, outbox_.front().retain))
     outbox_.pop_front();
@@ -254,6 +381,35 @@ void BridgeCore::on_connected() {
   last_interval_ms_ = now;
   last_metrics_ms_ = now;
   ever_connected_ = true;
+}
+
+void BridgeCore::check_heap(uint32_t now) {
+  if (settings_.heap_check_interval_ms == 0 || settings_.low_heap_bytes == 0 ||
+      now - last_heap_check_ms_ < settings_.heap_check_interval_ms)
+    return;
+  last_heap_check_ms_ = now;
+  const uint32_t heap = platform_.free_heap();
+  if (heap == 0)
+    return;  // unknown on this platform
+  const uint32_t critical = settings_.critical_heap_bytes ? settings_.critical_heap_bytes : settings_.low_heap_bytes / 2;
+  const int level = heap < critical ? 3 : heap < settings_.low_heap_bytes ? 2 : 0;
+  if (level == 0) {
+    // Re-armed once the heap has recovered by an eighth above the threshold (no alert storm at the edge).
+    if (heap >= settings_.low_heap_bytes + settings_.low_heap_bytes / 8)
+      heap_alert_ = 0;
+    return;
+  }
+  if (level <= heap_alert_ || !transport_.connected())
+    return;
+  const uint32_t min = platform_.min_free_heap();
+  const std::string message = std::to_string(heap) + " bytes of heap free (" +
+                              (level == 3 ? "critical below " + std::to_string(critical)
+                                          : "warning below " + std::to_string(settings_.low_heap_bytes)) +
+                              (min > 0 ? ", lowest " + std::to_string(min) : std::string()) + ")";
+  if (publish_error_sent("low_heap", message, level)) {
+    heap_alert_ = level;
+    counters_.low_heap_alerts++;
+  }
 }
 
 // ------------------------------------------------------------------ readings
@@ -397,11 +553,25 @@ void BridgeCore::on_actuator_state(const std::string &key, const Value &state) {
     publish_actuator_state(static_cast<size_t>(index));
 }
 
+void BridgeCore::write_state(JsonWriter &json, size_t index) {
+  json.key("state");
+  actuator_states_[index].write(json);
+  std::vector<std::pair<std::string, Value>> attributes;
+  sink_.attributes(actuators_[index], attributes);
+  if (attributes.empty())
+    return;
+  json.key("attributes").begin_object();
+  for (size_t i = 0; i < attributes.size() && i < 16; i++) {
+    json.key(attributes[i].first);
+    attributes[i].second.write(json);
+  }
+  json.end_object();
+}
+
 void BridgeCore::publish_actuator_state(size_t index) {
   JsonWriter json;
   begin_message(json);
-  json.key("state");
-  actuator_states_[index].write(json);
+  write_state(json, index);
   json.end_object();
   send(topics_.actuator_status(actuators_[index].key), json.str(), 1, true);
 }
@@ -479,9 +649,12 @@ void BridgeCore::handle_command(const std::string &actuator, const JsonValue &bo
   applying_ = -1;
   if (!result.applied) {
     counters_.commands_rejected++;
+    apply_failures_[slot] = "\"" + command.action + "\" failed: " +
+                            (result.reason.empty() ? std::string("the device could not apply it") : result.reason);
     answer_command(slot, id, "APPLY_FAILED", result.reason.empty() ? "the device could not apply it" : result.reason);
     return;
   }
+  apply_failures_[slot].clear();
   answer_command(slot, id, nullptr, "");
 }
 
@@ -492,8 +665,7 @@ void BridgeCore::answer_command(size_t index, const std::string &command_id, con
   actuator_states_[index] = sink_.state(actuators_[index]);
   JsonWriter json;
   begin_message(json);
-  json.key("state");
-  actuator_states_[index].write(json);
+  write_state(json, index);
   json.key("command_id").value(command_id).key("result").value(code ? "rejected" : "applied");
   if (code != nullptr)
     json.key("reason").value(clipped).key("code").value(code);
@@ -588,6 +760,14 @@ void BridgeCore::publish_error(const char *error_type, const std::string &messag
   send(topics_.error(), json.str(), settings_.error_qos, false);
 }
 
+bool BridgeCore::publish_error_sent(const char *error_type, const std::string &message, int severity) {
+  JsonWriter json;
+  begin_message(json);
+  json.key("error_type").value(error_type).key("message").value(clip(message, 512)).key("severity").value(severity);
+  json.end_object();
+  return send(topics_.error(), json.str(), settings_.error_qos, false);
+}
+
 // ------------------------------------------------------------------ configuration
 
 void BridgeCore::handle_config_set(const JsonValue &body) {
@@ -626,7 +806,62 @@ void BridgeCore::handle_config_set(const JsonValue &body) {
   }
   if (config.reset_metrics)
     counters_ = Counters{};
+  if (config.publish_interval_ms || config.metrics_interval_ms || config.has_streaming)
+    save_config();
   publish_config_state(config.id, "applied", "");
+}
+
+void BridgeCore::save_config() {
+  if (config_store_ == nullptr)
+    return;
+  StoredConfig stored;
+  std::memset(&stored, 0, sizeof stored);
+  stored.magic = StoredConfig::MAGIC;
+  stored.publish_interval_ms = settings_.publish_interval_ms;
+  stored.metrics_interval_ms = settings_.metrics_interval_ms;
+  for (size_t i = 0; i < sensors_.size(); i++) {
+    if (!sensor_states_[i].streaming)
+      continue;
+    if (stored.stream_count >= StoredConfig::MAX_STREAMS) {
+      publish_error("config_not_saved",
+                    "only " + std::to_string(StoredConfig::MAX_STREAMS) +
+                        " streaming sensors survive a reboot; \"" + sensors_[i].key + "\" will not",
+                    1, sensors_[i].key);
+      continue;
+    }
+    stored.streams[stored.stream_count].key_hash = fnv1a_32(sensors_[i].key);
+    stored.streams[stored.stream_count].interval_ms = sensor_states_[i].stream_interval_ms;
+    stored.stream_count++;
+  }
+  if (!config_store_->save(stored))
+    publish_error("config_not_saved", "the runtime configuration could not be stored", 1, "");
+}
+
+bool BridgeCore::use_config_store(ConfigStore *store) {
+  config_store_ = store;
+  StoredConfig stored;
+  std::memset(&stored, 0, sizeof stored);
+  if (store == nullptr || !store->load(stored) || stored.magic != StoredConfig::MAGIC)
+    return false;
+  // Only values a config/set could have set are taken (the schema's ranges).
+  if (stored.publish_interval_ms >= 100 && stored.publish_interval_ms <= 86400000)
+    settings_.publish_interval_ms = stored.publish_interval_ms;
+  if (stored.metrics_interval_ms >= 1000 && stored.metrics_interval_ms <= 86400000)
+    settings_.metrics_interval_ms = stored.metrics_interval_ms;
+  const uint32_t count = stored.stream_count < StoredConfig::MAX_STREAMS ? stored.stream_count
+                                                                          : static_cast<uint32_t>(StoredConfig::MAX_STREAMS);
+  for (uint32_t s = 0; s < count; s++) {
+    for (size_t i = 0; i < sensors_.size(); i++) {
+      if (fnv1a_32(sensors_[i].key) != stored.streams[s].key_hash)
+        continue;
+      const uint32_t interval = stored.streams[s].interval_ms;
+      sensor_states_[i].streaming = true;
+      sensor_states_[i].stream_interval_ms =
+          interval >= 100 && interval <= 86400000 ? interval : settings_.default_stream_interval_ms;
+      sensor_states_[i].streamed_once = false;
+    }
+  }
+  return true;
 }
 
 void BridgeCore::publish_config_state(const std::string &command_id, const char *result, const std::string &reason) {
@@ -692,9 +927,22 @@ void BridgeCore::handle_diagnostics(const JsonValue &body) {
     report_decode_error(error, "");
     return;
   }
-  static const char *const ALL[] = {"memory", "mqtt", "sensors", "actuators"};
-  if (request.checks.empty())
+  float rssi = 0;
+  const bool has_rssi = platform_.rssi(rssi) && rssi >= -150 && rssi <= 0;
+  bool reannounce = false;
+  if (request.checks.empty()) {
+    static const char *const ALL[] = {"memory", "mqtt", "sensors", "actuators", "capabilities"};
     request.checks.assign(std::begin(ALL), std::end(ALL));
+    if (has_rssi)
+      request.checks.push_back("wifi");
+  } else {
+    // Asking for the capabilities check by name also re-announces them (all parts): how a server
+    // that found only a retained part 0 gets the rest.
+    for (const auto &name : request.checks)
+      reannounce = reannounce || name == "capabilities";
+  }
+  if (reannounce)
+    announce();  // before the result takes its seq, so that seq stays in publishing order
 
   JsonWriter json;
   begin_message(json);
@@ -706,25 +954,73 @@ void BridgeCore::handle_diagnostics(const JsonValue &body) {
     json.begin_object().key("name").value(name);
     if (name == "memory") {
       const uint32_t heap = platform_.free_heap();
-      status = heap == 0 ? "warn" : heap < settings_.low_heap_bytes ? "warn" : "ok";
-      detail = heap == 0 ? "free heap unknown on this platform" : std::to_string(heap) + " bytes free";
+      const uint32_t critical =
+          settings_.critical_heap_bytes ? settings_.critical_heap_bytes : settings_.low_heap_bytes / 2;
+      if (heap == 0) {
+        status = "warn";
+        detail = "free heap unknown on this platform";
+      } else {
+        status = heap < critical ? "fail" : heap < settings_.low_heap_bytes ? "warn" : "ok";
+        detail = std::to_string(heap) + " bytes free (warn below " + std::to_string(settings_.low_heap_bytes) +
+                 ", fail below " + std::to_string(critical) + ")";
+      }
       json.key("value").value(heap);
     } else if (name == "mqtt") {
-      status = counters_.publish_failures > 0 ? "warn" : "ok";
-      detail = std::to_string(counters_.publish_failures) + " publish failures, " +
-               std::to_string(counters_.connection_failures) + " disconnects";
+      if (publish_failures_in_row_ >= settings_.failing_publishes || !outbox_.empty()) {
+        status = "fail";
+        detail = std::to_string(publish_failures_in_row_) + " publishes failed in a row, " +
+                 std::to_string(outbox_.size()) + " command answers waiting";
+      } else {
+        status = counters_.publish_failures > 0 ? "warn" : "ok";
+        detail = std::to_string(counters_.publish_failures) + " publish failures, " +
+                 std::to_string(counters_.connection_failures) + " disconnects";
+      }
       json.key("value").value(counters_.publish_failures);
     } else if (name == "sensors") {
       uint32_t silent = 0;
-      for (const auto &state : sensor_states_)
-        silent += state.latest.absent() ? 1 : 0;
-      status = silent > 0 ? "warn" : "ok";
-      detail = std::to_string(silent) + " of " + std::to_string(sensors_.size()) + " sensors without a valid reading";
+      std::string first;
+      for (size_t i = 0; i < sensor_states_.size(); i++) {
+        if (sensor_states_[i].latest.absent()) {
+          if (silent++ == 0)
+            first = sensors_[i].key;
+        }
+      }
+      status = silent == 0 ? "ok" : silent == sensors_.size() ? "fail" : "warn";
+      detail = std::to_string(silent) + " of " + std::to_string(sensors_.size()) + " sensors without a valid reading" +
+               (silent > 0 ? " (first: " + first + ")" : std::string());
       json.key("value").value(silent);
     } else if (name == "actuators") {
-      detail = std::to_string(actuators_.size()) + " actuators, " + std::to_string(counters_.commands_rejected) +
-               " commands rejected";
-      json.key("value").value(static_cast<uint32_t>(actuators_.size()));
+      uint32_t failed = 0, unknown = 0;
+      std::string failure;
+      for (size_t i = 0; i < actuators_.size(); i++) {
+        if (!apply_failures_[i].empty() && failed++ == 0)
+          failure = actuators_[i].key + ": " + apply_failures_[i];
+        if (actuators_[i].value_type != ValueType::NONE && actuator_states_[i].absent())
+          unknown++;
+      }
+      status = failed > 0 ? "fail" : unknown > 0 ? "warn" : "ok";
+      detail = failed > 0 ? std::to_string(failed) + " actuators refused their last command (" + failure + ")"
+                          : std::to_string(actuators_.size()) + " actuators, " + std::to_string(unknown) +
+                                " without a known state, " + std::to_string(counters_.commands_rejected) +
+                                " commands rejected";
+      json.key("value").value(failed);
+    } else if (name == "capabilities") {
+      plan_capabilities();  // measures only: no message, no seq
+      status = oversized_entities_ > 0 ? "fail" : "ok";
+      detail = std::to_string(sensors_.size() + actuators_.size()) + " entities in " +
+               std::to_string(capabilities_parts_) + " part(s) of at most " + std::to_string(capabilities_budget()) +
+               " bytes" +
+               (oversized_entities_ > 0 ? ", " + std::to_string(oversized_entities_) + " larger than one part" : "");
+      json.key("value").value(static_cast<uint32_t>(capabilities_parts_));
+    } else if (name == "wifi") {
+      if (!has_rssi) {
+        status = "warn";
+        detail = "no Wi-Fi signal to report (not connected, or not on Wi-Fi)";
+      } else {
+        status = rssi < -85 ? "fail" : rssi < -75 ? "warn" : "ok";
+        detail = "RSSI " + std::to_string(static_cast<int>(rssi)) + " dBm";
+        json.key("value").value(static_cast<double>(rssi), 0);
+      }
     } else {
       status = "warn";
       detail = "unknown check";
@@ -739,8 +1035,7 @@ void BridgeCore::handle_diagnostics(const JsonValue &body) {
   if (platform_.min_free_heap() > 0)
     json.key("min_free_heap").value(platform_.min_free_heap());
   json.key("uptime_s").value(platform_.millis() / 1000.0, 3);
-  float rssi;
-  if (platform_.rssi(rssi) && rssi >= -150 && rssi <= 0)
+  if (has_rssi)
     json.key("rssi").value(static_cast<double>(rssi), 0);
   const std::string reset = platform_.reset_reason();
   if (!reset.empty())

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core_entities.h"
@@ -38,8 +39,19 @@ struct BridgeSettings {
   uint8_t error_qos{1};
   /** A batch is split before it grows past this (ESPHome's ESP32 MQTT buffer is 4096 bytes). */
   size_t max_batch_bytes{3072};
-  /** Free heap below this makes the memory diagnostic warn. */
+  /** Free heap below this makes the memory diagnostic warn and (when connected) raises a `low_heap` error, severity 2. */
   uint32_t low_heap_bytes{16384};
+  /** Free heap below this fails the memory diagnostic; the `low_heap` error has severity 3. 0: low_heap_bytes / 2. */
+  uint32_t critical_heap_bytes{0};
+  /** How often the low-heap watchdog looks at the free heap (0: never). */
+  uint32_t heap_check_interval_ms{1000};
+  /**
+   * Largest capabilities payload per message. ESPHome's ESP32 MQTT buffer holds 4096 bytes for the
+   * whole PUBLISH packet; 0: 4096 minus the packet's header, topic and packet id.
+   */
+  size_t max_capabilities_bytes{0};
+  /** Consecutive failed publishes after which the mqtt diagnostic fails. */
+  uint32_t failing_publishes{3};
 };
 
 struct Counters {
@@ -55,6 +67,8 @@ struct Counters {
   uint64_t decode_errors{0};
   /** QoS 1 redeliveries of a command id already answered: not applied twice. */
   uint64_t duplicate_commands{0};
+  /** low_heap errors raised by the watchdog. */
+  uint64_t low_heap_alerts{0};
 };
 
 class BridgeCore {
@@ -69,6 +83,11 @@ class BridgeCore {
   bool add_actuator(ActuatorDesc actuator);
   /** Topics to subscribe to at QoS 1. */
   std::vector<std::string> subscriptions() const;
+  /**
+   * Keeps runtime configuration (intervals, streaming) in `store` and applies what it holds now.
+   * Call after the sensors are added. Returns true when a stored configuration was applied.
+   */
+  bool use_config_store(ConfigStore *store);
 
   // ---- events from the host
   void on_sensor(const std::string &key, float value);
@@ -85,8 +104,18 @@ class BridgeCore {
   uint32_t next_seq() const { return seq_; }
   const std::vector<SensorDesc> &sensors() const { return sensors_; }
   const std::vector<ActuatorDesc> &actuators() const { return actuators_; }
-  /** The capabilities document (consumes a seq). */
+  /** The capabilities document (consumes a seq); a device too big for one message gets several parts. */
   std::string build_capabilities();
+  /**
+   * The capabilities announcement as it is published: one document when it fits
+   * max_capabilities_bytes, otherwise parts (each a valid capabilities document with `part`
+   * and `parts`, consecutive seq). Consumes one seq per part.
+   */
+  std::vector<std::string> build_capabilities_parts();
+  /** Entities whose metadata alone exceeds a capabilities part (announced anyway, reported as errors). */
+  size_t oversized_entities() const { return oversized_entities_; }
+  /** The payload limit of one capabilities message. */
+  size_t capabilities_budget() const;
 
  private:
   struct SensorState {
@@ -104,6 +133,8 @@ class BridgeCore {
     std::string topic;
     std::string payload;
     bool retain{true};
+    Answer() = default;
+    Answer(std::string t, std::string p, bool r) : topic(std::move(t)), payload(std::move(p)), retain(r) {}
   };
   /** A command or config/set already answered: a redelivery gets the same answer, and is not executed again. */
   struct Handled {
@@ -113,10 +144,20 @@ class BridgeCore {
     /** nullptr: applied; otherwise the rejection code. */
     const char *code{nullptr};
     std::string reason;
+    Handled() = default;
+    Handled(std::string i, std::string t, const char *c, std::string r)
+        : id(std::move(i)), target(std::move(t)), code(c), reason(std::move(r)) {}
   };
 
   void store_reading(size_t index, const Value &reading);
   void on_connected();
+  /** Publishes every capabilities part (part 0 retained); false when one could not be sent. */
+  bool announce();
+  /** Where the capabilities split: part p holds entities [starts[p], starts[p+1]) (sensors first). */
+  std::vector<size_t> plan_capabilities();
+  void check_heap(uint32_t now);
+  void save_config();
+  void write_state(JsonWriter &json, size_t index);
   void publish_due_readings(uint32_t now);
   void publish_stream(size_t index, uint32_t now);
   void publish_interval_readings();
@@ -128,6 +169,8 @@ class BridgeCore {
   void publish_metrics();
   void publish_config_state(const std::string &command_id, const char *result, const std::string &reason);
   void publish_error(const char *error_type, const std::string &message, int severity, const std::string &component);
+  /** publish_error without a component; true when it went out. */
+  bool publish_error_sent(const char *error_type, const std::string &message, int severity);
   void report_decode_error(const DecodeError &error, const std::string &component);
   void handle_command(const std::string &actuator, const JsonValue &body);
   void handle_config_set(const JsonValue &body);
@@ -168,6 +211,15 @@ class BridgeCore {
   std::deque<Handled> recent_commands_;
   /** Answers that could not be sent while disconnected; sent on reconnect. */
   std::deque<Answer> outbox_;
+  /** Per actuator: the last command the entity refused (APPLY_FAILED), "" when it applied. */
+  std::vector<std::string> apply_failures_;
+  uint32_t publish_failures_in_row_{0};
+  size_t oversized_entities_{0};
+  size_t capabilities_parts_{0};
+  ConfigStore *config_store_{nullptr};
+  /** 0 none, 2 warning, 3 critical: the severity of the low_heap error last raised. */
+  int heap_alert_{0};
+  uint32_t last_heap_check_ms_{0};
   // Readings and metrics reuse these (reserved at construction): nothing is allocated per reading.
   JsonWriter reading_json_;
   std::vector<size_t> due_;

@@ -2,7 +2,9 @@
 // The glue fills these from ESPHome entities and traits once, at setup.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mcp_bridge {
@@ -32,6 +34,15 @@ struct SensorDesc {
 struct ActuatorDesc {
   std::string key;
   std::string description;
+  /** ESPHome domain it comes from ("climate", "cover", ...); "" leaves it out of the capabilities. */
+  std::string kind;
+  /**
+   * Key of the entity this actuator is one control of (a climate's mode, target temperature and fan
+   * mode are three actuators of one group); "" when the actuator is the whole entity.
+   */
+  std::string group;
+  /** What the control sets within its group ("mode", "target_temperature", "position", ...). */
+  std::string role;
   ValueType value_type{ValueType::BOOLEAN};
   std::vector<std::string> actions;
   std::string unit;

@@ -21,10 +21,26 @@ struct Value {
   double number{0};
   std::string text;
 
-  static Value null() { return Value{Type::NUL, false, 0, {}}; }
-  static Value of(bool b) { return Value{Type::BOOLEAN, b, 0, {}}; }
-  static Value of(double n) { return Value{Type::NUMBER, false, n, {}}; }
-  static Value of(const std::string &s) { return Value{Type::STRING, false, 0, s}; }
+  // Factories instead of brace-initialisation: C++11 (ESP-IDF 4.4) has no aggregate init of classes
+  // with default member initialisers.
+  static Value null() { return Value(Type::NUL); }
+  static Value of(bool b) {
+    Value v(Type::BOOLEAN);
+    v.boolean = b;
+    return v;
+  }
+  static Value of(double n) {
+    Value v(Type::NUMBER);
+    v.number = n;
+    return v;
+  }
+  static Value of(const std::string &s) {
+    Value v(Type::STRING);
+    v.text = s;
+    return v;
+  }
+  Value() = default;
+  explicit Value(Type t) : type(t) {}
   bool absent() const { return type == Type::ABSENT || type == Type::NUL; }
   /** Writes the value (absent as null). */
   void write(JsonWriter &json) const;

@@ -1,11 +1,15 @@
 #include "mcp_bridge.h"
 
 #include <cmath>
+#include <cstring>
 #include <map>
+#include <utility>
 
 #include "esphome/core/application.h"
 #include "esphome/core/hal.h"
+#include "esphome/core/helpers.h"
 #include "esphome/core/log.h"
+#include "esphome/core/preferences.h"
 #include "esphome/core/version.h"
 
 #ifdef USE_MQTT
@@ -18,13 +22,25 @@
 #include <esp_heap_caps.h>
 #include <esp_system.h>
 #endif
+#if defined(USE_SENSOR) && ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 3, 0)
+#include <span>
+#endif
 
 namespace esphome {
 namespace mcp_bridge {
 
 static const char *const TAG = "mcp_bridge";
 
-// ------------------------------------------------------------------ version shims (the only ones)
+// ================================================================== version shims (the only ones)
+// Every ESPHOME_VERSION_CODE branch of the component is in this section. host/run-tests.sh
+// compiles both sides of each: the 2024.11 stand-in headers take the old side, the 2026.x
+// stand-ins the new one.
+
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 5, 0)
+// ESPHome builds as C++17 since 2025.5 (esphome#8603); before, ESP-IDF 4.4 built C++11 and
+// esphome/core/helpers.h supplied make_unique.
+using std::make_unique;
+#endif
 
 template<typename T> static std::string entity_name(T *entity) {
   // const std::string& before 2025.x, StringRef after: both have c_str().
@@ -34,6 +50,7 @@ template<typename T> static std::string entity_name(T *entity) {
 #ifdef USE_SENSOR
 static std::string sensor_unit(sensor::Sensor *s) {
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 3, 0)
+  // std::string getters deprecated in 2026.3, removed in 2026.9.
   return std::string(s->get_unit_of_measurement_ref().c_str());
 #else
   return s->get_unit_of_measurement();
@@ -42,26 +59,174 @@ static std::string sensor_unit(sensor::Sensor *s) {
 
 static std::string sensor_device_class(sensor::Sensor *s) {
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 3, 0)
-  (void) s;
-  return {};  // only reachable through get_device_class_to(buffer) now; optional metadata
+  char buffer[MAX_DEVICE_CLASS_LENGTH] = {0};
+  const char *device_class = s->get_device_class_to(std::span<char, MAX_DEVICE_CLASS_LENGTH>(buffer));
+  return device_class != nullptr ? std::string(device_class) : std::string();
 #else
   return s->get_device_class();
 #endif
 }
 #endif
 
-// ------------------------------------------------------------------ ports
+#ifdef USE_SELECT
+static std::string select_state(select::Select *s) {
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 1, 0)
+  // Select::state deprecated in 2026.1, removed in 2026.7.
+  return std::string(s->current_option().c_str());
+#else
+  return s->state;
+#endif
+}
+#endif
 
-/** What an actuator key stands for. */
+#ifdef USE_CLIMATE
+static bool climate_two_point(const climate::ClimateTraits &traits) {
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 11, 0)
+  // The get_supports_*() flags became feature flags in 2025.11 (old getters deprecated).
+  return traits.has_feature_flags(climate::CLIMATE_SUPPORTS_TWO_POINT_TARGET_TEMPERATURE |
+                                  climate::CLIMATE_REQUIRES_TWO_POINT_TARGET_TEMPERATURE);
+#else
+  return traits.get_supports_two_point_target_temperature();
+#endif
+}
+
+static bool climate_reports_action(const climate::ClimateTraits &traits) {
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 11, 0)
+  return traits.has_feature_flags(climate::CLIMATE_SUPPORTS_ACTION);
+#else
+  return traits.get_supports_action();
+#endif
+}
+
+static bool climate_reports_current_temperature(const climate::ClimateTraits &traits) {
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 11, 0)
+  return traits.has_feature_flags(climate::CLIMATE_SUPPORTS_CURRENT_TEMPERATURE);
+#else
+  return traits.get_supports_current_temperature();
+#endif
+}
+#endif
+
+/**
+ * A state listener that takes whatever the entity passes (nothing, the entity, the new index
+ * or string): the callbacks' signatures differ between domains and ESPHome releases, and the
+ * state is read back from the entity anyway. C++11 has no generic lambdas, hence a functor.
+ */
+struct StateNotifier {
+  McpBridge *bridge;
+  std::vector<std::string> keys;
+  template<typename... Args> void operator()(Args &&...) const { this->bridge->publish_states(this->keys); }
+};
+
+// ================================================================== entity vocabulary
+
+namespace {
+
+template<typename E> struct Named {
+  E value;
+  const char *name;
+};
+
+#ifdef USE_CLIMATE
+const Named<climate::ClimateMode> CLIMATE_MODES[] = {
+    {climate::CLIMATE_MODE_OFF, "off"},   {climate::CLIMATE_MODE_HEAT_COOL, "heat_cool"},
+    {climate::CLIMATE_MODE_COOL, "cool"}, {climate::CLIMATE_MODE_HEAT, "heat"},
+    {climate::CLIMATE_MODE_FAN_ONLY, "fan_only"}, {climate::CLIMATE_MODE_DRY, "dry"},
+    {climate::CLIMATE_MODE_AUTO, "auto"}};
+const Named<climate::ClimateAction> CLIMATE_ACTIONS[] = {
+    {climate::CLIMATE_ACTION_OFF, "off"},         {climate::CLIMATE_ACTION_COOLING, "cooling"},
+    {climate::CLIMATE_ACTION_HEATING, "heating"}, {climate::CLIMATE_ACTION_IDLE, "idle"},
+    {climate::CLIMATE_ACTION_DRYING, "drying"},   {climate::CLIMATE_ACTION_FAN, "fan"}};
+const Named<climate::ClimateFanMode> CLIMATE_FAN_MODES[] = {
+    {climate::CLIMATE_FAN_ON, "on"},         {climate::CLIMATE_FAN_OFF, "off"},
+    {climate::CLIMATE_FAN_AUTO, "auto"},     {climate::CLIMATE_FAN_LOW, "low"},
+    {climate::CLIMATE_FAN_MEDIUM, "medium"}, {climate::CLIMATE_FAN_HIGH, "high"},
+    {climate::CLIMATE_FAN_MIDDLE, "middle"}, {climate::CLIMATE_FAN_FOCUS, "focus"},
+    {climate::CLIMATE_FAN_DIFFUSE, "diffuse"}, {climate::CLIMATE_FAN_QUIET, "quiet"}};
+const Named<climate::ClimatePreset> CLIMATE_PRESETS[] = {
+    {climate::CLIMATE_PRESET_NONE, "none"},       {climate::CLIMATE_PRESET_HOME, "home"},
+    {climate::CLIMATE_PRESET_AWAY, "away"},       {climate::CLIMATE_PRESET_BOOST, "boost"},
+    {climate::CLIMATE_PRESET_COMFORT, "comfort"}, {climate::CLIMATE_PRESET_ECO, "eco"},
+    {climate::CLIMATE_PRESET_SLEEP, "sleep"},     {climate::CLIMATE_PRESET_ACTIVITY, "activity"}};
+#endif
+#ifdef USE_LOCK
+const Named<lock::LockState> LOCK_STATES[] = {{lock::LOCK_STATE_LOCKED, "locked"},
+                                              {lock::LOCK_STATE_UNLOCKED, "unlocked"},
+                                              {lock::LOCK_STATE_JAMMED, "jammed"},
+                                              {lock::LOCK_STATE_LOCKING, "locking"},
+                                              {lock::LOCK_STATE_UNLOCKING, "unlocking"}};
+#endif
+
+template<typename E, size_t N> const char *name_of(const Named<E> (&table)[N], E value) {
+  for (size_t i = 0; i < N; i++) {
+    if (table[i].value == value)
+      return table[i].name;
+  }
+  return nullptr;
+}
+
+template<typename E, size_t N> bool value_of(const Named<E> (&table)[N], const std::string &name, E &out) {
+  for (size_t i = 0; i < N; i++) {
+    if (name == table[i].name) {
+      out = table[i].value;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+core::Value name_or_null(const char *name) {
+  return name != nullptr ? core::Value::of(std::string(name)) : core::Value::null();
+}
+
+core::Value finite_or_null(float v) {
+  return std::isfinite(v) ? core::Value::of(static_cast<double>(v)) : core::Value::null();
+}
+
+/** 0..1 (ESPHome positions) to whole percent. */
+core::Value percent(float v) {
+  return std::isfinite(v) ? core::Value::of(std::round(static_cast<double>(v) * 100.0)) : core::Value::null();
+}
+
+const char *operation_name(bool opening, bool closing) { return opening ? "opening" : closing ? "closing" : "idle"; }
+
+// ================================================================== ports
+
+/** What an actuator key stands for: an entity and which of its controls. */
 struct ActuatorEntity {
-  enum class Kind : uint8_t { SWITCH, BUTTON, NUMBER, SELECT, LIGHT } kind;
+  enum class Kind : uint8_t { SWITCH, BUTTON, NUMBER, SELECT, LIGHT, CLIMATE, COVER, FAN, LOCK, VALVE, TEXT };
+  enum class Role : uint8_t { MAIN, TARGET, TARGET_LOW, TARGET_HIGH, FAN_MODE, PRESET, TILT, OSCILLATION, DIRECTION };
+  Kind kind;
+  Role role;
   void *entity;
+};
+
+/** The runtime configuration in ESPHome's preferences (flash: it changes rarely). */
+class PreferenceStore : public core::ConfigStore {
+ public:
+  explicit PreferenceStore(uint32_t key)
+      : pref_(global_preferences->make_preference<core::StoredConfig>(key, true)) {}
+  bool load(core::StoredConfig &config) override { return this->pref_.load(&config); }
+  bool save(const core::StoredConfig &config) override { return this->pref_.save(&config); }
+
+ protected:
+  ESPPreferenceObject pref_;
 };
 
 class McpBridge::Ports : public core::Transport, public core::ActuatorSink, public core::Platform {
  public:
   explicit Ports(McpBridge *bridge) : bridge_(bridge) {}
   std::map<std::string, ActuatorEntity> actuators;
+
+  void bind(const std::string &key, ActuatorEntity::Kind kind, ActuatorEntity::Role role, void *entity) {
+    ActuatorEntity binding;
+    binding.kind = kind;
+    binding.role = role;
+    binding.entity = entity;
+    this->actuators[key] = binding;
+  }
 
   // Transport: ESPHome's mqtt client. publish() fails (returns false) while disconnected.
   bool connected() const override {
@@ -80,19 +245,23 @@ class McpBridge::Ports : public core::Transport, public core::ActuatorSink, publ
 #endif
   }
 
-  // ActuatorSink: ESPHome entities; their state callbacks fire during the call.
+  // ActuatorSink: ESPHome entities, commanded through their own call API; state callbacks
+  // fire during the call.
   core::ApplyResult apply(const core::ActuatorDesc &desc, const core::Command &command) override;
   core::Value state(const core::ActuatorDesc &desc) override;
+  void attributes(const core::ActuatorDesc &desc, std::vector<std::pair<std::string, core::Value>> &out) override;
 
   // Platform
   uint32_t millis() override { return esphome::millis(); }
   double unix_time() override {
 #ifdef USE_TIME
-    if (bridge_->clock_ != nullptr) {
-      const auto now = bridge_->clock_->now();
+    if (this->bridge_->clock_ != nullptr) {
+      const auto now = this->bridge_->clock_->now();
       if (now.is_valid())
         return static_cast<double>(now.timestamp);
     }
+#else
+    (void) this->bridge_;  // only the clock needs the component
 #endif
     return 0;
   }
@@ -133,15 +302,19 @@ class McpBridge::Ports : public core::Transport, public core::ActuatorSink, publ
 };
 
 core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const core::Command &command) {
-  const auto found = actuators.find(desc.key);
-  if (found == actuators.end())
+  const auto found = this->actuators.find(desc.key);
+  if (found == this->actuators.end())
     return core::ApplyResult::refused("actuator is not bound to an entity");
+  const ActuatorEntity &bound = found->second;
   const std::string &action = command.action;
-  (void) action;  // unused when the YAML has neither switches nor lights
-  switch (found->second.kind) {
+  const double number = command.value.number;
+  const std::string &text = command.value.text;
+  // Unused when the YAML has none of the domains that read them.
+  (void) action, (void) number, (void) text;
+  switch (bound.kind) {
 #ifdef USE_SWITCH
     case ActuatorEntity::Kind::SWITCH: {
-      auto *sw = static_cast<switch_::Switch *>(found->second.entity);
+      auto *sw = static_cast<switch_::Switch *>(bound.entity);
       if (action == "on")
         sw->turn_on();
       else if (action == "off")
@@ -153,42 +326,162 @@ core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const 
 #endif
 #ifdef USE_BUTTON
     case ActuatorEntity::Kind::BUTTON:
-      static_cast<button::Button *>(found->second.entity)->press();
+      static_cast<button::Button *>(bound.entity)->press();
       return core::ApplyResult::ok();
 #endif
 #ifdef USE_NUMBER
     case ActuatorEntity::Kind::NUMBER: {
-      auto call = static_cast<number::Number *>(found->second.entity)->make_call();
-      call.set_value(static_cast<float>(command.value.number));
+      auto call = static_cast<number::Number *>(bound.entity)->make_call();
+      call.set_value(static_cast<float>(number));
       call.perform();
       return core::ApplyResult::ok();
     }
 #endif
 #ifdef USE_SELECT
     case ActuatorEntity::Kind::SELECT: {
-      auto call = static_cast<select::Select *>(found->second.entity)->make_call();
-      call.set_option(command.value.text);
+      auto call = static_cast<select::Select *>(bound.entity)->make_call();
+      call.set_option(text);
       call.perform();
       return core::ApplyResult::ok();
     }
 #endif
 #ifdef USE_LIGHT
     case ActuatorEntity::Kind::LIGHT: {
-      auto *light = static_cast<light::LightState *>(found->second.entity);
-      if (action == "on")
+      auto *light = static_cast<light::LightState *>(bound.entity);
+      if (action == "on") {
         light->turn_on().perform();
-      else if (action == "off")
+      } else if (action == "off") {
         light->turn_off().perform();
-      else if (action == "toggle")
+      } else if (action == "toggle") {
         light->toggle().perform();
-      else {
+      } else {
         auto call = light->make_call();
-        const float level = static_cast<float>(command.value.number) / 100.0f;
+        const float level = static_cast<float>(number) / 100.0f;
         call.set_state(level > 0.0f);
         if (level > 0.0f)
           call.set_brightness(level);
         call.perform();
       }
+      return core::ApplyResult::ok();
+    }
+#endif
+#ifdef USE_CLIMATE
+    case ActuatorEntity::Kind::CLIMATE: {
+      auto *c = static_cast<climate::Climate *>(bound.entity);
+      auto call = c->make_call();
+      switch (bound.role) {
+        case ActuatorEntity::Role::MAIN: {
+          climate::ClimateMode mode;
+          if (!value_of(CLIMATE_MODES, text, mode))
+            return core::ApplyResult::refused("unknown climate mode");
+          call.set_mode(mode);
+          break;
+        }
+        case ActuatorEntity::Role::TARGET:
+          call.set_target_temperature(static_cast<float>(number));
+          break;
+        case ActuatorEntity::Role::TARGET_LOW:
+          call.set_target_temperature_low(static_cast<float>(number));
+          break;
+        case ActuatorEntity::Role::TARGET_HIGH:
+          call.set_target_temperature_high(static_cast<float>(number));
+          break;
+        case ActuatorEntity::Role::FAN_MODE: {
+          climate::ClimateFanMode fan_mode;
+          if (!value_of(CLIMATE_FAN_MODES, text, fan_mode))
+            return core::ApplyResult::refused("unknown fan mode");
+          call.set_fan_mode(fan_mode);
+          break;
+        }
+        case ActuatorEntity::Role::PRESET: {
+          climate::ClimatePreset preset;
+          if (!value_of(CLIMATE_PRESETS, text, preset))
+            return core::ApplyResult::refused("unknown preset");
+          call.set_preset(preset);
+          break;
+        }
+        default:
+          return core::ApplyResult::refused("not a climate control");
+      }
+      call.perform();
+      return core::ApplyResult::ok();
+    }
+#endif
+#ifdef USE_COVER
+    case ActuatorEntity::Kind::COVER: {
+      auto call = static_cast<cover::Cover *>(bound.entity)->make_call();
+      if (bound.role == ActuatorEntity::Role::TILT)
+        call.set_tilt(static_cast<float>(number / 100.0));
+      else if (action == "open")
+        call.set_command_open();
+      else if (action == "close")
+        call.set_command_close();
+      else if (action == "stop")
+        call.set_command_stop();
+      else if (action == "toggle")
+        call.set_command_toggle();
+      else
+        call.set_position(static_cast<float>(number / 100.0));
+      call.perform();
+      return core::ApplyResult::ok();
+    }
+#endif
+#ifdef USE_VALVE
+    case ActuatorEntity::Kind::VALVE: {
+      auto call = static_cast<valve::Valve *>(bound.entity)->make_call();
+      if (action == "open")
+        call.set_command_open();
+      else if (action == "close")
+        call.set_command_close();
+      else if (action == "stop")
+        call.set_command_stop();
+      else if (action == "toggle")
+        call.set_command_toggle();
+      else
+        call.set_position(static_cast<float>(number / 100.0));
+      call.perform();
+      return core::ApplyResult::ok();
+    }
+#endif
+#ifdef USE_FAN
+    case ActuatorEntity::Kind::FAN: {
+      auto *f = static_cast<fan::Fan *>(bound.entity);
+      if (bound.role == ActuatorEntity::Role::OSCILLATION) {
+        const bool on = action == "on" || (action == "toggle" && !f->oscillating);
+        f->make_call().set_oscillating(on).perform();
+      } else if (bound.role == ActuatorEntity::Role::DIRECTION) {
+        f->make_call().set_direction(text == "reverse" ? fan::FanDirection::REVERSE : fan::FanDirection::FORWARD).perform();
+      } else if (action == "on") {
+        f->turn_on().perform();
+      } else if (action == "off") {
+        f->turn_off().perform();
+      } else if (action == "toggle") {
+        f->toggle().perform();
+      } else if (number <= 0) {
+        f->turn_off().perform();  // speed 0 is off
+      } else {
+        f->make_call().set_state(true).set_speed(static_cast<int>(number)).perform();
+      }
+      return core::ApplyResult::ok();
+    }
+#endif
+#ifdef USE_LOCK
+    case ActuatorEntity::Kind::LOCK: {
+      auto *l = static_cast<lock::Lock *>(bound.entity);
+      if (action == "open")
+        l->open();  // unlatch: Lock's own front-end call (there is no open state)
+      else
+        l->make_call().set_state(action == "lock" ? lock::LOCK_STATE_LOCKED : lock::LOCK_STATE_UNLOCKED).perform();
+      return core::ApplyResult::ok();
+    }
+#endif
+#ifdef USE_TEXT
+    case ActuatorEntity::Kind::TEXT: {
+      auto *t = static_cast<text::Text *>(bound.entity);
+      // ESPHome logs and drops a value outside the length limits; say so instead.
+      if (static_cast<int>(core::utf8_length(text)) < t->traits.get_min_length())
+        return core::ApplyResult::refused("shorter than min_length " + std::to_string(t->traits.get_min_length()));
+      t->make_call().set_value(text).perform();
       return core::ApplyResult::ok();
     }
 #endif
@@ -198,84 +491,202 @@ core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const 
 }
 
 core::Value McpBridge::Ports::state(const core::ActuatorDesc &desc) {
-  const auto found = actuators.find(desc.key);
-  if (found == actuators.end())
+  const auto found = this->actuators.find(desc.key);
+  if (found == this->actuators.end())
     return core::Value::null();
-  switch (found->second.kind) {
+  const ActuatorEntity &bound = found->second;
+  switch (bound.kind) {
 #ifdef USE_SWITCH
     case ActuatorEntity::Kind::SWITCH:
-      return core::Value::of(static_cast<switch_::Switch *>(found->second.entity)->state);
+      return core::Value::of(static_cast<switch_::Switch *>(bound.entity)->state);
 #endif
 #ifdef USE_NUMBER
-    case ActuatorEntity::Kind::NUMBER: {
-      const float v = static_cast<number::Number *>(found->second.entity)->state;
-      return std::isfinite(v) ? core::Value::of(static_cast<double>(v)) : core::Value::null();
-    }
+    case ActuatorEntity::Kind::NUMBER:
+      return finite_or_null(static_cast<number::Number *>(bound.entity)->state);
 #endif
 #ifdef USE_SELECT
-    case ActuatorEntity::Kind::SELECT:
-      return core::Value::of(std::string(static_cast<select::Select *>(found->second.entity)->state));
+    case ActuatorEntity::Kind::SELECT: {
+      const std::string option = select_state(static_cast<select::Select *>(bound.entity));
+      return option.empty() ? core::Value::null() : core::Value::of(option);
+    }
 #endif
 #ifdef USE_LIGHT
     case ActuatorEntity::Kind::LIGHT: {
-      auto *light = static_cast<light::LightState *>(found->second.entity);
+      auto *light = static_cast<light::LightState *>(bound.entity);
       if (desc.value_type == core::ValueType::BOOLEAN)
         return core::Value::of(light->remote_values.is_on());
       const float level = light->remote_values.is_on() ? light->remote_values.get_brightness() : 0.0f;
       return core::Value::of(std::round(static_cast<double>(level) * 100.0));
     }
 #endif
+#ifdef USE_CLIMATE
+    case ActuatorEntity::Kind::CLIMATE: {
+      auto *c = static_cast<climate::Climate *>(bound.entity);
+      switch (bound.role) {
+        case ActuatorEntity::Role::MAIN:
+          return name_or_null(name_of(CLIMATE_MODES, c->mode));
+        case ActuatorEntity::Role::TARGET:
+          return finite_or_null(c->target_temperature);
+        case ActuatorEntity::Role::TARGET_LOW:
+          return finite_or_null(c->target_temperature_low);
+        case ActuatorEntity::Role::TARGET_HIGH:
+          return finite_or_null(c->target_temperature_high);
+        case ActuatorEntity::Role::FAN_MODE:
+          return c->fan_mode.has_value() ? name_or_null(name_of(CLIMATE_FAN_MODES, *c->fan_mode)) : core::Value::null();
+        case ActuatorEntity::Role::PRESET:
+          return c->preset.has_value() ? name_or_null(name_of(CLIMATE_PRESETS, *c->preset)) : core::Value::null();
+        default:
+          return core::Value::null();
+      }
+    }
+#endif
+#ifdef USE_COVER
+    case ActuatorEntity::Kind::COVER: {
+      auto *cv = static_cast<cover::Cover *>(bound.entity);
+      return percent(bound.role == ActuatorEntity::Role::TILT ? cv->tilt : cv->position);
+    }
+#endif
+#ifdef USE_VALVE
+    case ActuatorEntity::Kind::VALVE:
+      return percent(static_cast<valve::Valve *>(bound.entity)->position);
+#endif
+#ifdef USE_FAN
+    case ActuatorEntity::Kind::FAN: {
+      auto *f = static_cast<fan::Fan *>(bound.entity);
+      if (bound.role == ActuatorEntity::Role::OSCILLATION)
+        return core::Value::of(f->oscillating);
+      if (bound.role == ActuatorEntity::Role::DIRECTION)
+        return core::Value::of(std::string(f->direction == fan::FanDirection::REVERSE ? "reverse" : "forward"));
+      if (desc.value_type == core::ValueType::BOOLEAN)
+        return core::Value::of(f->state);
+      return core::Value::of(static_cast<double>(f->state ? f->speed : 0));
+    }
+#endif
+#ifdef USE_LOCK
+    case ActuatorEntity::Kind::LOCK:
+      return name_or_null(name_of(LOCK_STATES, static_cast<lock::Lock *>(bound.entity)->state));
+#endif
+#ifdef USE_TEXT
+    case ActuatorEntity::Kind::TEXT:
+      return core::Value::of(std::string(static_cast<text::Text *>(bound.entity)->state));
+#endif
     default:
       return core::Value::null();  // buttons have no state
   }
 }
 
-// ------------------------------------------------------------------ component
+void McpBridge::Ports::attributes(const core::ActuatorDesc &desc,
+                                  std::vector<std::pair<std::string, core::Value>> &out) {
+  const auto found = this->actuators.find(desc.key);
+  if (found == this->actuators.end() || found->second.role != ActuatorEntity::Role::MAIN)
+    return;
+  const ActuatorEntity &bound = found->second;
+  (void) out;
+  switch (bound.kind) {
+#ifdef USE_CLIMATE
+    case ActuatorEntity::Kind::CLIMATE: {
+      auto *c = static_cast<climate::Climate *>(bound.entity);
+      const climate::ClimateTraits traits = c->get_traits();
+      if (climate_reports_action(traits))
+        out.push_back(std::make_pair(std::string("action"), name_or_null(name_of(CLIMATE_ACTIONS, c->action))));
+      if (climate_reports_current_temperature(traits))
+        out.push_back(std::make_pair(std::string("current_temperature"), finite_or_null(c->current_temperature)));
+      break;
+    }
+#endif
+#ifdef USE_COVER
+    case ActuatorEntity::Kind::COVER: {
+      auto *cv = static_cast<cover::Cover *>(bound.entity);
+      out.push_back(std::make_pair(
+          std::string("operation"),
+          core::Value::of(std::string(operation_name(cv->current_operation == cover::COVER_OPERATION_OPENING,
+                                                     cv->current_operation == cover::COVER_OPERATION_CLOSING)))));
+      break;
+    }
+#endif
+#ifdef USE_VALVE
+    case ActuatorEntity::Kind::VALVE: {
+      auto *v = static_cast<valve::Valve *>(bound.entity);
+      out.push_back(std::make_pair(
+          std::string("operation"),
+          core::Value::of(std::string(operation_name(v->current_operation == valve::VALVE_OPERATION_OPENING,
+                                                     v->current_operation == valve::VALVE_OPERATION_CLOSING)))));
+      break;
+    }
+#endif
+    default:
+      break;
+  }
+}
 
-bool McpBridge::excluded(const std::string &key) const {
-  for (const auto &k : excluded_)
+// ================================================================== component
+
+McpBridge::McpBridge() = default;
+McpBridge::~McpBridge() = default;
+
+bool McpBridge::excluded_key_(const std::string &key) const {
+  for (const auto &k : this->excluded_) {
     if (k == key)
       return true;
+  }
   return false;
 }
 
-bool McpBridge::needs_confirmation(const std::string &key) const {
-  for (const auto &k : confirmed_)
+bool McpBridge::needs_confirmation_(const std::string &key) const {
+  for (const auto &k : this->confirmed_) {
     if (k == key)
       return true;
+  }
   return false;
+}
+
+void McpBridge::publish_states(const std::vector<std::string> &keys) {
+  for (const auto &key : keys) {
+    for (const auto &desc : this->core_->actuators()) {
+      if (desc.key == key)
+        this->core_->on_actuator_state(key, this->ports_->state(desc));
+    }
+  }
 }
 
 void McpBridge::setup() {
-  if (info_.name.empty())
-    info_.name = std::string(App.get_friendly_name().c_str());
+  if (this->info_.name.empty())
+    this->info_.name = std::string(App.get_friendly_name().c_str());
 #ifdef USE_ESP32
-  info_.platform = "esp32";
+  this->info_.platform = "esp32";
 #elif defined(USE_ESP8266)
-  info_.platform = "esp8266";
+  this->info_.platform = "esp8266";
 #endif
-  ports_.reset(new Ports(this));
-  core_.reset(new core::BridgeCore(info_, settings_, *ports_, *ports_, *ports_));
-  register_sensors();
-  register_actuators();
+  this->ports_ = make_unique<Ports>(this);
+  this->core_ = make_unique<core::BridgeCore>(this->info_, this->settings_, *this->ports_, *this->ports_, *this->ports_);
+  this->register_sensors_();
+  this->register_actuators_();
+  if (this->restore_config_) {
+    this->store_ = make_unique<PreferenceStore>(fnv1_hash("mcp_bridge_config_" + this->info_.device_id));
+    if (this->core_->use_config_store(this->store_.get()))
+      ESP_LOGD(TAG, "Restored runtime configuration from flash");
+  }
 #ifdef USE_MQTT
   // One subscription per topic (the actuators' is a wildcard); ESPHome renews them on reconnect.
-  for (const auto &topic : core_->subscriptions()) {
+  for (const auto &topic : this->core_->subscriptions()) {
     mqtt::global_mqtt_client->subscribe(
-        topic, [this](const std::string &t, const std::string &payload) { core_->on_message(t, payload.data(), payload.size()); },
+        topic,
+        [this](const std::string &t, const std::string &payload) {
+          this->core_->on_message(t, payload.data(), payload.size());
+        },
         1);
   }
 #else
   ESP_LOGE(TAG, "mcp_bridge needs the mqtt: component");
-  mark_failed();
+  this->mark_failed();
 #endif
 }
 
-void McpBridge::register_sensors() {
+void McpBridge::register_sensors_() {
 #ifdef USE_SENSOR
   for (auto *s : App.get_sensors()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(s)));
-    if (s->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(s)));
+    if (s->is_internal() || this->excluded_key_(key))
       continue;
     core::SensorDesc desc;
     desc.key = key;
@@ -283,141 +694,386 @@ void McpBridge::register_sensors() {
     desc.unit = sensor_unit(s);
     desc.device_class = sensor_device_class(s);
     desc.accuracy_decimals = s->get_accuracy_decimals();
-    if (core_->add_sensor(desc))
-      s->add_on_state_callback([this, key](float value) { core_->on_sensor(key, value); });
+    if (this->core_->add_sensor(desc))
+      s->add_on_state_callback([this, key](float value) { this->core_->on_sensor(key, value); });
   }
 #endif
 #ifdef USE_BINARY_SENSOR
   for (auto *b : App.get_binary_sensors()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(b)));
-    if (b->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(b)));
+    if (b->is_internal() || this->excluded_key_(key))
       continue;
     core::SensorDesc desc;
     desc.key = key;
     desc.description = entity_name(b);
     desc.binary = true;
-    if (core_->add_sensor(desc))
-      b->add_on_state_callback([this, key](bool value) { core_->on_binary_sensor(key, value); });
+    if (this->core_->add_sensor(desc))
+      b->add_on_state_callback([this, key](bool value) { this->core_->on_binary_sensor(key, value); });
   }
 #endif
 }
 
-void McpBridge::register_actuators() {
-  auto describe = [this](const std::string &key, const std::string &name, core::ValueType type,
-                         std::vector<std::string> actions) {
-    core::ActuatorDesc desc;
-    desc.key = key;
-    desc.description = name;
-    desc.value_type = type;
-    desc.actions = std::move(actions);
-    desc.requires_confirmation = needs_confirmation(key);
-    return desc;
-  };
-  (void) describe;  // unused when the YAML declares no actuator domain
+// Helpers with external linkage: each build uses a different subset of them (no unused warnings).
+core::ActuatorDesc describe(const std::string &key, const std::string &name, core::ValueType type,
+                            std::vector<std::string> actions, bool confirm) {
+  core::ActuatorDesc desc;
+  desc.key = key;
+  desc.description = name;
+  desc.value_type = type;
+  desc.actions = std::move(actions);
+  desc.requires_confirmation = confirm;
+  return desc;
+}
+
+/** One control of a multi-control entity: `<entity>_<role>`, grouped under the entity's key. */
+core::ActuatorDesc control(const core::ActuatorDesc &main, const std::string &key, const char *role,
+                           core::ValueType type, std::vector<std::string> actions) {
+  core::ActuatorDesc desc = describe(key, "", type, std::move(actions), main.requires_confirmation);
+  desc.kind = main.kind;
+  desc.group = main.key;
+  desc.role = role;
+  return desc;
+}
+
+void percent_range(core::ActuatorDesc &desc) {
+  desc.has_min = desc.has_max = true;
+  desc.min = 0;
+  desc.max = 100;
+  desc.step = 1;
+  desc.unit = "%";
+}
+
+void McpBridge::register_actuators_() {
 #ifdef USE_SWITCH
   for (auto *sw : App.get_switches()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(sw)));
-    if (sw->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(sw)));
+    if (sw->is_internal() || this->excluded_key_(key))
       continue;
-    if (!core_->add_actuator(describe(key, entity_name(sw), core::ValueType::BOOLEAN, {"on", "off", "toggle"})))
+    if (!this->core_->add_actuator(describe(key, entity_name(sw), core::ValueType::BOOLEAN, {"on", "off", "toggle"},
+                                            this->needs_confirmation_(key))))
       continue;
-    ports_->actuators[key] = {ActuatorEntity::Kind::SWITCH, sw};
+    this->ports_->bind(key, ActuatorEntity::Kind::SWITCH, ActuatorEntity::Role::MAIN, sw);
     // Change-only callback: commanding the current state fires nothing; the answer reads state().
-    sw->add_on_state_callback([this, key](bool on) { core_->on_actuator_state(key, core::Value::of(on)); });
+    sw->add_on_state_callback([this, key](bool on) { this->core_->on_actuator_state(key, core::Value::of(on)); });
   }
 #endif
 #ifdef USE_BUTTON
   for (auto *b : App.get_buttons()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(b)));
-    if (b->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(b)));
+    if (b->is_internal() || this->excluded_key_(key))
       continue;
-    if (core_->add_actuator(describe(key, entity_name(b), core::ValueType::NONE, {"press"})))
-      ports_->actuators[key] = {ActuatorEntity::Kind::BUTTON, b};
+    if (this->core_->add_actuator(
+            describe(key, entity_name(b), core::ValueType::NONE, {"press"}, this->needs_confirmation_(key))))
+      this->ports_->bind(key, ActuatorEntity::Kind::BUTTON, ActuatorEntity::Role::MAIN, b);
   }
 #endif
 #ifdef USE_NUMBER
   for (auto *n : App.get_numbers()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(n)));
-    if (n->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(n)));
+    if (n->is_internal() || this->excluded_key_(key))
       continue;
-    core::ActuatorDesc desc = describe(key, entity_name(n), core::ValueType::NUMBER, {"set"});
+    core::ActuatorDesc desc =
+        describe(key, entity_name(n), core::ValueType::NUMBER, {"set"}, this->needs_confirmation_(key));
     desc.has_min = desc.has_max = true;
     desc.min = n->traits.get_min_value();
     desc.max = n->traits.get_max_value();
     desc.step = n->traits.get_step();
-    if (!core_->add_actuator(desc))
+    if (!this->core_->add_actuator(desc))
       continue;
-    ports_->actuators[key] = {ActuatorEntity::Kind::NUMBER, n};
-    n->add_on_state_callback([this, key](float v) {
-      core_->on_actuator_state(key, std::isfinite(v) ? core::Value::of(static_cast<double>(v)) : core::Value::null());
-    });
+    this->ports_->bind(key, ActuatorEntity::Kind::NUMBER, ActuatorEntity::Role::MAIN, n);
+    n->add_on_state_callback([this, key](float v) { this->core_->on_actuator_state(key, finite_or_null(v)); });
   }
 #endif
 #ifdef USE_SELECT
   for (auto *sel : App.get_selects()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(sel)));
-    if (sel->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(sel)));
+    if (sel->is_internal() || this->excluded_key_(key))
       continue;
-    core::ActuatorDesc desc = describe(key, entity_name(sel), core::ValueType::ENUM, {"set"});
+    core::ActuatorDesc desc =
+        describe(key, entity_name(sel), core::ValueType::ENUM, {"set"}, this->needs_confirmation_(key));
     for (const auto &option : sel->traits.get_options())
-      desc.options.emplace_back(option);
-    if (!core_->add_actuator(desc))
+      desc.options.push_back(std::string(option));
+    if (!this->core_->add_actuator(desc))
       continue;
-    ports_->actuators[key] = {ActuatorEntity::Kind::SELECT, sel};
-    sel->add_on_state_callback(
-        [this, key](const std::string &value, size_t) { core_->on_actuator_state(key, core::Value::of(value)); });
+    this->ports_->bind(key, ActuatorEntity::Kind::SELECT, ActuatorEntity::Role::MAIN, sel);
+    // (std::string, size_t) until 2025.x, (size_t) in 2026: the notifier takes either.
+    StateNotifier notifier = {this, {key}};
+    sel->add_on_state_callback(notifier);
   }
 #endif
 #ifdef USE_LIGHT
   for (auto *light : App.get_lights()) {
-    const std::string key = core_->unique_key(core::slugify(entity_name(light)));
-    if (light->is_internal() || excluded(key))
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(light)));
+    if (light->is_internal() || this->excluded_key_(key))
       continue;
     const bool dimmable = light->get_traits().supports_color_capability(light::ColorCapability::BRIGHTNESS);
-    core::ActuatorDesc desc = dimmable
-                                  ? describe(key, entity_name(light), core::ValueType::NUMBER, {"on", "off", "toggle", "set"})
-                                  : describe(key, entity_name(light), core::ValueType::BOOLEAN, {"on", "off", "toggle"});
-    if (dimmable) {
-      desc.has_min = desc.has_max = true;
-      desc.max = 100;
-      desc.step = 1;
-      desc.unit = "%";
-    }
-    if (!core_->add_actuator(desc))
+    core::ActuatorDesc desc =
+        dimmable ? describe(key, entity_name(light), core::ValueType::NUMBER, {"on", "off", "toggle", "set"},
+                            this->needs_confirmation_(key))
+                 : describe(key, entity_name(light), core::ValueType::BOOLEAN, {"on", "off", "toggle"},
+                            this->needs_confirmation_(key));
+    if (dimmable)
+      percent_range(desc);
+    if (!this->core_->add_actuator(desc))
       continue;
-    ports_->actuators[key] = {ActuatorEntity::Kind::LIGHT, light};
+    this->ports_->bind(key, ActuatorEntity::Kind::LIGHT, ActuatorEntity::Role::MAIN, light);
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 12, 0)
     // 2025.12 replaced the callback with a listener interface (esphome#12166).
     struct Listener : public light::LightRemoteValuesListener {
-      McpBridge *bridge;
-      core::ActuatorDesc desc;
-      void on_light_remote_values_update() override {
-        bridge->core_->on_actuator_state(desc.key, bridge->ports_->state(desc));
-      }
+      StateNotifier notifier;
+      void on_light_remote_values_update() override { this->notifier(); }
     };
     auto *listener = new Listener();  // lives as long as the device: entities are never removed
-    listener->bridge = this;
-    listener->desc = desc;
+    listener->notifier = StateNotifier{this, {key}};
     light->add_remote_values_listener(listener);
 #else
-    light->add_new_remote_values_callback([this, desc]() { core_->on_actuator_state(desc.key, ports_->state(desc)); });
+    StateNotifier notifier = {this, {key}};
+    light->add_new_remote_values_callback(notifier);
 #endif
+  }
+#endif
+  this->register_climates_();
+  this->register_covers_();
+  this->register_fans_();
+  this->register_locks_();
+  this->register_valves_();
+  this->register_texts_();
+}
+
+void McpBridge::register_climates_() {
+#ifdef USE_CLIMATE
+  for (auto *c : App.get_climates()) {
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(c)));
+    if (c->is_internal() || this->excluded_key_(key))
+      continue;
+    const climate::ClimateTraits traits = c->get_traits();
+    // The climate's key is its mode; the other controls are <key>_<role> in the same group.
+    core::ActuatorDesc mode =
+        describe(key, entity_name(c), core::ValueType::ENUM, {"set"}, this->needs_confirmation_(key));
+    mode.kind = "climate";
+    mode.group = key;
+    mode.role = "mode";
+    for (const auto &m : CLIMATE_MODES) {
+      if (traits.supports_mode(m.value))
+        mode.options.push_back(m.name);
+    }
+    if (!this->core_->add_actuator(mode))
+      continue;
+    this->ports_->bind(key, ActuatorEntity::Kind::CLIMATE, ActuatorEntity::Role::MAIN, c);
+    StateNotifier notifier = {this, {key}};
+
+    auto add = [&](core::ActuatorDesc desc, ActuatorEntity::Role role) {
+      desc.key = this->core_->unique_key(desc.key);
+      if (this->core_->add_actuator(desc)) {
+        this->ports_->bind(desc.key, ActuatorEntity::Kind::CLIMATE, role, c);
+        notifier.keys.push_back(desc.key);
+      }
+    };
+    auto temperature = [&](const std::string &suffix, const char *role) {
+      core::ActuatorDesc t = control(mode, key + suffix, role, core::ValueType::NUMBER, {"set"});
+      t.has_min = t.has_max = true;
+      t.min = traits.get_visual_min_temperature();
+      t.max = traits.get_visual_max_temperature();
+      t.step = traits.get_visual_target_temperature_step();
+      t.unit = "°C";
+      return t;
+    };
+    if (climate_two_point(traits)) {
+      add(temperature("_target_temperature_low", "target_temperature_low"), ActuatorEntity::Role::TARGET_LOW);
+      add(temperature("_target_temperature_high", "target_temperature_high"), ActuatorEntity::Role::TARGET_HIGH);
+    } else {
+      add(temperature("_target_temperature", "target_temperature"), ActuatorEntity::Role::TARGET);
+    }
+    core::ActuatorDesc fan_mode = control(mode, key + "_fan_mode", "fan_mode", core::ValueType::ENUM, {"set"});
+    for (const auto &f : CLIMATE_FAN_MODES) {
+      if (traits.supports_fan_mode(f.value))
+        fan_mode.options.push_back(f.name);
+    }
+    if (!fan_mode.options.empty())
+      add(fan_mode, ActuatorEntity::Role::FAN_MODE);
+    core::ActuatorDesc preset = control(mode, key + "_preset", "preset", core::ValueType::ENUM, {"set"});
+    for (const auto &p : CLIMATE_PRESETS) {
+      if (traits.supports_preset(p.value))
+        preset.options.push_back(p.name);
+    }
+    if (!preset.options.empty())
+      add(preset, ActuatorEntity::Role::PRESET);
+    c->add_on_state_callback(notifier);
   }
 #endif
 }
 
-void McpBridge::loop() { core_->loop(); }
+void McpBridge::register_covers_() {
+#ifdef USE_COVER
+  for (auto *cv : App.get_covers()) {
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(cv)));
+    if (cv->is_internal() || this->excluded_key_(key))
+      continue;
+    const cover::CoverTraits traits = cv->get_traits();
+    std::vector<std::string> actions = {"open", "close"};
+    if (traits.get_supports_stop())
+      actions.push_back("stop");
+    if (traits.get_supports_toggle())
+      actions.push_back("toggle");
+    if (traits.get_supports_position())
+      actions.push_back("set");
+    // State: position in percent (0 closed, 100 open; only the two ends without position support).
+    core::ActuatorDesc desc =
+        describe(key, entity_name(cv), core::ValueType::NUMBER, actions, this->needs_confirmation_(key));
+    desc.kind = "cover";
+    desc.role = "position";
+    percent_range(desc);
+    if (!this->core_->add_actuator(desc))
+      continue;
+    this->ports_->bind(key, ActuatorEntity::Kind::COVER, ActuatorEntity::Role::MAIN, cv);
+    StateNotifier notifier = {this, {key}};
+    if (traits.get_supports_tilt()) {
+      core::ActuatorDesc tilt = control(desc, this->core_->unique_key(key + "_tilt"), "tilt", core::ValueType::NUMBER, {"set"});
+      percent_range(tilt);
+      if (this->core_->add_actuator(tilt)) {
+        this->ports_->bind(tilt.key, ActuatorEntity::Kind::COVER, ActuatorEntity::Role::TILT, cv);
+        notifier.keys.push_back(tilt.key);
+      }
+    }
+    cv->add_on_state_callback(notifier);
+  }
+#endif
+}
+
+void McpBridge::register_valves_() {
+#ifdef USE_VALVE
+  for (auto *v : App.get_valves()) {
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(v)));
+    if (v->is_internal() || this->excluded_key_(key))
+      continue;
+    const valve::ValveTraits traits = v->get_traits();
+    std::vector<std::string> actions = {"open", "close"};
+    if (traits.get_supports_stop())
+      actions.push_back("stop");
+    if (traits.get_supports_toggle())
+      actions.push_back("toggle");
+    if (traits.get_supports_position())
+      actions.push_back("set");
+    core::ActuatorDesc desc =
+        describe(key, entity_name(v), core::ValueType::NUMBER, actions, this->needs_confirmation_(key));
+    desc.kind = "valve";
+    desc.role = "position";
+    percent_range(desc);
+    if (!this->core_->add_actuator(desc))
+      continue;
+    this->ports_->bind(key, ActuatorEntity::Kind::VALVE, ActuatorEntity::Role::MAIN, v);
+    StateNotifier notifier = {this, {key}};
+    v->add_on_state_callback(notifier);
+  }
+#endif
+}
+
+void McpBridge::register_fans_() {
+#ifdef USE_FAN
+  for (auto *f : App.get_fans()) {
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(f)));
+    if (f->is_internal() || this->excluded_key_(key))
+      continue;
+    const auto traits = f->get_traits();
+    const bool speeds = traits.supports_speed() && traits.supported_speed_count() > 0;
+    // With speeds the state is the speed (0 = off); without, on/off.
+    core::ActuatorDesc desc =
+        speeds ? describe(key, entity_name(f), core::ValueType::INTEGER, {"on", "off", "toggle", "set"},
+                          this->needs_confirmation_(key))
+               : describe(key, entity_name(f), core::ValueType::BOOLEAN, {"on", "off", "toggle"},
+                          this->needs_confirmation_(key));
+    desc.kind = "fan";
+    desc.role = speeds ? "speed" : "state";
+    if (speeds) {
+      desc.has_min = desc.has_max = true;
+      desc.min = 0;
+      desc.max = traits.supported_speed_count();
+      desc.step = 1;
+    }
+    if (!this->core_->add_actuator(desc))
+      continue;
+    this->ports_->bind(key, ActuatorEntity::Kind::FAN, ActuatorEntity::Role::MAIN, f);
+    StateNotifier notifier = {this, {key}};
+    if (traits.supports_oscillation()) {
+      core::ActuatorDesc osc = control(desc, this->core_->unique_key(key + "_oscillation"), "oscillation",
+                                       core::ValueType::BOOLEAN, {"on", "off", "toggle"});
+      if (this->core_->add_actuator(osc)) {
+        this->ports_->bind(osc.key, ActuatorEntity::Kind::FAN, ActuatorEntity::Role::OSCILLATION, f);
+        notifier.keys.push_back(osc.key);
+      }
+    }
+    if (traits.supports_direction()) {
+      core::ActuatorDesc dir = control(desc, this->core_->unique_key(key + "_direction"), "direction",
+                                       core::ValueType::ENUM, {"set"});
+      dir.options = {"forward", "reverse"};
+      if (this->core_->add_actuator(dir)) {
+        this->ports_->bind(dir.key, ActuatorEntity::Kind::FAN, ActuatorEntity::Role::DIRECTION, f);
+        notifier.keys.push_back(dir.key);
+      }
+    }
+    f->add_on_state_callback(notifier);
+  }
+#endif
+}
+
+void McpBridge::register_locks_() {
+#ifdef USE_LOCK
+  for (auto *l : App.get_locks()) {
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(l)));
+    if (l->is_internal() || this->excluded_key_(key))
+      continue;
+    std::vector<std::string> actions = {"lock", "unlock"};
+    if (l->traits.get_supports_open())
+      actions.push_back("open");
+    core::ActuatorDesc desc =
+        describe(key, entity_name(l), core::ValueType::ENUM, actions, this->needs_confirmation_(key));
+    desc.kind = "lock";
+    for (const auto &s : LOCK_STATES)
+      desc.options.push_back(s.name);
+    if (!this->core_->add_actuator(desc))
+      continue;
+    this->ports_->bind(key, ActuatorEntity::Kind::LOCK, ActuatorEntity::Role::MAIN, l);
+    StateNotifier notifier = {this, {key}};
+    l->add_on_state_callback(notifier);
+  }
+#endif
+}
+
+void McpBridge::register_texts_() {
+#ifdef USE_TEXT
+  for (auto *t : App.get_texts()) {
+    const std::string key = this->core_->unique_key(core::slugify(entity_name(t)));
+    if (t->is_internal() || this->excluded_key_(key))
+      continue;
+    core::ActuatorDesc desc =
+        describe(key, entity_name(t), core::ValueType::STRING, {"set"}, this->needs_confirmation_(key));
+    desc.kind = "text";
+    const int max = t->traits.get_max_length();
+    desc.max_length = static_cast<unsigned>(max > 0 && max < 64 ? max : 64);  // the protocol's limit is 64
+    if (!this->core_->add_actuator(desc))
+      continue;
+    this->ports_->bind(key, ActuatorEntity::Kind::TEXT, ActuatorEntity::Role::MAIN, t);
+    StateNotifier notifier = {this, {key}};
+    t->add_on_state_callback(notifier);
+  }
+#endif
+}
+
+void McpBridge::loop() { this->core_->loop(); }
 
 void McpBridge::dump_config() {
   ESP_LOGCONFIG(TAG, "MCP bridge:");
-  ESP_LOGCONFIG(TAG, "  Topics: %s/...", core_->topics().base().c_str());
-  ESP_LOGCONFIG(TAG, "  Sensors: %u, actuators: %u", static_cast<unsigned>(core_->sensors().size()),
-                static_cast<unsigned>(core_->actuators().size()));
+  ESP_LOGCONFIG(TAG, "  Topics: %s/...", this->core_->topics().base().c_str());
+  ESP_LOGCONFIG(TAG, "  Sensors: %u, actuators: %u", static_cast<unsigned>(this->core_->sensors().size()),
+                static_cast<unsigned>(this->core_->actuators().size()));
   // uint32_t is unsigned long on ESP-IDF 5 and unsigned int elsewhere: cast for %u.
   ESP_LOGCONFIG(TAG, "  Publish interval: %u ms (%s), metrics every %u ms",
-                static_cast<unsigned>(settings_.publish_interval_ms),
-                settings_.batch ? "batched" : "one message per sensor",
-                static_cast<unsigned>(settings_.metrics_interval_ms));
+                static_cast<unsigned>(this->core_->settings().publish_interval_ms),
+                this->settings_.batch ? "batched" : "one message per sensor",
+                static_cast<unsigned>(this->core_->settings().metrics_interval_ms));
+  ESP_LOGCONFIG(TAG, "  Low heap: error below %u bytes; runtime config %s",
+                static_cast<unsigned>(this->settings_.low_heap_bytes),
+                this->restore_config_ ? "kept in flash" : "not kept");
 }
 
 }  // namespace mcp_bridge

@@ -1,7 +1,8 @@
 // ESPHome glue of the mcp_bridge component: walks the device's entities, describes them
 // to the portable core (core_*.h), feeds it their state changes and the MQTT messages of
-// ESPHome's own mqtt: client, and carries validated commands back to the entities.
-// Every ESPHome-version-dependent call lives in mcp_bridge.cpp, guarded by ESPHOME_VERSION_CODE.
+// ESPHome's own mqtt: client, and carries validated commands back to the entities through
+// ESPHome's own call API. Every ESPHome-version-dependent call lives in mcp_bridge.cpp,
+// guarded by ESPHOME_VERSION_CODE. Written in C++11 (ESPHome 2024.x ESP-IDF builds use gnu++11).
 #pragma once
 
 #include <memory>
@@ -24,18 +25,26 @@ namespace core = ::mcp_bridge;
 
 class McpBridge : public Component {
  public:
-  void set_device_id(const std::string &id) { info_.device_id = id; }
-  void set_topic_root(const std::string &root) { info_.topic_root = root; }
-  void set_firmware_version(const std::string &version) { info_.firmware_version = version; }
-  void set_location(const std::string &location) { info_.location = location; }
-  void set_publish_interval(uint32_t ms) { settings_.publish_interval_ms = ms; }
-  void set_metrics_interval(uint32_t ms) { settings_.metrics_interval_ms = ms; }
-  void set_batch(bool batch) { settings_.batch = batch; }
-  void set_error_qos(uint8_t qos) { settings_.error_qos = qos; }
-  void add_exclude(const std::string &key) { excluded_.push_back(key); }
-  void add_confirm(const std::string &key) { confirmed_.push_back(key); }
+  McpBridge();
+  ~McpBridge() override;  // defined where Ports is complete
+  void set_device_id(const std::string &id) { this->info_.device_id = id; }
+  void set_topic_root(const std::string &root) { this->info_.topic_root = root; }
+  void set_firmware_version(const std::string &version) { this->info_.firmware_version = version; }
+  void set_location(const std::string &location) { this->info_.location = location; }
+  void set_publish_interval(uint32_t ms) { this->settings_.publish_interval_ms = ms; }
+  void set_metrics_interval(uint32_t ms) { this->settings_.metrics_interval_ms = ms; }
+  void set_batch(bool batch) { this->settings_.batch = batch; }
+  void set_error_qos(uint8_t qos) { this->settings_.error_qos = qos; }
+  /** Free heap below this raises a `low_heap` error (severity 2) and makes the memory diagnostic warn. */
+  void set_low_heap_threshold(uint32_t bytes) { this->settings_.low_heap_bytes = bytes; }
+  /** Free heap below this: severity 3 and a failing memory diagnostic (0: half the low threshold). */
+  void set_critical_heap_threshold(uint32_t bytes) { this->settings_.critical_heap_bytes = bytes; }
+  /** Keep runtime configuration (config/set) in ESPHome preferences across reboots. */
+  void set_restore_config(bool restore) { this->restore_config_ = restore; }
+  void add_exclude(const std::string &key) { this->excluded_.push_back(key); }
+  void add_confirm(const std::string &key) { this->confirmed_.push_back(key); }
 #ifdef USE_TIME
-  void set_time(time::RealTimeClock *clock) { clock_ = clock; }
+  void set_time(time::RealTimeClock *clock) { this->clock_ = clock; }
 #endif
 
   float get_setup_priority() const override { return setup_priority::AFTER_CONNECTION; }
@@ -43,20 +52,33 @@ class McpBridge : public Component {
   void loop() override;
   void dump_config() override;
 
+  /** The core, for tests and lambdas; nullptr before setup(). */
+  core::BridgeCore *bridge_core() { return this->core_.get(); }
+
   /** Glue-side ports of the core; public so that the adapters in mcp_bridge.cpp can reach the bridge. */
   class Ports;
+  /** Re-reads and publishes the state of these actuators (one ESPHome entity's controls). */
+  void publish_states(const std::vector<std::string> &keys);
 
  protected:
-  bool excluded(const std::string &key) const;
-  bool needs_confirmation(const std::string &key) const;
-  void register_sensors();
-  void register_actuators();
+  bool excluded_key_(const std::string &key) const;
+  bool needs_confirmation_(const std::string &key) const;
+  void register_sensors_();
+  void register_actuators_();
+  void register_climates_();
+  void register_covers_();
+  void register_fans_();
+  void register_locks_();
+  void register_valves_();
+  void register_texts_();
 
   core::DeviceInfo info_;
   core::BridgeSettings settings_;
+  bool restore_config_{true};
   std::vector<std::string> excluded_;
   std::vector<std::string> confirmed_;
   std::unique_ptr<Ports> ports_;
+  std::unique_ptr<core::ConfigStore> store_;
   std::unique_ptr<core::BridgeCore> core_;
 #ifdef USE_TIME
   time::RealTimeClock *clock_{nullptr};

@@ -2,12 +2,11 @@
 // end-to-end tests and demos. ESPHome has no MQTT on its host platform, so this stands in
 // for the ESP32: same core, same topics, same birth/will behaviour.
 //
-//   mcpb-device --port 1883 --id sim1 [--host 127.0.0.1] [--publish-interval-ms 10000]
-//               [--metrics-interval-ms 60000] [--no-batch] [--extra-sensors N] [--auto-ms N]
-//               [--profile basic|reference32] [--print-capabilities]
+//   mcpb-device --port 1883 --id sim1 [options]   (mcpb-device --help lists them)
 //
-// --profile reference32 declares the 32-entity reference device (reference_device.h);
-// --print-capabilities prints its capabilities document to stdout and exits (no broker).
+// --profile reference32 declares the 32-entity reference device, large64 the 64-entity device
+// with 32-character ids (reference_device.h); --print-capabilities prints the capabilities
+// announcement, one part per line, and exits (no broker).
 //
 // Lines on stdin drive the entities: "sensor <key> <number|nan>", "binary <key> true|false",
 // "state <actuator> <json value>", "quit".
@@ -15,16 +14,19 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <memory>
 #include <random>
 #include <sstream>
 
 #include "core_bridge.h"
 #include "mosquitto_transport.h"
+#include "reference_device.h"
 #include "simulated_device.h"
 
 using namespace mcp_bridge;
@@ -43,6 +45,49 @@ struct Options {
   uint32_t auto_ms{0};
   std::string profile{"basic"};
   bool print_capabilities{false};
+  bool help{false};
+  std::string state_file;
+};
+
+const char *const USAGE =
+    "usage: mcpb-device --id <identifier> [--port 1883] [--host 127.0.0.1] [options]\n"
+    "\n"
+    "The mcp_bridge core as a device on an MQTT broker (libmosquitto): the device of the end-to-end\n"
+    "tests and the demo. It publishes devices/<id>/... exactly as the ESPHome component does.\n"
+    "\n"
+    "  --id ID                    device id (topic segment [A-Za-z0-9_-], default mcpb_sim)\n"
+    "  --host H, --port N         broker (default 127.0.0.1:1883)\n"
+    "  --name TEXT                device name in capabilities\n"
+    "  --profile P                basic (default), reference32 (32 entities) or large64\n"
+    "                             (64 entities with 32-character ids: capabilities in parts)\n"
+    "  --extra-sensors N          basic profile: N more sensors s0..s(N-1)\n"
+    "  --auto-ms N                random-walk readings for every sensor every N ms (0: only stdin)\n"
+    "  --publish-interval-ms N    readings interval (default 10000)\n"
+    "  --metrics-interval-ms N    metrics interval (default 60000)\n"
+    "  --no-batch                 one sensors/<s>/data per sensor instead of sensors/batch\n"
+    "  --state-file PATH          keep runtime configuration (config/set) in PATH across restarts,\n"
+    "                             as the ESPHome component keeps it in preferences\n"
+    "  --print-capabilities       print the capabilities (one part per line) and exit\n"
+    "  --help                     this text\n"
+    "\n"
+    "Lines on stdin drive the entities: \"sensor <key> <number|nan>\", \"binary <key> true|false\",\n"
+    "\"state <actuator> <json value>\", \"quit\".\n";
+
+/** Runtime configuration in a file: the host device's stand-in for ESPHome preferences. */
+class FileStore : public ConfigStore {
+ public:
+  explicit FileStore(std::string path) : path_(std::move(path)) {}
+  bool load(StoredConfig &config) override {
+    std::ifstream in(path_, std::ios::binary);
+    return in.read(reinterpret_cast<char *>(&config), sizeof config) && in.gcount() == sizeof config;
+  }
+  bool save(const StoredConfig &config) override {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    return static_cast<bool>(out.write(reinterpret_cast<const char *>(&config), sizeof config));
+  }
+
+ private:
+  std::string path_;
 };
 
 bool parse_options(int argc, char **argv, Options &o) {
@@ -56,6 +101,10 @@ bool parse_options(int argc, char **argv, Options &o) {
     if (arg == "--print-capabilities") {
       o.print_capabilities = true;
       continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      o.help = true;
+      return true;
     }
     if (next == nullptr)
       return false;
@@ -78,11 +127,13 @@ bool parse_options(int argc, char **argv, Options &o) {
       o.profile = next;
     else if (arg == "--auto-ms")
       o.auto_ms = static_cast<uint32_t>(std::atol(next));
+    else if (arg == "--state-file")
+      o.state_file = next;
     else
       return false;
   }
   return is_identifier(o.id) && o.port > 0 && o.settings.publish_interval_ms > 0 &&
-         (o.profile == "basic" || o.profile == "reference32");
+         (o.profile == "basic" || o.profile == "reference32" || o.profile == "large64");
 }
 
 /** One stdin line; returns false on "quit". */
@@ -133,10 +184,12 @@ void auto_readings(BridgeCore &core, std::mt19937 &rng) {
 int main(int argc, char **argv) {
   Options options;
   if (!parse_options(argc, argv, options)) {
-    std::fprintf(stderr, "usage: mcpb-device --port N --id <identifier> [--host H] [--publish-interval-ms N] "
-                         "[--metrics-interval-ms N] [--no-batch] [--extra-sensors N] [--auto-ms N] "
-                         "[--profile basic|reference32] [--print-capabilities]\n");
+    std::fputs(USAGE, stderr);
     return 2;
+  }
+  if (options.help) {
+    std::fputs(USAGE, stdout);
+    return 0;
   }
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
   std::signal(SIGINT, [](int) { stop_requested = 1; });
@@ -151,13 +204,27 @@ int main(int argc, char **argv) {
   MosquittoTransport transport("mcpb-" + options.id, Topics("devices", options.id).status());
   BridgeCore core(info, options.settings, transport, entities, platform);
   if (options.profile == "reference32")
-    entities.declare_reference(core);
+    entities.declare_reference(core, declare_reference_device);
+  else if (options.profile == "large64")
+    entities.declare_reference(core, declare_large_device);
   else
     entities.declare(core, options.extra_sensors);
   if (options.print_capabilities) {
-    std::fputs(core.build_capabilities().c_str(), stdout);
+    for (const auto &part : core.build_capabilities_parts())
+      std::printf("%s\n", part.c_str());
     return 0;
   }
+  std::unique_ptr<FileStore> store;
+  if (!options.state_file.empty()) {
+    store.reset(new FileStore(options.state_file));
+    if (core.use_config_store(store.get()))
+      std::fprintf(stderr, "mcpb-device: runtime configuration restored from %s\n", options.state_file.c_str());
+  }
+  std::fprintf(stderr,
+               "mcpb-device %s: %zu sensors, %zu actuators; connecting to mqtt://%s:%d (retrying until the broker "
+               "answers); reading sensor/binary/state/quit lines on stdin%s\n",
+               options.id.c_str(), core.sensors().size(), core.actuators().size(), options.host.c_str(), options.port,
+               options.auto_ms > 0 ? ", random readings every --auto-ms" : " (no readings without them: --auto-ms N)");
 
   std::mutex core_lock;  // libmosquitto delivers on its own thread; the core is single-threaded
   transport.start(options.host, options.port, core.subscriptions(),

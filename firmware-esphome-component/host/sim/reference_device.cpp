@@ -102,4 +102,72 @@ void declare_reference_device(BridgeCore &core) {
   core.add_actuator(actuator("Identify", ValueType::NONE, {"press"}));
 }
 
+namespace {
+/** An id of exactly 32 characters: "<prefix>_<n>" padded with 'x'. */
+std::string id32(const std::string &prefix, int n) {
+  std::string id = prefix + "_" + std::to_string(n) + "_";
+  id.resize(32, 'x');
+  return id;
+}
+
+}  // namespace
+
+/** 32 sensors and 32 actuators (numbers, selects, switches, climate-style groups), every id 32 characters. */
+void declare_large_device(BridgeCore &core) {
+  for (int i = 0; i < 32; i++) {
+    SensorDesc s;
+    s.key = id32("sensor_temperature_room", i);
+    s.description = "Temperature of room " + std::to_string(i) + " near the window";
+    s.unit = "°C";
+    s.device_class = "temperature";
+    s.state_class = "measurement";
+    s.has_min = s.has_max = true;
+    s.min = -40;
+    s.max = 85;
+    s.accuracy_decimals = 1;
+    core.add_sensor(s);
+  }
+  for (int i = 0; i < 32; i++) {
+    ActuatorDesc a;
+    a.key = id32("actuator_heating_valve_room", i);
+    switch (i % 4) {
+      case 0:
+        a.value_type = ValueType::NUMBER;
+        a.actions = {"set"};
+        a.has_min = a.has_max = true;
+        a.min = 5;
+        a.max = 30;
+        a.step = 0.5;
+        a.unit = "°C";
+        a.kind = "climate";
+        a.group = id32("climate_room", i);
+        a.role = "target_temperature";
+        break;
+      case 1:
+        a.value_type = ValueType::ENUM;
+        a.actions = {"set"};
+        a.options = {"off", "heat", "cool", "heat_cool", "auto"};
+        a.kind = "climate";
+        a.group = id32("climate_room", i - 1);
+        a.role = "mode";
+        break;
+      case 2:
+        a.value_type = ValueType::NUMBER;
+        a.actions = {"open", "close", "stop", "set"};
+        a.has_min = a.has_max = true;
+        a.max = 100;
+        a.step = 1;
+        a.unit = "%";
+        a.kind = "cover";
+        break;
+      default:
+        a.value_type = ValueType::BOOLEAN;
+        a.actions = {"on", "off", "toggle"};
+        a.description = "Relay of the circulation pump in room " + std::to_string(i);
+        a.requires_confirmation = true;
+    }
+    core.add_actuator(a);
+  }
+}
+
 }  // namespace mcp_bridge

@@ -74,9 +74,9 @@ void SimulatedEntities::declare(BridgeCore &core, int extra_sensors) {
              {"door", Value::of(false)}};
 }
 
-void SimulatedEntities::declare_reference(BridgeCore &core) {
+void SimulatedEntities::declare_reference(BridgeCore &core, void (*declare)(BridgeCore &)) {
   core_ = &core;
-  declare_reference_device(core);
+  declare(core);
   for (const auto &a : core.actuators()) {
     Value initial = Value::null();
     if (a.value_type == ValueType::BOOLEAN)

@@ -15,8 +15,8 @@ class SimulatedEntities : public ActuatorSink {
  public:
   /** Declares the sensors and actuators on `core`, plus `extra_sensors` numbered ones (s0, s1, ...). */
   void declare(BridgeCore &core, int extra_sensors);
-  /** Declares the 32-entity reference device (reference_device.h) instead. */
-  void declare_reference(BridgeCore &core);
+  /** Declares a profile of reference_device.h (32 or 64 entities) instead. */
+  void declare_reference(BridgeCore &core, void (*declare)(BridgeCore &));
   ApplyResult apply(const ActuatorDesc &actuator, const Command &command) override;
   Value state(const ActuatorDesc &actuator) override;
   /** A spontaneous change (someone pressed the wall switch). */

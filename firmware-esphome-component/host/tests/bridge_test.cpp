@@ -22,9 +22,13 @@ struct Published {
 class FakeTransport : public Transport {
  public:
   bool online{false};
+  /** The client refuses every publish while connected (esp-mqtt outbox full). */
+  bool refuse{false};
   std::vector<Published> sent;
   bool connected() const override { return online; }
   bool publish(const std::string &topic, const std::string &payload, uint8_t qos, bool retain) override {
+    if (refuse)
+      return false;
     json body = json::parse(payload, nullptr, false);
     if (body.is_discarded())
       body = payload;  // still recorded, and the test comparing it fails
@@ -69,8 +73,15 @@ class FakeSink : public ActuatorSink {
 class FakePlatform : public Platform {
  public:
   uint32_t now{1000};
+  uint32_t heap{150000};
+  float signal{0};
+  bool has_signal{false};
   uint32_t millis() override { return now; }
-  uint32_t free_heap() override { return 150000; }
+  uint32_t free_heap() override { return heap; }
+  bool rssi(float &dbm) override {
+    dbm = signal;
+    return has_signal;
+  }
 };
 
 struct Rig {
@@ -366,9 +377,198 @@ TEST("bridge: metrics every interval and diagnostics on request") {
   CHECK_EQ(r["command_id"], "diag-1");
   CHECK_EQ(r["checks"].size(), static_cast<size_t>(3));
   CHECK_EQ(r["checks"][0]["status"], "ok");
-  CHECK_EQ(r["checks"][1]["status"], "warn");  // no readings yet
+  CHECK_EQ(r["checks"][1]["status"], "fail");  // no sensor has a reading
   CHECK_EQ(r["checks"][2]["detail"], "unknown check");
-  CHECK_EQ(r["overall"], "degraded");
+  CHECK_EQ(r["overall"], "failed");
+  rig.core.on_sensor("temperature", 21.5f);
+  rig.message("diagnostics/request", R"({"id":"diag-2","checks":["sensors"]})");
+  const json again = rig.transport.on("/diagnostics/result").back().body;
+  CHECK_EQ(again["checks"][0]["status"], "warn");  // motion still silent
+  CHECK(again["checks"][0]["detail"].get<std::string>().find("motion") != std::string::npos);
+  CHECK_EQ(again["overall"], "degraded");
+}
+
+namespace {
+json diagnose(Rig &rig, const std::string &id, const std::string &check) {
+  rig.message("diagnostics/request", R"({"id":")" + id + R"(","checks":[")" + check + R"("]})");
+  const auto results = rig.transport.on("/diagnostics/result");
+  if (results.empty() || results.back().body["command_id"] != id)
+    return json();
+  return results.back().body["checks"][0];
+}
+std::string status_of(Rig &rig, const std::string &id, const std::string &check) {
+  const json result = diagnose(rig, id, check);
+  return result.is_object() ? result["status"].get<std::string>() : std::string("no answer");
+}
+}  // namespace
+
+TEST("diagnostics: every check passes on a healthy device") {
+  Rig rig;
+  rig.platform.has_signal = true;
+  rig.platform.signal = -60;
+  rig.connect();
+  rig.core.on_sensor("temperature", 21.5f);
+  rig.core.on_binary_sensor("motion", false);
+  rig.message("actuators/led/cmd", R"({"id":"c1","action":"on"})");
+  rig.message("diagnostics/request", R"({"id":"all"})");
+  const json r = rig.transport.on("/diagnostics/result").back().body;
+  CHECK_EQ(r["checks"].size(), static_cast<size_t>(6));  // memory mqtt sensors actuators capabilities wifi
+  for (const auto &c : r["checks"])
+    CHECK_CONTEXT(c["status"] == "ok", c.dump());
+  CHECK_EQ(r["overall"], "ok");
+}
+
+TEST("diagnostics: memory fails below the critical heap, warns below the low mark") {
+  BridgeSettings settings;
+  settings.low_heap_bytes = 20000;
+  Rig rig(settings);
+  rig.connect();
+  rig.platform.heap = 15000;
+  CHECK_EQ(status_of(rig, "m1", "memory"), "warn");
+  rig.platform.heap = 9000;  // critical defaults to half the low mark
+  const json check = diagnose(rig, "m2", "memory");
+  CHECK_EQ(check["status"], "fail");
+  CHECK_EQ(check["value"], 9000);
+}
+
+TEST("diagnostics: mqtt fails while publishes fail in a row and answers wait in the outbox") {
+  Rig rig;
+  rig.connect();
+  rig.transport.refuse = true;  // connected, but the client takes nothing
+  rig.message("actuators/led/cmd", R"({"id":"lost-1","action":"on"})");
+  rig.message("actuators/led/cmd", R"({"id":"lost-2","action":"off"})");
+  rig.message("actuators/led/cmd", R"({"id":"lost-3","action":"on"})");
+  rig.transport.refuse = false;  // the diagnostics answer itself goes out
+  const json check = diagnose(rig, "q1", "mqtt");
+  CHECK_EQ(check["status"], "fail");
+  CHECK(check["detail"].get<std::string>().find("3 publishes failed in a row, 3 command answers waiting") !=
+        std::string::npos);
+}
+
+TEST("diagnostics: actuators fail when an entity refused its last command, and recover when it applies") {
+  Rig rig;
+  rig.connect();
+  rig.sink.refuse = true;
+  rig.message("actuators/led/cmd", R"({"id":"r1","action":"on"})");
+  json check = diagnose(rig, "a1", "actuators");
+  CHECK_EQ(check["status"], "fail");
+  CHECK(check["detail"].get<std::string>().find("led: \"on\" failed: relay driver not responding") !=
+        std::string::npos);
+  rig.sink.refuse = false;
+  rig.message("actuators/led/cmd", R"({"id":"r2","action":"on"})");
+  CHECK_EQ(status_of(rig, "a2", "actuators"), "ok");
+  rig.sink.states.erase("dimmer");  // the entity no longer reports a state
+  rig.message("actuators/dimmer/cmd", R"({"id":"r3","action":"set","value":500})");  // rejected: state re-read
+  CHECK_EQ(status_of(rig, "a3", "actuators"), "warn");
+}
+
+TEST("diagnostics: capabilities fail when one entity cannot fit a message; naming the check re-announces") {
+  BridgeSettings settings;
+  settings.max_capabilities_bytes = 600;
+  Rig rig(settings);
+  ActuatorDesc huge;
+  huge.key = "huge_select";
+  huge.value_type = ValueType::ENUM;
+  huge.actions = {"set"};
+  for (int i = 0; i < 20; i++)
+    huge.options.push_back("option_number_" + std::to_string(i) + "_with_a_long_label");
+  rig.core.add_actuator(huge);
+  rig.connect();
+  const size_t announced = rig.transport.on("/capabilities").size();
+  CHECK(announced >= 2);
+  CHECK(!rig.transport.on("/error").empty());
+  CHECK(rig.transport.on("/error").back().body["error_type"] == "capabilities_too_large");
+  const json check = diagnose(rig, "k1", "capabilities");
+  CHECK_EQ(check["status"], "fail");
+  CHECK(check["detail"].get<std::string>().find("1 larger than one part") != std::string::npos);
+  CHECK_EQ(rig.transport.on("/capabilities").size(), 2 * announced);  // re-announced, every part
+}
+
+TEST("diagnostics: wifi fails on a weak signal, warns without one") {
+  Rig rig;
+  rig.connect();
+  CHECK_EQ(status_of(rig, "w1", "wifi"), "warn");
+  rig.platform.has_signal = true;
+  rig.platform.signal = -91;
+  CHECK_EQ(status_of(rig, "w2", "wifi"), "fail");
+  rig.platform.signal = -80;
+  CHECK_EQ(status_of(rig, "w3", "wifi"), "warn");
+}
+
+TEST("low-heap watchdog: one error per level, severity 2 then 3, re-armed after recovery") {
+  BridgeSettings settings;
+  settings.low_heap_bytes = 20000;
+  settings.critical_heap_bytes = 8000;
+  Rig rig(settings);
+  rig.connect();
+  auto tick = [&rig](uint32_t heap) {
+    rig.platform.heap = heap;
+    rig.platform.now += 1000;
+    rig.core.loop();
+  };
+  tick(19000);
+  tick(18000);  // same level: no second alert
+  auto errors = rig.transport.on("/error");
+  CHECK_EQ(errors.size(), static_cast<size_t>(1));
+  CHECK(errors.at(0).body["error_type"] == "low_heap");
+  CHECK_EQ(errors.at(0).body["severity"], 2);
+  tick(7000);
+  errors = rig.transport.on("/error");
+  CHECK_EQ(errors.size(), static_cast<size_t>(2));
+  CHECK_EQ(errors.at(1).body["severity"], 3);
+  CHECK(errors.at(1).body["message"].get<std::string>().find("7000 bytes") != std::string::npos);
+  tick(21000);  // recovered, but not above the hysteresis (20000 + 2500)
+  tick(19000);
+  CHECK_EQ(rig.transport.on("/error").size(), static_cast<size_t>(2));
+  tick(30000);
+  tick(19000);
+  CHECK_EQ(rig.transport.on("/error").size(), static_cast<size_t>(3));
+  CHECK_EQ(rig.core.counters().low_heap_alerts, 3u);
+}
+
+namespace {
+class MemoryStore : public ConfigStore {
+ public:
+  bool has{false};
+  StoredConfig stored;
+  int saves{0};
+  bool load(StoredConfig &config) override {
+    if (has)
+      config = stored;
+    return has;
+  }
+  bool save(const StoredConfig &config) override {
+    stored = config;
+    has = true;
+    saves++;
+    return true;
+  }
+};
+}  // namespace
+
+TEST("runtime configuration survives a reboot through the config store") {
+  MemoryStore store;
+  {
+    Rig rig;
+    CHECK(!rig.core.use_config_store(&store));  // nothing stored yet
+    rig.connect();
+    rig.message("config/set",
+                R"({"id":"cfg-1","publish_interval_ms":2500,"metrics_interval_ms":30000,"streaming":{"temperature":{"enabled":true,"interval_ms":500}}})");
+    CHECK_EQ(store.saves, 1);
+  }
+  Rig rebooted;  // a new core, as after a reboot
+  CHECK(rebooted.core.use_config_store(&store));
+  CHECK_EQ(rebooted.core.settings().publish_interval_ms, 2500u);
+  CHECK_EQ(rebooted.core.settings().metrics_interval_ms, 30000u);
+  rebooted.connect();
+  const json config = rebooted.transport.on("/config").back().body["config"];
+  CHECK_EQ(config["publish_interval_ms"], 2500);
+  CHECK_EQ(config["streaming"]["temperature"]["interval_ms"], 500);
+  // A stored value out of the schema's range is ignored.
+  store.stored.publish_interval_ms = 5;
+  Rig third;
+  third.core.use_config_store(&store);
+  CHECK_EQ(third.core.settings().publish_interval_ms, 10000u);
 }
 
 TEST("bridge: keys are unique across sensors and actuators; long texts are clipped to the schema") {

@@ -2,6 +2,10 @@
 
 #include "check.h"
 
+#ifndef SUITE_NAME
+#define SUITE_NAME "firmware-core"
+#endif
+
 namespace check {
 std::vector<Case> &registry() {
   static std::vector<Case> cases;
@@ -28,6 +32,6 @@ int main(int argc, char **argv) {
       std::cerr << "FAILED: " << test.name << "\n";
     }
   }
-  std::cout << "firmware-core: " << passed << " passed, " << failed << " failed\n";
+  std::cout << SUITE_NAME ": " << passed << " passed, " << failed << " failed\n";
   return failed == 0 && passed > 0 ? 0 : 1;
 }

@@ -26,6 +26,24 @@
 #ifdef USE_LIGHT
 #include "esphome/components/light/light_state.h"
 #endif
+#ifdef USE_CLIMATE
+#include "esphome/components/climate/climate.h"
+#endif
+#ifdef USE_COVER
+#include "esphome/components/cover/cover.h"
+#endif
+#ifdef USE_FAN
+#include "esphome/components/fan/fan.h"
+#endif
+#ifdef USE_LOCK
+#include "esphome/components/lock/lock.h"
+#endif
+#ifdef USE_VALVE
+#include "esphome/components/valve/valve.h"
+#endif
+#ifdef USE_TEXT
+#include "esphome/components/text/text.h"
+#endif
 
 namespace esphome {
 class Application {
@@ -52,6 +70,24 @@ class Application {
 #endif
 #ifdef USE_LIGHT
   const std::vector<light::LightState *> &get_lights();
+#endif
+#ifdef USE_CLIMATE
+  const std::vector<climate::Climate *> &get_climates();
+#endif
+#ifdef USE_COVER
+  const std::vector<cover::Cover *> &get_covers();
+#endif
+#ifdef USE_FAN
+  const std::vector<fan::Fan *> &get_fans();
+#endif
+#ifdef USE_LOCK
+  const std::vector<lock::Lock *> &get_locks();
+#endif
+#ifdef USE_VALVE
+  const std::vector<valve::Valve *> &get_valves();
+#endif
+#ifdef USE_TEXT
+  const std::vector<text::Text *> &get_texts();
 #endif
 };
 

@@ -1,0 +1,365 @@
+// The glue (mcp_bridge.cpp) linked against the ESPHome 2026.x stand-ins and driven like a
+// device: entities of every new kind are registered in App, commands arrive through the
+// MQTT client's subscription, and each test checks that the right ESPHome call was made
+// (the entity's control() receives the call object) and that the command was answered once,
+// with its id. Invalid commands never reach the entity.
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "../tests/check.h"
+#include "fake_esphome.h"
+#include "mcp_bridge.h"
+
+#include "esphome/core/application.h"
+
+using namespace esphome;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> &calls() {
+  static std::vector<std::string> log;
+  return log;
+}
+
+class TestClimate : public climate::Climate {
+ protected:
+  climate::ClimateTraits traits() override {
+    climate::ClimateTraits t;
+    t.add_feature_flags(climate::CLIMATE_SUPPORTS_ACTION | climate::CLIMATE_SUPPORTS_CURRENT_TEMPERATURE);
+    t.add_supported_mode(climate::CLIMATE_MODE_HEAT);
+    t.add_supported_mode(climate::CLIMATE_MODE_COOL);
+    t.add_supported_mode(climate::CLIMATE_MODE_AUTO);
+    t.add_supported_fan_mode(climate::CLIMATE_FAN_AUTO);
+    t.add_supported_fan_mode(climate::CLIMATE_FAN_LOW);
+    t.add_supported_fan_mode(climate::CLIMATE_FAN_HIGH);
+    t.set_visual_min_temperature(7);
+    t.set_visual_max_temperature(30);
+    t.set_visual_target_temperature_step(0.5f);
+    return t;
+  }
+  void control(const climate::ClimateCall &call) override {
+    if (call.get_mode().has_value()) {
+      calls().push_back("climate.set_mode(" + std::to_string(*call.get_mode()) + ")");
+      this->mode = *call.get_mode();
+      this->action = this->mode == climate::CLIMATE_MODE_HEAT ? climate::CLIMATE_ACTION_HEATING : climate::CLIMATE_ACTION_IDLE;
+    }
+    if (call.get_target_temperature().has_value()) {
+      calls().push_back("climate.set_target_temperature(" + std::to_string(*call.get_target_temperature()) + ")");
+      this->target_temperature = *call.get_target_temperature();
+    }
+    if (call.get_fan_mode().has_value()) {
+      calls().push_back("climate.set_fan_mode(" + std::to_string(*call.get_fan_mode()) + ")");
+      this->fan_mode = *call.get_fan_mode();
+    }
+    this->publish_state();
+  }
+};
+
+class TestCover : public cover::Cover {
+ public:
+  cover::CoverTraits get_traits() override {
+    cover::CoverTraits t;
+    t.set_supports_position(true);
+    t.set_supports_tilt(true);
+    t.set_supports_stop(true);
+    return t;
+  }
+
+ protected:
+  void control(const cover::CoverCall &call) override {
+    if (call.get_stop())
+      calls().push_back("cover.set_command_stop()");
+    if (call.get_position().has_value()) {
+      calls().push_back("cover.set_position(" + std::to_string(*call.get_position()) + ")");
+      this->position = *call.get_position();
+    }
+    if (call.get_tilt().has_value()) {
+      calls().push_back("cover.set_tilt(" + std::to_string(*call.get_tilt()) + ")");
+      this->tilt = *call.get_tilt();
+    }
+    this->publish_state();
+  }
+};
+
+class TestValve : public valve::Valve {
+ public:
+  valve::ValveTraits get_traits() override {
+    valve::ValveTraits t;
+    t.set_supports_position(true);
+    return t;
+  }
+
+ protected:
+  void control(const valve::ValveCall &call) override {
+    if (call.get_position().has_value()) {
+      calls().push_back("valve.set_position(" + std::to_string(*call.get_position()) + ")");
+      this->position = *call.get_position();
+    }
+    this->publish_state();
+  }
+};
+
+class TestFan : public fan::Fan {
+ public:
+  fan::FanTraits get_traits() override { return fan::FanTraits(true, true, true, 3); }
+
+ protected:
+  void control(const fan::FanCall &call) override {
+    if (call.get_state().has_value()) {
+      calls().push_back(std::string("fan.set_state(") + (*call.get_state() ? "true" : "false") + ")");
+      this->state = *call.get_state();
+    }
+    if (call.get_speed().has_value()) {
+      calls().push_back("fan.set_speed(" + std::to_string(*call.get_speed()) + ")");
+      this->speed = *call.get_speed();
+    }
+    if (call.get_oscillating().has_value()) {
+      calls().push_back(std::string("fan.set_oscillating(") + (*call.get_oscillating() ? "true" : "false") + ")");
+      this->oscillating = *call.get_oscillating();
+    }
+    if (call.get_direction().has_value()) {
+      calls().push_back(std::string("fan.set_direction(") +
+                        (*call.get_direction() == fan::FanDirection::REVERSE ? "REVERSE" : "FORWARD") + ")");
+      this->direction = *call.get_direction();
+    }
+    this->publish_state();
+  }
+};
+
+class TestLock : public lock::Lock {
+ protected:
+  void control(const lock::LockCall &call) override {
+    calls().push_back("lock.set_state(" + std::to_string(*call.get_state()) + ")");
+    this->publish_state(*call.get_state());
+  }
+  void open_latch() override {
+    calls().push_back("lock.open()");
+    this->publish_state(lock::LOCK_STATE_UNLOCKED);
+  }
+};
+
+class TestText : public text::Text {
+ protected:
+  void control(const std::string &value) override {
+    calls().push_back("text.set_value(" + value + ")");
+    this->publish_state(value);
+  }
+};
+
+class TestSelect : public select::Select {
+ protected:
+  void control(size_t index) override {
+    calls().push_back("select.set_option(" + std::string(this->option_at(index)) + ")");
+    this->publish_state(index);
+  }
+};
+
+struct Device {
+  TestClimate climate;
+  TestCover cover;
+  TestValve valve;
+  TestFan fan;
+  TestLock lock;
+  TestText note;
+  TestSelect select;
+  sensor::Sensor temperature;
+  esphome::mcp_bridge::McpBridge bridge;
+
+  Device() {
+    App = Application();
+    App.friendly_name_ = StringRef("Glue test device");
+    climate.set_name("Living Room");
+    cover.set_name("Garage Door");
+    valve.set_name("Irrigation");
+    fan.set_name("Ceiling Fan");
+    lock.set_name("Front Door");
+    lock.traits.set_supports_open(true);
+    note.set_name("Note");
+    note.traits.set_min_length(2);
+    note.traits.set_max_length(20);
+    select.set_name("Scene");
+    select.traits.set_options({"day", "night", "away"});
+    temperature.set_name("Outside Temperature");
+    temperature.set_unit_of_measurement("°C");
+    temperature.set_device_class("temperature");
+    temperature.set_accuracy_decimals(1);
+    App.climates_.push_back(&climate);
+    App.covers_.push_back(&cover);
+    App.valves_.push_back(&valve);
+    App.fans_.push_back(&fan);
+    App.locks_.push_back(&lock);
+    App.texts_.push_back(&note);
+    App.selects_.push_back(&select);
+    App.sensors_.push_back(&temperature);
+    fake::reset();
+    fake::mqtt_connected = true;
+    fake::free_heap = 150000;
+    calls().clear();
+    bridge.set_device_id("glue1");
+    bridge.set_low_heap_threshold(20000);
+    bridge.setup();
+    bridge.loop();  // connected: capabilities, states, config
+  }
+
+  /** Sends a command; returns every answer published for it (there must be exactly one). */
+  std::vector<json> command(const std::string &actuator, const std::string &body) {
+    const size_t before = fake::published.size();
+    fake::deliver("devices/glue1/actuators/" + actuator + "/cmd", body);
+    const std::string id = json::parse(body)["id"];
+    std::vector<json> answers;
+    for (size_t i = before; i < fake::published.size(); i++) {
+      if (fake::published[i].topic != "devices/glue1/actuators/" + actuator + "/status")
+        continue;
+      json message = json::parse(fake::published[i].payload);
+      if (message.value("command_id", "") == id)
+        answers.push_back(message);
+    }
+    return answers;
+  }
+
+  json capabilities() const {
+    for (const auto &p : fake::published) {
+      if (p.topic == "devices/glue1/capabilities")
+        return json::parse(p.payload);
+    }
+    return json();
+  }
+};
+
+/** One answer, applied, with the state; and exactly the expected ESPHome call. */
+void expect_applied(Device &device, const std::string &actuator, const std::string &body, const std::string &call,
+                    const json &state) {
+  calls().clear();
+  const std::vector<json> answers = device.command(actuator, body);
+  CHECK_CONTEXT(answers.size() == 1, actuator << " " << body << ": " << answers.size() << " answers");
+  if (answers.size() != 1)
+    return;
+  CHECK_CONTEXT(answers[0]["result"] == "applied", actuator << ": " << answers[0].dump());
+  CHECK_CONTEXT(answers[0]["state"] == state, actuator << ": state " << answers[0]["state"].dump() << " expected "
+                                                       << state.dump());
+  CHECK_CONTEXT(!calls().empty() && calls()[0] == call,
+                actuator << ": expected " << call << ", got " << (calls().empty() ? "no call" : calls()[0]));
+}
+
+void expect_refused(Device &device, const std::string &actuator, const std::string &body, const std::string &code) {
+  calls().clear();
+  const std::vector<json> answers = device.command(actuator, body);
+  CHECK_CONTEXT(answers.size() == 1, actuator << " " << body << ": " << answers.size() << " answers");
+  if (answers.size() != 1)
+    return;
+  CHECK_CONTEXT(answers[0]["result"] == "rejected" && answers[0]["code"] == code,
+                actuator << ": expected " << code << ", got " << answers[0].dump());
+  CHECK_CONTEXT(calls().empty(), actuator << ": the entity was called: " << calls()[0]);
+}
+
+}  // namespace
+
+TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") {
+  Device device;
+  const json caps = device.capabilities();
+  CHECK_EQ(caps["sensors"], json({"outside_temperature"}));
+  const json &m = caps["metadata"];
+  // Device class through get_device_class_to(), unit through get_unit_of_measurement_ref() (≥ 2026.3).
+  CHECK_EQ(m["outside_temperature"]["device_class"], "temperature");
+  CHECK_EQ(m["outside_temperature"]["unit"], "°C");
+  CHECK_EQ(m["living_room"]["kind"], "climate");
+  CHECK_EQ(m["living_room"]["options"], json({"off", "cool", "heat", "auto"}));
+  CHECK_EQ(m["living_room_target_temperature"]["min_range"], 7);
+  CHECK_EQ(m["living_room_target_temperature"]["step"], 0.5);
+  CHECK_EQ(m["living_room_target_temperature"]["group"], "living_room");
+  CHECK_EQ(m["living_room_fan_mode"]["options"], json({"auto", "low", "high"}));
+  CHECK_EQ(m["garage_door"]["supported_actions"], json({"open", "close", "stop", "set"}));
+  CHECK_EQ(m["garage_door_tilt"]["role"], "tilt");
+  CHECK_EQ(m["ceiling_fan"]["value_type"], "integer");
+  CHECK_EQ(m["ceiling_fan"]["max_range"], 3);
+  CHECK_EQ(m["ceiling_fan_oscillation"]["value_type"], "boolean");
+  CHECK_EQ(m["ceiling_fan_direction"]["options"], json({"forward", "reverse"}));
+  CHECK_EQ(m["front_door"]["supported_actions"], json({"lock", "unlock", "open"}));
+  CHECK_EQ(m["irrigation"]["supported_actions"], json({"open", "close", "set"}));
+  CHECK_EQ(m["note"]["max_length"], 20);
+  CHECK_EQ(m["scene"]["options"], json({"day", "night", "away"}));
+}
+
+TEST("glue (ESPHome 2026.x): climate commands go through make_call().set_*().perform()") {
+  Device device;
+  expect_applied(device, "living_room", R"({"id":"c1","action":"set","value":"heat"})", "climate.set_mode(3)", "heat");
+  const json answer = device.command("living_room", R"({"id":"c1","action":"set","value":"heat"})").at(0);
+  CHECK_EQ(answer["attributes"]["action"], "heating");  // redelivery: same answer, not applied twice
+  expect_applied(device, "living_room_target_temperature", R"({"id":"c2","action":"set","value":21.5})",
+                 "climate.set_target_temperature(21.500000)", 21.5);
+  expect_applied(device, "living_room_fan_mode", R"({"id":"c3","action":"set","value":"high"})",
+                 "climate.set_fan_mode(5)", "high");
+  expect_refused(device, "living_room", R"({"id":"c4","action":"set","value":"dry"})", "BAD_VALUE");
+  expect_refused(device, "living_room_target_temperature", R"({"id":"c5","action":"set","value":35})", "OUT_OF_RANGE");
+}
+
+TEST("glue (ESPHome 2026.x): cover and valve commands") {
+  Device device;
+  expect_applied(device, "garage_door", R"({"id":"v1","action":"open"})", "cover.set_position(1.000000)", 100);
+  expect_applied(device, "garage_door", R"({"id":"v2","action":"set","value":40})", "cover.set_position(0.400000)",
+                 40);
+  expect_applied(device, "garage_door", R"({"id":"v3","action":"stop"})", "cover.set_command_stop()", 40);
+  expect_applied(device, "garage_door_tilt", R"({"id":"v4","action":"set","value":25})", "cover.set_tilt(0.250000)",
+                 25);
+  expect_refused(device, "garage_door", R"({"id":"v5","action":"set","value":140})", "OUT_OF_RANGE");
+  expect_refused(device, "garage_door", R"({"id":"v6","action":"toggle"})", "UNSUPPORTED_ACTION");
+  expect_applied(device, "irrigation", R"({"id":"v7","action":"set","value":30})", "valve.set_position(0.300000)", 30);
+  expect_refused(device, "irrigation", R"({"id":"v8","action":"stop"})", "UNSUPPORTED_ACTION");
+}
+
+TEST("glue (ESPHome 2026.x): fan speed, oscillation and direction") {
+  Device device;
+  expect_applied(device, "ceiling_fan", R"({"id":"f1","action":"set","value":2})", "fan.set_state(true)", 2);
+  CHECK(calls().size() == 2 && calls()[1] == "fan.set_speed(2)");
+  expect_applied(device, "ceiling_fan_oscillation", R"({"id":"f2","action":"on"})", "fan.set_oscillating(true)", true);
+  expect_applied(device, "ceiling_fan_direction", R"({"id":"f3","action":"set","value":"reverse"})",
+                 "fan.set_direction(REVERSE)", "reverse");
+  expect_applied(device, "ceiling_fan", R"({"id":"f4","action":"off"})", "fan.set_state(false)", 0);
+  expect_refused(device, "ceiling_fan", R"({"id":"f5","action":"set","value":4})", "OUT_OF_RANGE");
+  expect_refused(device, "ceiling_fan", R"({"id":"f6","action":"set","value":1.5})", "BAD_VALUE");
+}
+
+TEST("glue (ESPHome 2026.x): lock, text and select") {
+  Device device;
+  expect_applied(device, "front_door", R"({"id":"l1","action":"lock"})", "lock.set_state(1)", "locked");
+  expect_applied(device, "front_door", R"({"id":"l2","action":"open"})", "lock.open()", "unlocked");
+  expect_refused(device, "front_door", R"({"id":"l3","action":"set","value":"locked"})", "UNSUPPORTED_ACTION");
+  expect_applied(device, "note", R"({"id":"t1","action":"set","value":"buy milk"})", "text.set_value(buy milk)",
+                 "buy milk");
+  expect_refused(device, "note", R"({"id":"t2","action":"set","value":"this is far too long for it"})",
+                 "OUT_OF_RANGE");
+  expect_refused(device, "note", R"({"id":"t3","action":"set","value":"x"})", "APPLY_FAILED");  // min_length 2
+  expect_applied(device, "scene", R"({"id":"s1","action":"set","value":"night"})", "select.set_option(night)",
+                 "night");
+  expect_refused(device, "scene", R"({"id":"s2","action":"set","value":"party"})", "BAD_VALUE");
+}
+
+TEST("glue (ESPHome 2026.x): runtime configuration is kept in preferences across a reboot") {
+  fake::preferences.clear();
+  {
+    Device device;
+    fake::deliver("devices/glue1/config/set", R"({"id":"cfg1","publish_interval_ms":2500})");
+    CHECK_EQ(fake::preferences.size(), static_cast<size_t>(1));
+  }
+  Device rebooted;
+  CHECK_EQ(rebooted.bridge.bridge_core()->settings().publish_interval_ms, 2500u);
+  fake::preferences.clear();
+}
+
+TEST("glue (ESPHome 2026.x): the low-heap watchdog reports an error with severity from the YAML threshold") {
+  Device device;
+  fake::free_heap = 15000;  // below the 20000 of set_low_heap_threshold
+  fake::millis += 2000;
+  device.bridge.loop();
+  bool found = false;
+  for (const auto &p : fake::published) {
+    if (p.topic == "devices/glue1/error") {
+      const json error = json::parse(p.payload);
+      found = error["error_type"] == "low_heap" && error["severity"] == 2;
+    }
+  }
+  CHECK(found);
+}
