@@ -11,6 +11,7 @@ import {
     KIND_DIRECTION,
     SequenceTracker,
     type Alert,
+    type CapabilitiesPayload,
     type DecodeError,
     type DeviceChange,
     type DeviceMessage,
@@ -18,6 +19,7 @@ import {
     type Reading,
 } from '@mcp-mqtt-bridge/protocol';
 import { AlertLog, foldInto } from './alert-log';
+import { CapabilitiesAssembler } from './capabilities-assembler';
 import { MemoryHistory } from './memory-history';
 import { RegistryCounters } from './registry-counters';
 import { SafetyRules } from './safety-rules';
@@ -62,6 +64,7 @@ export class DeviceRegistry extends EventEmitter {
     readonly sequences = new SequenceTracker();
     readonly alerts: AlertLog;
     readonly safety: SafetyRules;
+    private readonly capabilityParts = new CapabilitiesAssembler();
     /** Devices that never announced capabilities, oldest first: evicted first at the device cap. */
     private readonly unannounced = new Set<string>();
     /** Messages counted lost since the last tick, per device: alerted once the gap has had time to fill. */
@@ -125,9 +128,11 @@ export class DeviceRegistry extends EventEmitter {
             case 'sensor_batch':
                 this.applyBatch(record, message, receivedAt);
                 break;
-            case 'capabilities':
-                this.applyCapabilities(record, message, receivedAt);
+            case 'capabilities': {
+                const whole = this.capabilityParts.add(record.id, message.payload, receivedAt);
+                if (whole) this.applyCapabilities(record, whole, receivedAt);
                 break;
+            }
             case 'status':
                 this.applyStatus(record, message, retained, receivedAt);
                 break;
@@ -186,6 +191,19 @@ export class DeviceRegistry extends EventEmitter {
             }
         }
         this.lossToReport.clear();
+        for (const id of this.capabilityParts.expire(now)) {
+            this.addAlert(
+                {
+                    device_id: id,
+                    source: 'registry',
+                    error_type: 'capabilities_incomplete',
+                    message: `capabilities of ${id} announced in parts never arrived whole; the previous ones stay`,
+                    severity: 1,
+                    timestamp: now / 1000,
+                },
+                this.devices.get(id),
+            );
+        }
         if (this.broker !== 'down') this.sweepSilent(now);
     }
 
@@ -217,6 +235,7 @@ export class DeviceRegistry extends EventEmitter {
         this.history.forget(deviceId);
         this.alerts.forget(deviceId);
         this.safety.forget(deviceId);
+        this.capabilityParts.forget(deviceId);
         this.changed(deviceId, 'removed');
         return true;
     }
@@ -292,12 +311,8 @@ export class DeviceRegistry extends EventEmitter {
         this.addAlert(registryAlert(reason, message, 2, now));
     }
 
-    private applyCapabilities(
-        record: DeviceRecord,
-        message: MessageOf<'capabilities'>,
-        receivedAt: number,
-    ): void {
-        const lowered = this.safety.observe(record.id, message.payload);
+    private applyCapabilities(record: DeviceRecord, capabilities: CapabilitiesPayload, receivedAt: number): void {
+        const lowered = this.safety.observe(record.id, capabilities);
         if (lowered.length) {
             this.addAlert(
                 {
@@ -313,11 +328,11 @@ export class DeviceRegistry extends EventEmitter {
                 record,
             );
         }
-        record.capabilities = message.payload;
+        record.capabilities = capabilities;
         this.unannounced.delete(record.id);
-        if (message.payload.config && !record.config) record.config = message.payload.config;
+        if (capabilities.config && !record.config) record.config = capabilities.config;
         for (const sensor of [...record.readings.keys()]) {
-            if (!message.payload.sensors.includes(sensor)) record.readings.delete(sensor);
+            if (!capabilities.sensors.includes(sensor)) record.readings.delete(sensor);
         }
         this.changed(record.id, 'capabilities');
     }
