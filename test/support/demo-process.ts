@@ -14,6 +14,8 @@ const root = path.resolve(__dirname, '../..');
 export interface DemoProcess {
     editorUrl: string;
     mqttUrl: string;
+    /** The MCP adapter's Streamable HTTP endpoint (`MCP endpoint:` line). */
+    mcpUrl: string;
     registryId: string;
     /** Everything the demo printed so far (stdout and stderr). */
     output(): string;
@@ -91,6 +93,7 @@ export async function startDemoProcess(options: {
     return {
         editorUrl: /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string,
         mqttUrl: /^MQTT broker: (\S+)$/m.exec(output)?.[1] as string,
+        mcpUrl: /^MCP endpoint: (\S+)$/m.exec(output)?.[1] as string,
         registryId: 'demo-registry',
         output: () => output,
         stop: () => stopChild(child),

@@ -21,12 +21,25 @@ function serverMessage(e: InstanceType<typeof OpenAI.APIError>): string {
 const NO_TOOL_SUPPORT =
     /does not support tools|tools? (?:are|is) not supported|not support(?:ed)? (?:tool|function)|tool[_ ]choice|tool calling|function calling|enable-auto-tool-choice|\btools\b.*\bunsupported/i;
 
+/** The innermost cause of a network failure ("fetch failed" says nothing), in words. */
+export function rootCause(e: unknown): string {
+    let error = e as { cause?: unknown; code?: unknown; message?: string } | undefined;
+    let message = error?.message ?? String(e);
+    for (let depth = 0; error && depth < 5; depth++) {
+        if (error.code === 'ECONNREFUSED') return 'connection refused';
+        if (error.code === 'ENOTFOUND') return 'host not found';
+        if (error.code === 'ECONNRESET') return 'connection reset';
+        if (error.message) message = error.message;
+        error = error.cause as typeof error;
+    }
+    return message;
+}
+
 export function describeLlmError(e: unknown, ctx: LlmContext): string {
     const where = `the chat-completions API at ${ctx.baseUrl}`;
     if (e instanceof OpenAI.APIConnectionTimeoutError) return `No answer from ${where} in time (timeout).`;
     if (e instanceof OpenAI.APIConnectionError) {
-        const cause = (e.cause as { code?: string; message?: string } | undefined) ?? {};
-        const why = cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? e.message);
+        const why = rootCause(e);
         return `Cannot reach ${where}: ${why}. Check --llm-base-url (e.g. http://127.0.0.1:11434/v1 for Ollama).`;
     }
     if (e instanceof OpenAI.APIError) {

@@ -16,6 +16,7 @@ import {
     type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ADAPTER_VERSION } from '../version';
+import { rootCause } from './llm-errors';
 
 export type McpTarget = { url: string; token?: string } | { stdioCommand: string };
 
@@ -59,14 +60,6 @@ function transportFor(target: McpTarget): { transport: Transport; describe: stri
     return { transport, describe: `stdio: ${target.stdioCommand}`, stderr: () => stderr };
 }
 
-function cause(e: unknown): string {
-    const error = e as Error & { cause?: { code?: string; message?: string } };
-    const code = error.cause?.code;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    if (code === 'ENOTFOUND') return 'host not found';
-    return error.cause?.message ?? error.message;
-}
-
 export async function connectMcp(target: McpTarget, onElicit: ElicitationHandler): Promise<McpConnection> {
     const { transport, describe, stderr } = transportFor(target);
     const client = new Client(
@@ -87,9 +80,12 @@ export async function connectMcp(target: McpTarget, onElicit: ElicitationHandler
                 ? 'Is the MCP adapter running there? (`npm start` prints "MCP endpoint: …"; ' +
                   '`mcp-mqtt-bridge-adapter --http` serves http://127.0.0.1:3917/mcp)'
                 : `The command must start the adapter on stdio.${stderr?.() ? ` Its stderr:\n${stderr().trim()}` : ''}`;
-        throw new McpUnreachableError(`Cannot reach the MCP adapter at ${describe}: ${cause(e)}. ${hint}`, {
-            cause: e,
-        });
+        throw new McpUnreachableError(
+            `Cannot reach the MCP adapter at ${describe}: ${rootCause(e)}. ${hint}`,
+            {
+                cause: e,
+            },
+        );
     }
     const tools: Tool[] = [];
     let cursor: string | undefined;
