@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeviceConnection } from '../../simulator/connection';
 import { SimulatedDevice, type SimulatedDeviceOptions } from '../../simulator/device';
-import { coreBrokerNode } from '../../scripts/demo/demo-flow';
+import { coreBrokerNode } from '../../scripts/lib/core-broker-node';
 import { sharedServices } from '../support/services';
 import type { NodeAPI } from '../../nodes/lib/node-red-types';
 
