@@ -95,11 +95,13 @@ export function parseChatOptions(
     env: NodeJS.ProcessEnv = process.env,
 ): ChatOptions {
     const flags = chatProgram().parse(argv).opts<Flags>();
-    const model = flags.model ?? env.MCPB_CHAT_MODEL;
-    if (!model) throw new UsageError('--model is required (or set MCPB_CHAT_MODEL)');
+    // `--prompt /devices` (a slash command) calls the adapter only: no model needed.
+    const slashOnly = flags.prompt !== undefined && flags.prompt.trimStart().startsWith('/');
+    const model = flags.model ?? env.MCPB_CHAT_MODEL ?? '';
+    if (!model && !slashOnly) throw new UsageError('--model is required (or set MCPB_CHAT_MODEL)');
     if (flags.mcpUrl && flags.mcpStdio) throw new UsageError('give --mcp-url or --mcp-stdio, not both');
     const apiKey = flags.apiKey ?? env.OPENAI_API_KEY;
-    if (!apiKey && new URL(flags.llmBaseUrl).hostname === 'api.openai.com')
+    if (!apiKey && !slashOnly && new URL(flags.llmBaseUrl).hostname === 'api.openai.com')
         throw new UsageError('no API key: set OPENAI_API_KEY (or pass --api-key)');
     const mcp: McpTarget = flags.mcpStdio
         ? { stdioCommand: flags.mcpStdio }
