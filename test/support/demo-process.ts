@@ -79,12 +79,11 @@ export async function startDemoProcess(options: {
     try {
         await waitFor(
             'the demo to print its editor URL',
-            async () => {
-                if (child.exitCode !== null) throw new Error(`the demo exited:\n${output}`);
-                return /^Node-RED editor: /m.test(output);
-            },
+            // An exit ends the wait at once (waitFor would treat a throw here as "not yet").
+            async () => child.exitCode !== null || /^Node-RED editor: /m.test(output),
             30000,
         );
+        if (child.exitCode !== null) throw new Error(`the demo exited with code ${child.exitCode}`);
     } catch (e) {
         await stopChild(child);
         throw new Error(`${(e as Error).message}\n${output}`, { cause: e });
