@@ -160,7 +160,7 @@ describe('mcpb-chat (scripted OpenAI-compatible server, real adapter, registry a
         }
     });
 
-    it('asks in the terminal before a command that needs confirmation; "no" sends nothing', async () => {
+    it('asks in the terminal before a command that needs confirmation; "no" sends nothing, "y" sends it', async () => {
         const commands: string[] = [];
         const watcher = await mqtt.connectAsync(demo.mqttUrl);
         watcher.on('message', (topic) => commands.push(topic));
@@ -210,6 +210,39 @@ describe('mcpb-chat (scripted OpenAI-compatible server, real adapter, registry a
             assert.equal(led.status, 200, await led.text());
             await waitFor('the led command on the broker', async () => commands.length > 0);
             assert.deepEqual(commands, ['devices/demo-0000/actuators/led/cmd']);
+
+            // The same request answered "y" is sent, and the device's acknowledgement reaches the answer.
+            llm.script(
+                () => ({
+                    toolCalls: [
+                        {
+                            name: 'control_actuator',
+                            arguments: { device_id: 'demo-0000', actuator: 'door', action: 'on' },
+                        },
+                    ],
+                }),
+                (request) => {
+                    const result = JSON.parse(toolMessages(request)[0]?.content ?? '{}') as {
+                        outcome?: string;
+                        state?: unknown;
+                    };
+                    return { text: `Door: ${result.outcome}, state ${JSON.stringify(result.state)}.` };
+                },
+            );
+            const yes = startChat([
+                ...base(),
+                '--mcp-url',
+                demo.mcpUrl,
+                '--prompt',
+                'Open the door of demo-0000',
+            ]);
+            await yes.waitForStderr(/\[y\/N\] $/);
+            yes.type('y');
+            assert.equal(await yes.exited, 0, yes.stderr());
+            assert.equal(yes.stdout().trim(), 'Door: applied, state true.');
+            await waitFor('the door command on the broker', async () =>
+                commands.includes('devices/demo-0000/actuators/door/cmd'),
+            );
         } finally {
             await watcher.endAsync();
         }
