@@ -8,7 +8,6 @@ export default tseslint.config(
     {
         ignores: [
             'dist/**',
-            'examples/**',
             'node_modules/**',
             'mcp-adapter/dist/**',
             'protocol/dist/**',

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { coreBrokerNode } from '../scripts/demo/demo-flow';
+import { coreBrokerNode } from '../scripts/lib/core-broker-node';
 import { startEmbeddedNodeRed } from '../scripts/demo/embedded-node-red';
 import { startMosquitto, waitFor } from '../test/support/services';
 

@@ -1,7 +1,8 @@
 // Copies what Node-RED reads besides the compiled JavaScript into dist/nodes:
 // each node's editor HTML (beside its .js), message catalogs and help
-// (locales/), icons (dist/nodes/icons, the only place Node-RED looks), and the
-// example flows into examples/ (the only folder Node-RED and the Flow Library read).
+// (locales/) and icons (dist/nodes/icons, the only place Node-RED looks). The
+// example flows need no copy: the tracked examples/ folder is what Node-RED and
+// the Flow Library read from the package.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -49,8 +50,4 @@ for (const html of plugins) {
     copyDir(path.join(src, 'locales'), path.join(pluginOut, 'locales'), (n) => n === `${base}.json`);
 }
 copyDir(path.join(root, 'icons'), path.join(out, 'icons'), (n) => n.endsWith('.svg'));
-fs.rmSync(path.join(root, 'examples'), { recursive: true, force: true });
-copyDir(path.join(root, 'examples-flows'), path.join(root, 'examples'), (n) => n.endsWith('.json'));
-console.log(
-    `build-assets: ${nodeTypes.length} node editor files, ${plugins.length} plugin(s), icons and examples copied`,
-);
+console.log(`build-assets: ${nodeTypes.length} node editor files, ${plugins.length} plugin(s), icons copied`);

@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh clone on a fresh Debian machine with Node 20:
 # installs missing Debian packages and npm packages (lockfile), builds, lints,
 # runs the firmware's C++ tests and fuzzers, then mocha against private
-# Mosquitto / InfluxDB / VictoriaMetrics instances on free loopback ports.
+# Mosquitto / InfluxDB / VictoriaMetrics instances on free loopback ports, and
+# the node and adapter specs again on Node 22 and 24 (scripts/node-matrix.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +16,8 @@ npm run lint
 if [ -x firmware-esphome-component/host/run-tests.sh ]; then
     firmware-esphome-component/host/run-tests.sh
 fi
-npx mocha
+# Then the other runtimes (Node 22 and 24, Node-RED 4.1 and 5.0); the matrix line
+# reports the main run as the system Node's result and fails if any run failed.
+status=0
+npx mocha || status=$?
+bash scripts/node-matrix.sh --main-status "$status"

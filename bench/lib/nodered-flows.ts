@@ -2,7 +2,7 @@
  * The two Node-RED pipelines: the stock flow a user builds today with core
  * nodes and node-red-contrib-influxdb, and the pack's default flow.
  */
-import { coreBrokerNode } from '../../scripts/demo/demo-flow';
+import { coreBrokerNode } from '../../scripts/lib/core-broker-node';
 import type { PipelineConfig } from './ipc';
 
 const TOPIC = 'devices/+/sensors/+/data';

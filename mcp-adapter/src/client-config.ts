@@ -41,3 +41,25 @@ export function formatClientConfigs(o: ClientConfigOptions): string {
         JSON.stringify(vscodeConfig(o), null, 2),
     ].join('\n');
 }
+
+export interface HttpClientConfigOptions {
+    /** The running Streamable HTTP endpoint, e.g. http://127.0.0.1:3917/mcp. */
+    url: string;
+    name?: string;
+}
+
+/** VS Code .vscode/mcp.json for a running HTTP endpoint: {"servers": {name: {type: "http", url}}} */
+export function vscodeHttpConfig(o: HttpClientConfigOptions): object {
+    return { servers: { [o.name ?? ADAPTER_NAME]: { type: 'http', url: o.url } } };
+}
+
+/** Text to print for clients of a running HTTP endpoint (VS Code, Claude Code, mcpb-chat). */
+export function formatHttpClientConfigs(o: HttpClientConfigOptions): string {
+    const name = o.name ?? ADAPTER_NAME;
+    return [
+        'VS Code (.vscode/mcp.json):',
+        JSON.stringify(vscodeHttpConfig(o), null, 2),
+        `Claude Code: claude mcp add --transport http ${name} ${o.url}`,
+        `mcpb-chat:   npx mcpb-chat --mcp-url ${o.url} --model <model>   (any OpenAI-compatible API: --llm-base-url)`,
+    ].join('\n');
+}

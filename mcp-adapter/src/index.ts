@@ -6,7 +6,10 @@ export {
     claudeDesktopConfig,
     vscodeConfig,
     formatClientConfigs,
+    formatHttpClientConfigs,
+    vscodeHttpConfig,
     type ClientConfigOptions,
+    type HttpClientConfigOptions,
 } from './client-config';
 export { RegistryClient, type RegistryClientOptions } from './registry-client';
 export { RegistryError, type RegistryErrorKind } from './registry-error';

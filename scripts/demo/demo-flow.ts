@@ -5,6 +5,8 @@
  * when --influx is given, decode writing readings to InfluxDB itself (the
  * pack's default and fastest storage path).
  */
+import { coreBrokerNode } from '../lib/core-broker-node';
+
 export const DEMO_REGISTRY_ID = 'demo-registry';
 
 export interface DemoFlowOptions {
@@ -14,26 +16,10 @@ export interface DemoFlowOptions {
 }
 
 /**
- * A core `mqtt-broker` config node for a broker URL, as the editor saves one
- * (the demo, the tests and the benchmarks all connect through it).
+ * What the editor saves for a button-only inject node: without `repeat` (and the
+ * rest) Node-RED 4.1's editor marks it invalid ("Invalid repeat value").
  */
-export function coreBrokerNode(id: string, mqttUrl: string, name = ''): Record<string, unknown> {
-    const url = new URL(mqttUrl);
-    return {
-        id,
-        type: 'mqtt-broker',
-        name,
-        broker: url.hostname,
-        port: url.port || '1883',
-        clientid: '',
-        autoConnect: true,
-        usetls: url.protocol === 'mqtts:',
-        protocolVersion: '4',
-        keepalive: '60',
-        cleansession: true,
-        autoUnsubscribe: true,
-    };
-}
+const INJECT_DEFAULTS = { repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '' };
 
 export function demoFlow(options: DemoFlowOptions): object[] {
     const tab = 'demo-tab';
@@ -119,6 +105,7 @@ export function demoFlow(options: DemoFlowOptions): object[] {
             type: 'inject',
             z: tab,
             name: `${options.firstDevice} led on`,
+            ...INJECT_DEFAULTS,
             props: [{ p: 'payload' }],
             payload: `{"device":"${options.firstDevice}","actuator":"led","action":"on"}`,
             payloadType: 'json',
@@ -131,6 +118,7 @@ export function demoFlow(options: DemoFlowOptions): object[] {
             type: 'inject',
             z: tab,
             name: `${options.firstDevice} dimmer 150 (invalid)`,
+            ...INJECT_DEFAULTS,
             props: [{ p: 'payload' }],
             payload: `{"device":"${options.firstDevice}","actuator":"dimmer","action":"set","value":150}`,
             payloadType: 'json',

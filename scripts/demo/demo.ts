@@ -13,6 +13,7 @@ import { Fleet } from '../../simulator/fleet';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { DEMO_REGISTRY_ID, demoFlow } from './demo-flow';
 import { startEmbeddedNodeRed } from './embedded-node-red';
+import { isAddressInUse, portInUse } from './listen';
 
 export interface DemoOptions {
     /** Node-RED HTTP port (0 = any free port). */
@@ -42,7 +43,33 @@ export interface RunningDemo {
     registryId: string;
     /** The MCP adapter's Streamable HTTP endpoint. */
     mcpUrl: string;
+    /** The user directory's flows.json was kept (not replaced by the demo flow). */
+    keptFlows: boolean;
+    /** Ids of the simulated devices. */
+    devices: string[];
     stop(): Promise<void>;
+}
+
+/**
+ * A kept flows.json still has the demo's broker node: point it at this run's broker
+ * (the embedded broker's port may differ between runs). Nothing else is touched.
+ */
+function pointDemoBrokerAt(flowsFile: string, mqttUrl: string): void {
+    let flows: unknown;
+    try {
+        flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8'));
+    } catch {
+        return; // Node-RED reports an unreadable flows file itself
+    }
+    if (!Array.isArray(flows)) return;
+    const url = new URL(mqttUrl);
+    const broker = (flows as Record<string, unknown>[]).find(
+        (n) => n.id === 'demo-broker' && n.type === 'mqtt-broker',
+    );
+    if (!broker || (broker.broker === url.hostname && String(broker.port) === url.port)) return;
+    broker.broker = url.hostname;
+    broker.port = url.port;
+    fs.writeFileSync(flowsFile, JSON.stringify(flows, null, 2));
 }
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
@@ -69,7 +96,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         if (ownUserDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
         const prefix = 'demo';
         const flow = demoFlow({ mqttUrl, influxUrl: options.influxUrl, firstDevice: `${prefix}-0000` });
-        const nodeRed = await startEmbeddedNodeRed({ userDir, flow, port: options.port, log });
+        const nodeRed = await startEmbeddedNodeRed({
+            userDir,
+            flow,
+            port: options.port,
+            log,
+            adjustKeptFlows: (file) => pointDemoBrokerAt(file, mqttUrl as string),
+        });
         cleanups.push(() => nodeRed.stop());
 
         const fleet = new Fleet({
@@ -82,11 +115,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         cleanups.push(() => fleet.stop());
         await fleet.start();
 
+        const mcpPort = options.mcpPort ?? DEFAULT_MCP_PORT;
         const adapter = await startAdapter({
             registryUrl: nodeRed.url,
             registryId: DEMO_REGISTRY_ID,
             http: true,
-            port: options.mcpPort ?? DEFAULT_MCP_PORT,
+            port: mcpPort,
+        }).catch((e: unknown) => {
+            throw isAddressInUse(e) ? portInUse(mcpPort, '--mcp-port', 'the MCP endpoint') : e;
         });
         cleanups.push(() => adapter.close());
 
@@ -96,6 +132,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             mqttUrl,
             registryId: DEMO_REGISTRY_ID,
             mcpUrl: adapter.url as string,
+            keptFlows: nodeRed.keptFlows,
+            devices: fleet.devices.map((d) => d.id).sort(),
             stop,
         };
     } catch (e) {

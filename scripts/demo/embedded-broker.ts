@@ -1,5 +1,6 @@
 /** An in-process MQTT broker (Aedes) on 127.0.0.1, for machines without Mosquitto. */
 import net from 'node:net';
+import { listenOn } from './listen';
 
 export interface EmbeddedBroker {
     url: string;
@@ -16,10 +17,12 @@ export async function startEmbeddedBroker(port: number): Promise<EmbeddedBroker>
         socket.setNoDelay(true);
         aedes.handle(socket);
     });
-    await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', resolve);
-    });
+    try {
+        await listenOn(server, port, '--mqtt-port', 'the embedded MQTT broker');
+    } catch (e) {
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        throw e;
+    }
     const actual = (server.address() as net.AddressInfo).port;
     return {
         url: `mqtt://127.0.0.1:${actual}`,

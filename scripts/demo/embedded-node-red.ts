@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
+import { listenOn } from './listen';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = (
@@ -26,6 +27,8 @@ interface NodeRedRuntime {
 export interface EmbeddedNodeRed {
     /** Editor and admin API root, with a trailing slash. */
     url: string;
+    /** flows.json already existed in the user directory and was kept (not replaced by the demo flow). */
+    keptFlows: boolean;
     stop(): Promise<void>;
 }
 
@@ -44,9 +47,15 @@ export async function startEmbeddedNodeRed(options: {
     port: number;
     log: (line: string) => void;
     logLevel?: 'error' | 'warn' | 'info';
+    /** Called with the path of a kept flows.json before Node-RED reads it. */
+    adjustKeptFlows?: (flowsFile: string) => void;
 }): Promise<EmbeddedNodeRed> {
     installPackage(options.userDir);
-    fs.writeFileSync(path.join(options.userDir, 'flows.json'), JSON.stringify(options.flow, null, 2));
+    // A user directory keeps its flows: the demo flow is written only into a fresh one.
+    const flowsFile = path.join(options.userDir, 'flows.json');
+    const keptFlows = fs.existsSync(flowsFile);
+    if (keptFlows) options.adjustKeptFlows?.(flowsFile);
+    else fs.writeFileSync(flowsFile, JSON.stringify(options.flow, null, 2));
     // node-red ships no types: the few runtime members used are typed above.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const RED = require('node-red') as NodeRedRuntime;
@@ -60,6 +69,11 @@ export async function startEmbeddedNodeRed(options: {
         httpNodeRoot: '/api',
         logging: { console: { level: options.logLevel ?? 'warn', metrics: false, audit: false } },
         editorTheme: { tours: false },
+        // The bench's node-red-contrib-influxdb (a dev dependency, found beside node-red)
+        // is not part of the demo: keep it out of the palette.
+        nodesExcludes: ['node-red-contrib-influxdb'],
+        // Loopback demo: no update-notification / telemetry question on first open.
+        telemetry: { enabled: false, updateNotification: false },
         externalModules: { autoInstall: false, palette: { allowInstall: false } },
     });
     const sockets = new Set<net.Socket>();
@@ -67,10 +81,7 @@ export async function startEmbeddedNodeRed(options: {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));
     });
-    await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, '127.0.0.1', resolve);
-    });
+    await listenOn(server, options.port, '--port', 'the Node-RED editor');
     await RED.start();
     const broken = RED.nodes
         .getNodeList()
@@ -79,6 +90,7 @@ export async function startEmbeddedNodeRed(options: {
     const port = (server.address() as net.AddressInfo).port;
     return {
         url: `http://127.0.0.1:${port}/`,
+        keptFlows,
         async stop() {
             await RED.stop();
             for (const s of sockets) s.destroy();

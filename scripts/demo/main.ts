@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { formatClientConfigs } from '../../mcp-adapter/src';
+import { formatClientConfigs, formatHttpClientConfigs } from '../../mcp-adapter/src';
 import { DEFAULT_MCP_PORT, startDemo } from './demo';
 
 const integer = (v: string) => {
@@ -12,6 +12,34 @@ const integer = (v: string) => {
     if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`);
     return n;
 };
+
+/** What to try first, printed after start-up. */
+function nextSteps(
+    devices: string[],
+    editorUrl: string,
+    mcpUrl: string,
+    keptFlows: boolean,
+    intervalMs: number,
+): string {
+    const shown =
+        devices.length > 4
+            ? `${devices.slice(0, 3).join(', ')} … ${devices[devices.length - 1]}`
+            : devices.join(', ');
+    const first = devices[0] ?? 'demo-0000';
+    return [
+        'Try next:',
+        `  1. Devices: ${shown} (simulated; a reading every ${intervalMs / 1000} s; the door actuator needs confirmation).`,
+        `  2. Open ${editorUrl} and the "devices" tab of the right sidebar (its menu, or the action`,
+        '     "Show the devices sidebar"): every device, live readings, actuator states and counters.',
+        keptFlows
+            ? '  3. Your kept flows are loaded; Import → Examples → @mcp-mqtt-bridge/node-red-iot-bridge has the example flows.'
+            : `  3. Click the inject buttons "${first} led on" and "${first} dimmer 150 (invalid)" in the demo flow;
+` + "     the debug sidebar shows the device's confirmation and the refusal with its reason.",
+        `  4. A first MCP call (no model needed): npx mcpb-chat --mcp-url ${mcpUrl} --prompt /devices`,
+        `     Chat with a model: npx mcpb-chat --mcp-url ${mcpUrl} --model <model> [--llm-base-url <OpenAI-compatible API>]`,
+        'Ctrl-C stops everything.',
+    ].join('\n');
+}
 
 async function main(): Promise<void> {
     const opts = new Command('npm start --')
@@ -50,9 +78,19 @@ async function main(): Promise<void> {
     console.log(`Registry API: ${demo.adminUrl}mcp-bridge/registries/${demo.registryId}/devices`);
     console.log(`Node-RED editor: ${demo.editorUrl}`);
     console.log(`MCP endpoint: ${demo.mcpUrl}`);
+    if (opts.userDir) {
+        console.log(
+            demo.keptFlows
+                ? `User directory ${opts.userDir}: kept its flows.json (your flows, not the demo flow)`
+                : `User directory ${opts.userDir}: new, with the demo flow; later starts keep your edits`,
+        );
+    }
+    console.log('');
+    console.log('MCP client configuration for the running HTTP endpoint:');
+    console.log(formatHttpClientConfigs({ url: demo.mcpUrl, name: 'iot-devices' }));
     // A stdio client starts its own adapter process against the same registry.
     const cli = path.resolve(__dirname, '../../mcp-adapter/dist/src/cli.js');
-    console.log('Stdio MCP client configuration (same registry):');
+    console.log('Stdio MCP client configuration (same registry; the client starts its own adapter):');
     console.log(
         formatClientConfigs({
             registryUrl: demo.adminUrl,
@@ -62,6 +100,8 @@ async function main(): Promise<void> {
             args: [cli],
         }),
     );
+    console.log('');
+    console.log(nextSteps(demo.devices, demo.editorUrl, demo.mcpUrl, demo.keptFlows, opts.interval));
     let stopping = false;
     const stop = (signal: string) => {
         if (stopping) return;

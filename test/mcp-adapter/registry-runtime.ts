@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { coreBrokerNode } from '../../scripts/demo/demo-flow';
+import { coreBrokerNode } from '../../scripts/lib/core-broker-node';
 import { helper } from '../nodes/test-helper';
 import { waitFor } from '../support/services';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { helper } from './test-helper';
 import { waitFor } from '../support/services';
 import { command, commandFlow, onlineDevice } from './command-fixtures';
-import { commandNode, decodeNode, nodeRed, registryNode } from './fixtures';
+import { commandNode, decodeNode, nodeRed, registryNode, nodeRedMajors } from './fixtures';
 
-// The same behaviour on both supported runtimes (the packaging test runs a real 4.1 process).
-for (const major of [4, 5] as const) {
+// The same behaviour on every Node-RED the running Node supports (nodeRedMajors; the packaging test runs a real 4.1 process).
+for (const major of nodeRedMajors()) {
     const nr = nodeRed(major);
     describe(`mcpb-command (Node-RED ${major}.x)`, function () {
         before(() => helper.init(nr.runtime));

@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import decodeNode from '../../nodes/decode';
 import influxServerNode from '../../nodes/influx-server';
 import type { InfluxServerNode } from '../../nodes/lib/influx/server-node';
-import { coreBrokerNode } from '../../scripts/demo/demo-flow';
+import { coreBrokerNode } from '../../scripts/lib/core-broker-node';
 import { influxql } from '../support/influxql';
 import { sharedServices, waitFor } from '../support/services';
 import { helper } from './test-helper';

@@ -5,7 +5,7 @@ import type { NodeMessage } from '../../nodes/lib/node-red-types';
 import type { RegistryNode } from '../../nodes/lib/registry/registry-node';
 import { sharedServices, waitFor } from '../support/services';
 import { loadDecodeVectors, payloadOf } from '../support/vectors';
-import { brokerConfig, decodeNode, nodeRed, registryNode, uniqueId } from './fixtures';
+import { brokerConfig, decodeNode, nodeRed, registryNode, uniqueId, nodeRedMajors } from './fixtures';
 
 interface Received extends NodeMessage {
     error?: { message: string; code?: string; source: { id: string } };
@@ -19,8 +19,8 @@ function collect(id: string): Received[] {
     return got;
 }
 
-// The same behaviour on both supported runtimes (the packaging test runs a real 4.1 process).
-for (const major of [4, 5] as const) {
+// The same behaviour on every Node-RED the running Node supports (nodeRedMajors; the packaging test runs a real 4.1 process).
+for (const major of nodeRedMajors()) {
     const nr = nodeRed(major);
     describe(`mcpb-decode (Node-RED ${major}.x)`, function () {
         before(() => helper.init(nr.runtime));

@@ -1,5 +1,9 @@
 /** npm start's demo: starts on free ports, loads the pack, serves devices, stops cleanly on SIGTERM. */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startDemoProcess } from '../support/demo-process';
@@ -88,6 +92,88 @@ describe('demo (scripts/demo/main.ts)', function () {
             assert.equal(reading.history?.source, 'influxdb');
         } finally {
             await demo.stop();
+        }
+    });
+
+    it("with --user-dir, keeps the user's flows.json on the next start (the demo broker node follows the new broker port)", async function () {
+        const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-demo-keep-'));
+        try {
+            const first = await startDemoProcess({
+                devices: 1,
+                intervalMs: 500,
+                extraArgs: ['--user-dir', userDir],
+            });
+            assert.match(first.output(), /new, with the demo flow; later starts keep your edits/);
+            assert.equal(await first.stop(), 0);
+
+            const flowsFile = path.join(userDir, 'flows.json');
+            const flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8')) as Record<string, unknown>[];
+            flows.push({
+                id: 'user-note',
+                type: 'comment',
+                z: 'demo-tab',
+                name: 'my own note',
+                x: 600,
+                y: 40,
+                wires: [],
+            });
+            fs.writeFileSync(flowsFile, JSON.stringify(flows));
+
+            const second = await startDemoProcess({
+                devices: 1,
+                intervalMs: 500,
+                extraArgs: ['--user-dir', userDir],
+            });
+            try {
+                assert.match(second.output(), /kept its flows\.json \(your flows, not the demo flow\)/);
+                const deployed = (await (
+                    await fetch(`${second.editorUrl}flows`, { headers: { 'node-red-api-version': 'v2' } })
+                ).json()) as { flows: { id: string; name?: string }[] };
+                assert.equal(deployed.flows.find((n) => n.id === 'user-note')?.name, 'my own note');
+                // The kept flow still works on this run's broker (another free port).
+                await waitFor('a reading of demo-0000 through the kept flow', async () => {
+                    const res = await fetch(
+                        `${second.editorUrl}mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/temperature`,
+                    );
+                    const body = (await res.json()) as { age_s?: number };
+                    return res.ok && typeof body.age_s === 'number' && body.age_s < 2;
+                });
+            } finally {
+                await second.stop();
+            }
+        } finally {
+            fs.rmSync(userDir, { recursive: true, force: true });
+        }
+    });
+
+    it('names the flag when a port is taken', async function () {
+        const taken = net.createServer();
+        await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+        const port = (taken.address() as net.AddressInfo).port;
+        try {
+            for (const flag of ['--port', '--mcp-port', '--mqtt-port']) {
+                const failure = await startDemoProcess({
+                    devices: 1,
+                    intervalMs: 500,
+                    extraArgs: [flag, String(port)],
+                }).then(
+                    async (demo) => {
+                        await demo.stop();
+                        return undefined;
+                    },
+                    (e: unknown) => (e as Error).message,
+                );
+                assert.ok(failure, `the demo started although ${flag} ${port} is taken`);
+                assert.match(
+                    failure,
+                    new RegExp(
+                        `port ${port} \\(.+\\) is already in use: start with ${flag} <another port>, or ${flag} 0`,
+                    ),
+                );
+                assert.doesNotMatch(failure, /EADDRINUSE/);
+            }
+        } finally {
+            taken.close();
         }
     });
 });

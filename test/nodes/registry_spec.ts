@@ -12,6 +12,7 @@ import {
     startDevice,
     tempUserDir,
     uniqueId,
+    nodeRedMajors,
 } from './fixtures';
 
 function flow(withDecode = true) {
@@ -39,8 +40,8 @@ function registryOf(): RegistryNode {
     return helper.getNode('reg') as unknown as RegistryNode;
 }
 
-// The same behaviour on both supported runtimes (the packaging test runs a real 4.1 process).
-for (const major of [4, 5] as const) {
+// The same behaviour on every Node-RED the running Node supports (nodeRedMajors; the packaging test runs a real 4.1 process).
+for (const major of nodeRedMajors()) {
     const nr = nodeRed(major);
     describe(`mcpb-registry (Node-RED ${major}.x)`, function () {
         let userDir: string;

@@ -139,12 +139,23 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         }
     });
 
-    it('ships an example flow for every non-config node type', () => {
+    it('ships the tracked examples/ folder as is, with an example flow for every non-config node type', () => {
         const examples = path.join(unpacked, 'examples');
-        const flows = fs
-            .readdirSync(examples, { recursive: true, encoding: 'utf8' })
-            .filter((f) => f.endsWith('.json'))
-            .map((f) => fs.readFileSync(path.join(examples, f), 'utf8'));
+        const list = (dir: string) =>
+            fs
+                .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+                .filter((f) => f.endsWith('.json'))
+                .sort();
+        // One folder, no build-time copy: what is in the repository is what Node-RED reads.
+        const tracked = path.join(root, 'examples');
+        assert.deepEqual(list(examples), list(tracked));
+        for (const f of list(tracked))
+            assert.equal(
+                fs.readFileSync(path.join(examples, f), 'utf8'),
+                fs.readFileSync(path.join(tracked, f), 'utf8'),
+                f,
+            );
+        const flows = list(examples).map((f) => fs.readFileSync(path.join(examples, f), 'utf8'));
         for (const type of types) {
             const html = fs.readFileSync(
                 path.join(unpacked, pkg['node-red'].nodes[type].replace(/\.js$/, '.html')),

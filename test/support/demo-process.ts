@@ -14,6 +14,8 @@ const root = path.resolve(__dirname, '../..');
 export interface DemoProcess {
     editorUrl: string;
     mqttUrl: string;
+    /** The MCP adapter's Streamable HTTP endpoint (`MCP endpoint:` line). */
+    mcpUrl: string;
     registryId: string;
     /** Everything the demo printed so far (stdout and stderr). */
     output(): string;
@@ -77,12 +79,11 @@ export async function startDemoProcess(options: {
     try {
         await waitFor(
             'the demo to print its editor URL',
-            async () => {
-                if (child.exitCode !== null) throw new Error(`the demo exited:\n${output}`);
-                return /^Node-RED editor: /m.test(output);
-            },
+            // An exit ends the wait at once (waitFor would treat a throw here as "not yet").
+            async () => child.exitCode !== null || /^Node-RED editor: /m.test(output),
             30000,
         );
+        if (child.exitCode !== null) throw new Error(`the demo exited with code ${child.exitCode}`);
     } catch (e) {
         await stopChild(child);
         throw new Error(`${(e as Error).message}\n${output}`, { cause: e });
@@ -91,6 +92,7 @@ export async function startDemoProcess(options: {
     return {
         editorUrl: /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string,
         mqttUrl: /^MQTT broker: (\S+)$/m.exec(output)?.[1] as string,
+        mcpUrl: /^MCP endpoint: (\S+)$/m.exec(output)?.[1] as string,
         registryId: 'demo-registry',
         output: () => output,
         stop: () => stopChild(child),

