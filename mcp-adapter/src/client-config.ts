@@ -7,6 +7,8 @@ export interface ClientConfigOptions {
     readOnly?: boolean;
     /** Server name in the client's configuration. */
     name?: string;
+    /** Node-RED adminAuth token for the registry, passed in the client's env (never in args). */
+    registryToken?: string;
     /** Command and leading args; default `npx -y <package>`. */
     command?: string;
     args?: string[];
@@ -18,8 +20,9 @@ function serverEntry(o: ClientConfigOptions) {
     const args = [...(o.args ?? (o.command ? [] : ['-y', PACKAGE])), '--registry-url', o.registryUrl];
     if (o.registryId && o.registryId !== 'default') args.push('--registry-id', o.registryId);
     if (o.readOnly) args.push('--read-only');
-    // A registry token goes in env (MCP_BRIDGE_REGISTRY_TOKEN), never in these args.
-    return { command: o.command ?? 'npx', args };
+    // A registry token goes in env (MCP_BRIDGE_REGISTRY_TOKEN), never in these args (process lists show args).
+    const env = o.registryToken ? { env: { MCP_BRIDGE_REGISTRY_TOKEN: o.registryToken } } : {};
+    return { command: o.command ?? 'npx', args, ...env };
 }
 
 /** claude_desktop_config.json: {"mcpServers": {...}} */

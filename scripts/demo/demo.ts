@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAdapter } from '../../mcp-adapter/src';
 import { Fleet } from '../../simulator/fleet';
+import { adminAuthSetting, demoCredentials, type DemoCredentials } from './demo-auth';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { DEMO_REGISTRY_ID, demoFlow } from './demo-flow';
 import { startEmbeddedNodeRed } from './embedded-node-red';
@@ -47,6 +48,8 @@ export interface RunningDemo {
     keptFlows: boolean;
     /** Ids of the simulated devices. */
     devices: string[];
+    /** The editor login and the adapter's registry token (Node-RED runs with adminAuth). */
+    credentials: DemoCredentials;
     stop(): Promise<void>;
 }
 
@@ -96,11 +99,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         if (ownUserDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
         const prefix = 'demo';
         const flow = demoFlow({ mqttUrl, influxUrl: options.influxUrl, firstDevice: `${prefix}-0000` });
+        const credentials = demoCredentials(options.userDir);
         const nodeRed = await startEmbeddedNodeRed({
             userDir,
             flow,
             port: options.port,
             log,
+            adminAuth: adminAuthSetting(credentials),
             adjustKeptFlows: (file) => pointDemoBrokerAt(file, mqttUrl as string),
         });
         cleanups.push(() => nodeRed.stop());
@@ -119,6 +124,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         const adapter = await startAdapter({
             registryUrl: nodeRed.url,
             registryId: DEMO_REGISTRY_ID,
+            registryToken: credentials.adapterToken,
             http: true,
             port: mcpPort,
         }).catch((e: unknown) => {
@@ -134,6 +140,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             mcpUrl: adapter.url as string,
             keptFlows: nodeRed.keptFlows,
             devices: fleet.devices.map((d) => d.id).sort(),
+            credentials,
             stop,
         };
     } catch (e) {

@@ -49,6 +49,8 @@ export async function startEmbeddedNodeRed(options: {
     logLevel?: 'error' | 'warn' | 'info';
     /** Called with the path of a kept flows.json before Node-RED reads it. */
     adjustKeptFlows?: (flowsFile: string) => void;
+    /** Node-RED's adminAuth setting; without it the admin API is open (tests only). */
+    adminAuth?: object;
 }): Promise<EmbeddedNodeRed> {
     installPackage(options.userDir);
     // A user directory keeps its flows: the demo flow is written only into a fresh one.
@@ -69,6 +71,7 @@ export async function startEmbeddedNodeRed(options: {
         httpNodeRoot: '/api',
         logging: { console: { level: options.logLevel ?? 'warn', metrics: false, audit: false } },
         editorTheme: { tours: false },
+        ...(options.adminAuth ? { adminAuth: options.adminAuth } : {}),
         // The bench's node-red-contrib-influxdb (a dev dependency, found beside node-red)
         // is not part of the demo: keep it out of the palette.
         nodesExcludes: ['node-red-contrib-influxdb'],

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     console.log(`MQTT broker: ${demo.mqttUrl}`);
     console.log(`Registry API: ${demo.adminUrl}mcp-bridge/registries/${demo.registryId}/devices`);
     console.log(`Node-RED editor: ${demo.editorUrl}`);
+    console.log(`Node-RED login: ${demo.credentials.username} / ${demo.credentials.password}`);
     console.log(`MCP endpoint: ${demo.mcpUrl}`);
     if (opts.userDir) {
         console.log(
@@ -90,7 +91,10 @@ async function main(): Promise<void> {
     console.log(formatHttpClientConfigs({ url: demo.mcpUrl, name: 'iot-devices' }));
     // A stdio client starts its own adapter process against the same registry.
     const cli = path.resolve(__dirname, '../../mcp-adapter/dist/src/cli.js');
-    console.log('Stdio MCP client configuration (same registry; the client starts its own adapter):');
+    console.log(
+        'Stdio MCP client configuration (same registry; the client starts its own adapter with the ' +
+            "registry token, which grants only the registry's read and write permissions):",
+    );
     console.log(
         formatClientConfigs({
             registryUrl: demo.adminUrl,
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
             name: 'iot-devices',
             command: process.execPath,
             args: [cli],
+            registryToken: demo.credentials.adapterToken,
         }),
     );
     console.log('');

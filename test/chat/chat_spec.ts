@@ -38,7 +38,7 @@ describe('mcpb-chat (scripted OpenAI-compatible server, real adapter, registry a
         await llm.start();
         demo = await startDemoProcess({ devices: DEVICES.length, intervalMs: 1000 });
         await waitFor('the demo devices online with readings', async () => {
-            const res = await fetch(`${demo.editorUrl}mcp-bridge/registries/demo-registry/readings`);
+            const res = await demo.api('mcp-bridge/registries/demo-registry/readings');
             const body = (await res.json()) as { readings: { device_id: string; sensor: string }[] };
             return DEVICES.every((d) =>
                 body.readings.some((r) => r.device_id === d && r.sensor === 'temperature'),
@@ -199,8 +199,8 @@ describe('mcpb-chat (scripted OpenAI-compatible server, real adapter, registry a
             assert.match(chat.stderr(), /Declined: nothing is sent/);
 
             // A later command on the same path proves the door command never went out (MQTT keeps order).
-            const led = await fetch(
-                `${demo.editorUrl}mcp-bridge/registries/demo-registry/devices/demo-0000/actuators/led/commands`,
+            const led = await demo.api(
+                'mcp-bridge/registries/demo-registry/devices/demo-0000/actuators/led/commands',
                 {
                     method: 'POST',
                     headers: { 'content-type': 'application/json' },

@@ -52,3 +52,20 @@ export function collectPageErrors(page: Page): string[] {
     });
     return errors;
 }
+
+/**
+ * Opens the editor already logged in (the demo runs Node-RED with adminAuth):
+ * the editor keeps its access token in localStorage under `auth-tokens`, so
+ * the page starts with one instead of showing the login dialog.
+ */
+export async function openLoggedIn(page: Page, editorUrl: string, accessToken: string): Promise<void> {
+    await page.addInitScript((token) => {
+        const store = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } })
+            .localStorage;
+        store.setItem(
+            'auth-tokens',
+            JSON.stringify({ access_token: token, expires_in: 3600, token_type: 'Bearer' }),
+        );
+    }, accessToken);
+    await page.goto(editorUrl);
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { DeviceConnection, SimulatedDevice, defaultProfile, type DeviceProfile } from '../../simulator';
 import { waitFor } from '../support/services';
-import { collectPageErrors, launchChromium, type EditorGlobals } from './browser';
+import { collectPageErrors, launchChromium, openLoggedIn, type EditorGlobals } from './browser';
 import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
@@ -81,7 +81,7 @@ describe('editor in Chromium on the npm start demo', function () {
         demo = await startDemoProcess({ devices: 3, intervalMs: 500 });
         browser = await launchChromium();
         // Answer the first-run "Enable Update Notifications" question up front (no: loopback only).
-        const answered = await fetch(`${demo.editorUrl}settings/user`, {
+        const answered = await demo.api('settings/user', {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ telemetryEnabled: false }),
@@ -89,7 +89,7 @@ describe('editor in Chromium on the npm start demo', function () {
         assert.equal(answered.status, 204, await answered.text());
         page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
         pageErrors = collectPageErrors(page);
-        await page.goto(demo.editorUrl);
+        await openLoggedIn(page, demo.editorUrl, await demo.accessToken());
         await page.waitForFunction(() => {
             const { RED } = globalThis as unknown as Partial<EditorGlobals>;
             return RED?.nodes?.node('demo-command') !== undefined;
@@ -216,7 +216,8 @@ describe('editor in Chromium on the npm start demo', function () {
     });
 
     it('closes the event stream while the tab is hidden and reopens it when shown', async () => {
-        const isEvents = (r: Request) => r.url().endsWith(`/registries/${demo?.registryId}/events`);
+        const isEvents = (r: Request) =>
+            new URL(r.url()).pathname.endsWith(`/registries/${demo?.registryId}/events`);
         const closed = page.waitForEvent('requestfailed', { predicate: isEvents, timeout: 10000 });
         await showSidebarTab('info');
         await closed;
@@ -231,9 +232,9 @@ describe('editor in Chromium on the npm start demo', function () {
     });
 
     it('reconnects after a full redeploy restarts the registry and keeps updating', async () => {
-        const flows = await fetch(`${demo?.editorUrl}flows`);
+        const flows = await (demo as DemoProcess).api('flows');
         const status = sidebar().locator('.mcpb-devices-status');
-        const deployed = await fetch(`${demo?.editorUrl}flows`, {
+        const deployed = await (demo as DemoProcess).api('flows', {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
             body: await flows.text(),
@@ -293,7 +294,8 @@ describe('editor in Chromium on the npm start demo', function () {
 
     // Last: it takes the tab away.
     it('removes its tab, action and stream when the plugin is removed', async () => {
-        const isEvents = (r: Request) => r.url().endsWith(`/registries/${demo?.registryId}/events`);
+        const isEvents = (r: Request) =>
+            new URL(r.url()).pathname.endsWith(`/registries/${demo?.registryId}/events`);
         const closed = page.waitForEvent('requestfailed', { predicate: isEvents, timeout: 10000 });
         await page.evaluate(() => {
             const { RED } = globalThis as unknown as EditorGlobals;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium } from './browser';
+import { collectPageErrors, launchChromium, openLoggedIn } from './browser';
 import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
@@ -61,7 +61,7 @@ describe('editor in Chromium: the demo flow and every shipped example load witho
         browser = await launchChromium();
         page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
         pageErrors = collectPageErrors(page);
-        await page.goto(demo.editorUrl);
+        await openLoggedIn(page, demo.editorUrl, await demo.accessToken());
         await page.waitForFunction(() => {
             const { RED } = globalThis as unknown as Partial<FlowEditor>;
             return RED?.nodes?.node('demo-command') !== undefined;
@@ -134,7 +134,7 @@ describe('editor in Chromium: the demo flow and every shipped example load witho
         // node-red-contrib-influxdb (a dev dependency for the benchmarks) stays out of the demo.
         assert.equal(await page.locator('.red-ui-palette-node[data-palette-type^="influxdb"]').count(), 0);
         const modules = (await (
-            await fetch(`${demo?.editorUrl}nodes`, { headers: { accept: 'application/json' } })
+            await (demo as DemoProcess).api('nodes', { headers: { accept: 'application/json' } })
         ).json()) as { module: string }[];
         assert.deepEqual([...new Set(modules.map((m) => m.module))].sort(), [pkg.name, 'node-red'].sort());
     });
@@ -143,15 +143,17 @@ describe('editor in Chromium: the demo flow and every shipped example load witho
         it(`imports the example "${example}" with no invalid node`, async () => {
             // What Import → Examples does: read the flow from the examples library, import it as a new tab.
             const tab = await page.evaluate(
-                async ({ module, name }) => {
+                async ({ module, name, token }) => {
                     const { RED } = globalThis as unknown as FlowEditor;
-                    const res = await fetch(`library/examples/flows/${module}/${encodeURIComponent(name)}`);
+                    const res = await fetch(`library/examples/flows/${module}/${encodeURIComponent(name)}`, {
+                        headers: { authorization: `Bearer ${token}` },
+                    });
                     if (!res.ok) throw new Error(`example ${name}: HTTP ${res.status}`);
                     const flow = (await res.json()) as { type: string }[];
                     RED.view.importNodes(flow, { generateIds: true, addFlow: false });
                     return RED.workspaces.active();
                 },
-                { module: pkg.name, name: example },
+                { module: pkg.name, name: example, token: await (demo as DemoProcess).accessToken() },
             );
             const imported = await page.evaluate((z) => {
                 const { RED } = globalThis as unknown as FlowEditor;

@@ -21,7 +21,7 @@ describe('demo (scripts/demo/main.ts)', function () {
             assert.match(editor, /^http:\/\/127\.0\.0\.1:\d+\/$/);
             assert.equal((await fetch(editor)).status, 200);
             const nodes = (await (
-                await fetch(`${editor}nodes`, { headers: { accept: 'application/json' } })
+                await demo.api('nodes', { headers: { accept: 'application/json' } })
             ).json()) as { types: string[] }[];
             const types = nodes.flatMap((n) => n.types);
             for (const t of ['mcpb-registry', 'mcpb-decode', 'mcpb-route', 'mcpb-command'])
@@ -29,14 +29,14 @@ describe('demo (scripts/demo/main.ts)', function () {
             await waitFor(
                 'three devices with readings',
                 async () => {
-                    const res = await fetch(`${editor}mcp-bridge/registries/demo-registry/readings`);
+                    const res = await demo.api('mcp-bridge/registries/demo-registry/readings');
                     const body = (await res.json()) as { readings: { device_id: string }[] };
                     return new Set(body.readings.map((r) => r.device_id)).size === 3;
                 },
                 20000,
             );
-            const command = await fetch(
-                `${editor}mcp-bridge/registries/demo-registry/devices/demo-0001/actuators/led/commands`,
+            const command = await demo.api(
+                'mcp-bridge/registries/demo-registry/devices/demo-0001/actuators/led/commands',
                 {
                     method: 'POST',
                     headers: { 'content-type': 'application/json' },
@@ -85,8 +85,8 @@ describe('demo (scripts/demo/main.ts)', function () {
                 },
                 20000,
             );
-            const history = await fetch(
-                `${demo.editorUrl}mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/temperature?history_minutes=5`,
+            const history = await demo.api(
+                `mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/temperature?history_minutes=5`,
             );
             const reading = (await history.json()) as { history?: { source: string; points: unknown[] } };
             assert.equal(reading.history?.source, 'influxdb');
@@ -127,13 +127,13 @@ describe('demo (scripts/demo/main.ts)', function () {
             try {
                 assert.match(second.output(), /kept its flows\.json \(your flows, not the demo flow\)/);
                 const deployed = (await (
-                    await fetch(`${second.editorUrl}flows`, { headers: { 'node-red-api-version': 'v2' } })
+                    await second.api('flows', { headers: { 'node-red-api-version': 'v2' } })
                 ).json()) as { flows: { id: string; name?: string }[] };
                 assert.equal(deployed.flows.find((n) => n.id === 'user-note')?.name, 'my own note');
                 // The kept flow still works on this run's broker (another free port).
                 await waitFor('a reading of demo-0000 through the kept flow', async () => {
-                    const res = await fetch(
-                        `${second.editorUrl}mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/temperature`,
+                    const res = await second.api(
+                        `mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/temperature`,
                     );
                     const body = (await res.json()) as { age_s?: number };
                     return res.ok && typeof body.age_s === 'number' && body.age_s < 2;

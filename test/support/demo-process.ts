@@ -17,6 +17,12 @@ export interface DemoProcess {
     /** The MCP adapter's Streamable HTTP endpoint (`MCP endpoint:` line). */
     mcpUrl: string;
     registryId: string;
+    /** The editor login the demo printed (Node-RED runs with adminAuth). */
+    login: { username: string; password: string };
+    /** fetch() on the admin API as the logged-in admin (a bearer token from /auth/token). */
+    api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
+    /** The admin's access token, e.g. for the editor page's localStorage. */
+    accessToken(): Promise<string>;
     /** Everything the demo printed so far (stdout and stderr). */
     output(): string;
     /** SIGTERM, as Ctrl-C would; resolves with the exit code. */
@@ -89,12 +95,41 @@ export async function startDemoProcess(options: {
         throw new Error(`${(e as Error).message}\n${output}`, { cause: e });
     }
     assert.doesNotMatch(output, /did not load/, output);
+    const editorUrl = /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string;
+    const [, username, password] = /^Node-RED login: (\S+) \/ (\S+)$/m.exec(output) ?? [];
+    assert.ok(username && password, `no login line in\n${output}`);
+    let token: Promise<string> | undefined;
+    const accessToken = () => (token ??= adminToken(editorUrl, username, password));
     return {
-        editorUrl: /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string,
+        editorUrl,
+        login: { username, password },
+        accessToken,
+        async api(pathAndQuery, init = {}) {
+            const headers = new Headers(init.headers);
+            headers.set('authorization', `Bearer ${await accessToken()}`);
+            return fetch(`${editorUrl}${pathAndQuery.replace(/^\//, '')}`, { ...init, headers });
+        },
         mqttUrl: /^MQTT broker: (\S+)$/m.exec(output)?.[1] as string,
         mcpUrl: /^MCP endpoint: (\S+)$/m.exec(output)?.[1] as string,
         registryId: 'demo-registry',
         output: () => output,
         stop: () => stopChild(child),
     };
+}
+
+/** Logs into Node-RED's admin API as the editor does (password grant), returning the access token. */
+async function adminToken(editorUrl: string, username: string, password: string): Promise<string> {
+    const res = await fetch(`${editorUrl}auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+            client_id: 'node-red-editor',
+            grant_type: 'password',
+            scope: '*',
+            username,
+            password,
+        }),
+    });
+    assert.equal(res.status, 200, `login failed: ${res.status} ${await res.clone().text()}`);
+    return ((await res.json()) as { access_token: string }).access_token;
 }
