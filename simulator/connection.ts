@@ -15,10 +15,15 @@ export interface ConnectionDevice {
 
 export class DeviceConnection {
     readonly devices = new Map<string, ConnectionDevice>();
+    /** Times the link to the broker was lost (not counting a deliberate close). */
+    failures = 0;
     private constructor(readonly client: MqttClient) {
         client.on('message', (topic, payload) => {
             const id = topic.split('/', 2)[1];
             this.devices.get(id)?.onMessage(topic, payload);
+        });
+        client.on('offline', () => {
+            if (!client.disconnecting) this.failures++;
         });
     }
 

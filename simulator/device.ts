@@ -27,7 +27,49 @@ export interface Misbehaviour {
     rejectCommands?: { reason: string; code: string };
     /** Every n-th reading is malformed JSON instead. */
     badPayloadEvery?: number;
+    /**
+     * Broken sensors: they read null (quality 0), each read counts as a sensor read
+     * error, and the diagnostics' sensors check warns (some) or fails (all).
+     */
+    failingSensors?: string[];
+    /**
+     * Stuck actuators: commands to them arrive but are neither applied nor answered
+     * (the server times out), and the diagnostics' actuators check fails.
+     */
+    stuckActuators?: string[];
+    /** A slow self-test: diagnostics requests are answered only when releaseDiagnostics() is called. */
+    holdDiagnostics?: boolean;
 }
+
+/** What the device counted since boot (or since the last reset_metrics), as its metrics report it. */
+export interface DeviceCounters {
+    sent: number;
+    received: number;
+    publishFailures: number;
+    commandsReceived: number;
+    commandsRejected: number;
+    sensorReadErrors: number;
+}
+
+type CheckStatus = 'ok' | 'warn' | 'fail';
+interface DiagnosticCheck {
+    name: string;
+    status: CheckStatus;
+    detail: string;
+    value?: number;
+}
+
+/** The checks a diagnostics request without a list runs (as the firmware does, minus wifi). */
+export const DIAGNOSTICS_CHECKS = ['memory', 'mqtt', 'sensors', 'actuators', 'capabilities'] as const;
+const OVERALL: Record<CheckStatus, 'ok' | 'degraded' | 'failed'> = {
+    ok: 'ok',
+    warn: 'degraded',
+    fail: 'failed',
+};
+const SEVERITY: Record<CheckStatus, number> = { ok: 0, warn: 1, fail: 2 };
+/** The simulated device's free heap, and the firmware's default warning threshold. */
+const FREE_HEAP = 180000;
+const LOW_HEAP = 20000;
 
 export interface SimulatedDeviceOptions {
     id: string;
@@ -56,8 +98,10 @@ export class SimulatedDevice {
     readonly actuatorState: Record<string, ActuatorValue> = {};
     config: DeviceConfig & { publish_interval_ms: number };
     private seq = 0;
-    private sent = 0;
-    private received = 0;
+    private counters: DeviceCounters = emptyCounters();
+    /** Commands each stuck actuator ignored. */
+    private readonly ignored: Record<string, number> = {};
+    private readonly heldDiagnostics: (() => Promise<void>)[] = [];
     private readingsSent = 0;
     private readonly values: Record<string, number> = {};
     private readonly answered = new Set<string>();
@@ -138,13 +182,16 @@ export class SimulatedDevice {
         }
         const timestamp = now();
         if (this.options.batch) {
-            const readings = this.capabilities.sensors.map((sensor) => ({
-                sensor,
-                reading: this.walk(sensor),
-                unit: this.unitOf(sensor),
-                quality: 95,
-                timestamp,
-            }));
+            const readings = this.capabilities.sensors.map((sensor) => {
+                const reading = this.read(sensor);
+                return {
+                    sensor,
+                    reading,
+                    unit: this.unitOf(sensor),
+                    quality: reading === null ? 0 : 95,
+                    timestamp,
+                };
+            });
             await this.publish('sensor_batch', topics.sensorBatch(this.id), {
                 device_id: this.id,
                 seq: this.nextSeq(),
@@ -154,13 +201,13 @@ export class SimulatedDevice {
             return;
         }
         for (const sensor of this.capabilities.sensors)
-            await this.publishReading(sensor, this.walk(sensor), timestamp);
+            await this.publishReading(sensor, this.read(sensor), timestamp);
     }
 
     async publishReading(sensor: string, reading: number | boolean | null, timestamp = now()): Promise<void> {
         const value: { reading: number | boolean | null; unit?: string; quality: number } = {
             reading,
-            quality: 95,
+            quality: reading === null ? 0 : 95,
         };
         const unit = this.unitOf(sensor);
         if (unit) value.unit = unit;
@@ -198,12 +245,33 @@ export class SimulatedDevice {
             device_id: this.id,
             seq: this.nextSeq(),
             timestamp: now(),
-            messages_sent: this.sent,
-            messages_received: this.received,
-            connection_failures: 0,
+            messages_sent: this.counters.sent,
+            messages_received: this.counters.received,
+            connection_failures: this.connection.failures,
+            publish_failures: this.counters.publishFailures,
+            commands_received: this.counters.commandsReceived,
+            commands_rejected: this.counters.commandsRejected,
+            sensor_read_errors: this.counters.sensorReadErrors,
             uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
-            free_heap: 180000,
+            free_heap: FREE_HEAP,
         });
+    }
+
+    /** Answers the diagnostics requests held back by the holdDiagnostics misbehaviour; how many. */
+    async releaseDiagnostics(): Promise<number> {
+        const held = this.heldDiagnostics.splice(0);
+        for (const answer of held) await answer();
+        return held.length;
+    }
+
+    /** What the device counted so far (what its next metrics message reports). */
+    counts(): Readonly<DeviceCounters> {
+        return { ...this.counters };
+    }
+
+    /** Diagnostics requests waiting for releaseDiagnostics(). */
+    get diagnosticsWaiting(): number {
+        return this.heldDiagnostics.length;
     }
 
     /** Skips seq numbers, as if messages were lost on the way. */
@@ -217,7 +285,7 @@ export class SimulatedDevice {
 
     /** Messages the server sends: commands, config/set, diagnostics/request. */
     onMessage(topic: string, payload: Buffer): void {
-        this.received++;
+        this.counters.received++;
         const decoded = decode(topic, payload);
         if (!decoded.ok) {
             void this.publishError('bad_request', decoded.error.message, 1);
@@ -233,8 +301,15 @@ export class SimulatedDevice {
         const misbehave = this.options.misbehave ?? {};
         const { id, action, value } = m.payload;
         const actuator = m.actuator as string;
-        if (misbehave.ignoreCommands || !this.firstTime(id)) return;
+        if (!this.firstTime(id)) return;
+        this.counters.commandsReceived++;
+        if (misbehave.ignoreCommands) return;
+        if (misbehave.stuckActuators?.includes(actuator)) {
+            this.ignored[actuator] = (this.ignored[actuator] ?? 0) + 1;
+            return;
+        }
         if (misbehave.rejectCommands) {
+            this.counters.commandsRejected++;
             return this.publishActuator(actuator, {
                 command_id: id,
                 result: 'rejected',
@@ -244,6 +319,7 @@ export class SimulatedDevice {
         // The device trusts the server's confirmation step; it checks type, range and action itself.
         const checked = validateCommand(this.capabilities, actuator, { action, value, confirmed: true });
         if (!checked.ok) {
+            this.counters.commandsRejected++;
             const rejection = {
                 command_id: id,
                 result: 'rejected',
@@ -267,7 +343,7 @@ export class SimulatedDevice {
     private async onConfig(m: MessageOf<'config_set'>): Promise<void> {
         const { id, reset_metrics, ...settings } = m.payload;
         if (!this.firstTime(id) || this.options.misbehave?.ignoreCommands) return;
-        if (reset_metrics) this.sent = this.received = 0;
+        if (reset_metrics) this.counters = emptyCounters();
         this.config = {
             ...this.config,
             ...settings,
@@ -283,19 +359,78 @@ export class SimulatedDevice {
     }
 
     private async onDiagnostics(m: MessageOf<'diagnostics_request'>): Promise<void> {
-        const { id } = m.payload;
+        const { id, checks } = m.payload;
         if (!this.firstTime(id) || this.options.misbehave?.ignoreCommands) return;
-        await this.publish('diagnostics_result', topics.diagnosticsResult(this.id), {
-            seq: this.nextSeq(),
-            command_id: id,
-            overall: 'ok',
-            checks: [
-                { name: 'mqtt', status: 'ok' },
-                { name: 'heap', status: 'ok', value: 180000 },
-            ],
-            free_heap: 180000,
-            uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
-        });
+        const answer = async () => {
+            const results = (checks?.length ? checks : DIAGNOSTICS_CHECKS).map((name) => this.check(name));
+            const worst = results.reduce<CheckStatus>(
+                (w, c) => (SEVERITY[c.status] > SEVERITY[w] ? c.status : w),
+                'ok',
+            );
+            await this.publish('diagnostics_result', topics.diagnosticsResult(this.id), {
+                seq: this.nextSeq(),
+                command_id: id,
+                overall: OVERALL[worst],
+                checks: results,
+                free_heap: FREE_HEAP,
+                uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+            });
+        };
+        if (this.options.misbehave?.holdDiagnostics) this.heldDiagnostics.push(answer);
+        else await answer();
+    }
+
+    /** One self-check, run now against the device's real state (as the firmware's checks are). */
+    private check(name: string): DiagnosticCheck {
+        switch (name) {
+            case 'memory':
+                return {
+                    name,
+                    status: FREE_HEAP < LOW_HEAP ? 'warn' : 'ok',
+                    detail: `${FREE_HEAP} bytes free (warn below ${LOW_HEAP})`,
+                    value: FREE_HEAP,
+                };
+            case 'mqtt': {
+                const failures = this.counters.publishFailures;
+                return {
+                    name,
+                    status: failures > 0 ? 'warn' : 'ok',
+                    detail: `${failures} publish failures, ${this.connection.failures} disconnects`,
+                    value: failures,
+                };
+            }
+            case 'sensors': {
+                const sensors = this.capabilities.sensors;
+                const silent = sensors.filter((s) => this.read(s) === null);
+                const status =
+                    silent.length === 0 ? 'ok' : silent.length === sensors.length ? 'fail' : 'warn';
+                const first = silent.length > 0 ? ` (first: ${silent[0]})` : '';
+                return {
+                    name,
+                    status,
+                    detail: `${silent.length} of ${sensors.length} sensors without a valid reading${first}`,
+                    value: silent.length,
+                };
+            }
+            case 'actuators': {
+                const stuck = this.capabilities.actuators.filter((a) =>
+                    this.options.misbehave?.stuckActuators?.includes(a),
+                );
+                const detail =
+                    stuck.length > 0
+                        ? `${stuck.length} actuators do not respond (${stuck
+                              .map((a) => `${a}: ${this.ignored[a] ?? 0} commands ignored`)
+                              .join(', ')})`
+                        : `${this.capabilities.actuators.length} actuators, ${this.counters.commandsRejected} commands rejected`;
+                return { name, status: stuck.length > 0 ? 'fail' : 'ok', detail, value: stuck.length };
+            }
+            case 'capabilities': {
+                const entities = this.capabilities.sensors.length + this.capabilities.actuators.length;
+                return { name, status: 'ok', detail: `${entities} entities in 1 part(s)`, value: 1 };
+            }
+            default:
+                return { name, status: 'warn', detail: 'unknown check' };
+        }
     }
 
     private async publishActuator(actuator: string, answer: object = {}): Promise<void> {
@@ -321,19 +456,35 @@ export class SimulatedDevice {
 
     private async publish(kind: MessageKind, topic: string, body: object): Promise<void> {
         const { qos, retain } = DELIVERY[kind];
-        this.sent++;
+        this.counters.sent++;
         if (qos === 0) {
             // QoS 0 needs no round trip: don't wait for the socket (like the firmware).
-            this.connection.client.publish(topic, JSON.stringify(body), { qos, retain });
+            this.connection.client.publish(topic, JSON.stringify(body), { qos, retain }, (e) => {
+                if (e) this.counters.publishFailures++;
+            });
             return;
         }
-        await this.connection.client.publishAsync(topic, JSON.stringify(body), { qos, retain });
+        try {
+            await this.connection.client.publishAsync(topic, JSON.stringify(body), { qos, retain });
+        } catch (e) {
+            this.counters.publishFailures++;
+            throw e;
+        }
     }
 
     private nextSeq(): number {
         const s = this.seq;
         this.seq = (this.seq + 1) >>> 0;
         return s;
+    }
+
+    /** Reads a sensor: the next value of its walk, or null (a read error) when it is broken. */
+    private read(sensor: string): number | null {
+        if (this.options.misbehave?.failingSensors?.includes(sensor)) {
+            this.counters.sensorReadErrors++;
+            return null;
+        }
+        return this.walk(sensor);
     }
 
     private walk(sensor: string): number {
@@ -346,6 +497,17 @@ export class SimulatedDevice {
     private unitOf(sensor: string): string | undefined {
         return (this.capabilities.metadata[sensor] as { unit?: string } | undefined)?.unit;
     }
+}
+
+function emptyCounters(): DeviceCounters {
+    return {
+        sent: 0,
+        received: 0,
+        publishFailures: 0,
+        commandsReceived: 0,
+        commandsRejected: 0,
+        sensorReadErrors: 0,
+    };
 }
 
 function now(): number {

@@ -44,13 +44,14 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
         registryId: options.registryId ?? 'default',
         token: options.registryToken,
         timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        logger,
     });
     const ctx: ToolContext = { registry, logger, allowUnconfirmed: options.allowUnconfirmed ?? false };
     const hub = new SubscriptionHub(registry, logger);
     const readOnly = options.readOnly ?? false;
     logger.info(
         `registry ${redactUrl(options.registryUrl)} (id ${registry.registryId}${options.registryToken ? ', with token' : ''})` +
-            `${readOnly ? ', read-only: no actuating tools' : ''}`,
+            `${readOnly ? ', read-only: no tools that send to devices' : ''}`,
     );
 
     if (!options.http) {

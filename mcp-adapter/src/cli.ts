@@ -68,7 +68,7 @@ function program(): Command {
             (v: string, all: string[]) => [...all, v],
             [],
         )
-        .option('--read-only', 'register no actuating or config-writing tools')
+        .option('--read-only', 'register no tool that sends to devices (commands, config, diagnostics)')
         .option(
             '--allow-unconfirmed',
             'send commands that need confirmation when the client cannot ask the user',
@@ -87,7 +87,7 @@ function program(): Command {
             DEFAULT_MAX_SESSIONS,
         )
         .option('--print-config', 'print Claude Desktop / VS Code stdio configuration and exit')
-        .option('--verbose', 'debug logging (stderr)');
+        .option('--verbose', 'debug logging (stderr): one line per registry request');
 }
 
 async function main(): Promise<void> {

@@ -18,7 +18,7 @@ export interface AdapterOptions {
     token?: string;
     /** Extra browser origins allowed to call the HTTP endpoint (loopback origins always are). */
     allowedOrigins?: string[];
-    /** Register no actuating or config-writing tools. */
+    /** Register no tool that needs the registry's write permission (commands, config, diagnostics). */
     readOnly?: boolean;
     /** Send commands that need confirmation when the client cannot elicit (operator's choice). */
     allowUnconfirmed?: boolean;

@@ -32,6 +32,7 @@ import {
     type SystemStatus,
 } from '@mcp-mqtt-bridge/protocol';
 import type { z } from 'zod';
+import type { Logger } from './logger';
 import { RegistryError } from './registry-error';
 
 export interface RegistryClientOptions {
@@ -43,6 +44,8 @@ export interface RegistryClientOptions {
     token?: string;
     /** Per-request timeout in ms. */
     timeoutMs: number;
+    /** Gets one debug line per request (method, route, status, duration; never the token or query). */
+    logger?: Logger;
 }
 
 export interface DeviceQuery {
@@ -83,6 +86,11 @@ export class RegistryClient {
         }
         const qs = search.toString();
         return `${this.base}${REGISTRY_API_ROOT}/${rid}${path}${qs ? `?${qs}` : ''}`;
+    }
+
+    /** Path of this registry's API root on the server, e.g. /mcp-bridge/registries/default */
+    private apiPath(): string {
+        return new URL(this.url('')).pathname;
     }
 
     headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -190,6 +198,8 @@ export class RegistryClient {
         const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
         const timeout = AbortSignal.timeout(timeoutMs);
         const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+        const started = Date.now();
+        const route = `${method} ${new URL(url).pathname.slice(this.apiPath().length)}`;
         let res: Response;
         let text: string;
         try {
@@ -201,8 +211,11 @@ export class RegistryClient {
             });
             text = await res.text();
         } catch (e) {
-            throw this.transportError(e, timeout, call.signal, timeoutMs);
+            const error = this.transportError(e, timeout, call.signal, timeoutMs);
+            this.options.logger?.debug(`registry ${route} → ${error.kind} (${Date.now() - started} ms)`);
+            throw error;
         }
+        this.options.logger?.debug(`registry ${route} → ${res.status} (${Date.now() - started} ms)`);
         const json = parseJson(text);
         if (res.ok || (outcomeStatuses?.has(res.status) && hasOutcome(json))) return json;
         throw httpError(res.status, json, text);

@@ -39,11 +39,12 @@ export function createSessionServer(
     registerDeviceTools(server, ctx);
     registerSensorTools(server, ctx);
     registerMonitoringTools(server, ctx);
-    registerDiagnosticsTool(server, ctx);
-    // Read-only mode: actuating and config-writing tools are not registered at all.
+    // Read-only mode: no tool that needs the registry's write permission (mcp-bridge.write) is
+    // registered at all: commands, configuration and diagnostics requests all publish to a device.
     if (!readOnly) {
         registerControlTool(server, ctx);
         registerConfigureTool(server, ctx);
+        registerDiagnosticsTool(server, ctx);
     }
     registerResources(server, ctx);
     registerPrompts(server, ctx);

@@ -147,13 +147,14 @@ describe('mcp-adapter CLI', function () {
         assert.match(cli.stderr(), /serving MCP on stdio/);
     });
 
-    it('registers no actuating tools in read-only mode', async function () {
+    it('registers no tools that send to devices in read-only mode', async function () {
         const registryUrl = `http://127.0.0.1:${await freePort()}/`;
         const session = await connectStdio(['--registry-url', registryUrl, '--read-only']);
         try {
             const names = (await session.client.listTools()).tools.map((t) => t.name);
             assert.ok(!names.includes('control_actuator'));
             assert.ok(!names.includes('configure_device'));
+            assert.ok(!names.includes('device_diagnostics'));
             assert.ok(names.includes('read_sensor'));
         } finally {
             await session.close();

@@ -1,7 +1,9 @@
 /** configure_device: changes a device's runtime settings (publish interval, streaming). Not in read-only mode. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import {
+    DEFAULT_ANSWER_TIMEOUT_MS,
     HTTP_SLACK_MS,
     MAX_ANSWER_TIMEOUT_MS,
     configRequest,
@@ -32,7 +34,18 @@ function outcomeResult(o: ConfigOutcome, deviceId: string): CallToolResult {
         case 'broker_unavailable':
             return failure(brokerUnavailableText('nothing was sent'), o);
         case 'invalid':
-            return failure(`Invalid configuration (${o.code}): ${o.message}. Nothing was sent.`, o);
+            if (o.code === 'UNKNOWN_DEVICE') {
+                return failure(
+                    `Unknown device '${deviceId}'. Call list_devices or query_devices to find valid ids. ` +
+                        'Nothing was sent.',
+                    o,
+                );
+            }
+            return failure(
+                `Invalid configuration (${o.code}): ${o.message}. Nothing was sent. Fix the arguments ` +
+                    `(get_device_info('${deviceId}') shows the sensors and the current config) and retry.`,
+                o,
+            );
     }
 }
 
@@ -51,6 +64,14 @@ export function registerConfigureTool(server: McpServer, ctx: ToolContext): void
                 metrics_interval_ms: configRequest.shape.metrics_interval_ms,
                 streaming: configRequest.shape.streaming.describe('per sensor id: {enabled, interval_ms}'),
                 reset_metrics: configRequest.shape.reset_metrics,
+                timeout_s: z
+                    .number()
+                    .min(1)
+                    .max(MAX_ANSWER_TIMEOUT_MS / 1000)
+                    .optional()
+                    .describe(
+                        `how long to wait for the device to acknowledge (default ${DEFAULT_ANSWER_TIMEOUT_MS / 1000} s)`,
+                    ),
             },
             outputSchema: configOutput,
             annotations: {
@@ -60,12 +81,15 @@ export function registerConfigureTool(server: McpServer, ctx: ToolContext): void
                 openWorldHint: true,
             },
         },
-        async ({ device_id, ...body }, extra) => {
+        async ({ device_id, timeout_s, ...settings }, extra) => {
+            const timeoutMs = timeout_s !== undefined ? Math.round(timeout_s * 1000) : undefined;
             try {
-                const outcome = await ctx.registry.configure(device_id, body, {
-                    signal: extra.signal,
-                    timeoutMs: MAX_ANSWER_TIMEOUT_MS + HTTP_SLACK_MS,
-                });
+                const outcome = await ctx.registry.configure(
+                    device_id,
+                    { ...settings, ...(timeoutMs !== undefined ? { timeout_ms: timeoutMs } : {}) },
+                    // The registry caps its wait; the HTTP request must outlive it.
+                    { signal: extra.signal, timeoutMs: (timeoutMs ?? MAX_ANSWER_TIMEOUT_MS) + HTTP_SLACK_MS },
+                );
                 return outcomeResult(outcome, device_id);
             } catch (e) {
                 return registryFailure(e, { deviceId: device_id });
