@@ -135,7 +135,10 @@ describe('mcpb-chat (scripted OpenAI-compatible server, real adapter, registry a
             },
         );
         const adapter = `${process.execPath} -r tsx/cjs mcp-adapter/src/cli.ts --registry-url ${demo.editorUrl} --registry-id demo-registry`;
-        const chat = startChat([...base(), '--mcp-stdio', adapter]);
+        // The stdio adapter reaches the registry with the token the demo printed in its client configuration.
+        const chat = startChat([...base(), '--mcp-stdio', adapter], {
+            env: { MCP_BRIDGE_REGISTRY_TOKEN: demo.registryToken },
+        });
         try {
             await chat.waitForStderr(/you> $/);
             chat.type('How warm is it everywhere?');

@@ -17,6 +17,8 @@ export interface DemoProcess {
     /** The MCP adapter's Streamable HTTP endpoint (`MCP endpoint:` line). */
     mcpUrl: string;
     registryId: string;
+    /** The MCP adapter's registry token, from the stdio client configuration the demo printed. */
+    registryToken: string;
     /** The editor login the demo printed (Node-RED runs with adminAuth). */
     login: { username: string; password: string };
     /** fetch() on the admin API as the logged-in admin (a bearer token from /auth/token). */
@@ -84,9 +86,10 @@ export async function startDemoProcess(options: {
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     try {
         await waitFor(
-            'the demo to print its editor URL',
+            'the demo to finish starting',
             // An exit ends the wait at once (waitFor would treat a throw here as "not yet").
-            async () => child.exitCode !== null || /^Node-RED editor: /m.test(output),
+            // The last start-up line: everything (URLs, login, client configurations) is printed by then.
+            async () => child.exitCode !== null || /^Ctrl-C stops everything\.$/m.test(output),
             30000,
         );
         if (child.exitCode !== null) throw new Error(`the demo exited with code ${child.exitCode}`);
@@ -98,11 +101,14 @@ export async function startDemoProcess(options: {
     const editorUrl = /^Node-RED editor: (\S+)$/m.exec(output)?.[1] as string;
     const [, username, password] = /^Node-RED login: (\S+) \/ (\S+)$/m.exec(output) ?? [];
     assert.ok(username && password, `no login line in\n${output}`);
+    const registryToken = /"MCP_BRIDGE_REGISTRY_TOKEN": "([^"]+)"/.exec(output)?.[1];
+    assert.ok(registryToken, `no registry token in the client configuration\n${output}`);
     let token: Promise<string> | undefined;
     const accessToken = () => (token ??= adminToken(editorUrl, username, password));
     return {
         editorUrl,
         login: { username, password },
+        registryToken,
         accessToken,
         async api(pathAndQuery, init = {}) {
             const headers = new Headers(init.headers);
