@@ -359,6 +359,17 @@ describe('unit: DeviceRegistry', () => {
             assert.deepEqual(alertTypes(reg, 'd1'), []);
         });
 
+        it('does not count a refused reading (undeclared sensor) as lost', () => {
+            const reg = registry();
+            reg.ingest(capabilities('d1', { seq: 1, sensors: { t: {} } }), false, T0);
+            assert.equal(reg.ingest(reading('d1', 'x', 1, 2), false, T0), false);
+            reg.ingest(reading('d1', 't', 1, 3), false, T0);
+            reg.tick(T0 + 1000);
+            assert.equal(reg.devices.get('d1')?.counters.lost, 0);
+            assert.equal(reg.counters.totals.lost, 0);
+            assert.deepEqual(alertTypes(reg, 'd1'), ['undeclared_sensor']);
+        });
+
         it('counts a redelivery as a duplicate, not as loss', () => {
             const reg = registry();
             reg.ingest(reading('d1', 't', 1, 7), false, T0);
