@@ -315,7 +315,11 @@ export class DeviceRegistry extends EventEmitter {
         this.addAlert(registryAlert(reason, message, 2, now));
     }
 
-    private applyCapabilities(record: DeviceRecord, capabilities: CapabilitiesPayload, receivedAt: number): void {
+    private applyCapabilities(
+        record: DeviceRecord,
+        capabilities: CapabilitiesPayload,
+        receivedAt: number,
+    ): void {
         const lowered = this.safety.observe(record.id, capabilities);
         if (lowered.length) {
             this.addAlert(
