@@ -114,7 +114,11 @@ export class DeviceRegistry extends EventEmitter {
         if (KIND_DIRECTION[message.kind] === 'server') return true;
         const record = this.deviceFor(message.deviceId, receivedAt);
         if (!record) return false;
-        if (!this.accepts(record, message, receivedAt)) return false;
+        if (!this.accepts(record, message, receivedAt)) {
+            // It did arrive: its seq must not be counted lost.
+            this.trackSequence(record, message, retained, receivedAt);
+            return false;
+        }
         record.counters.messages++;
         this.counters.message(receivedAt);
         if (message.kind !== 'status') {
