@@ -55,6 +55,13 @@ export function compileRoutes(rules: RouteRule[], firstMatchOnly: boolean): (msg
 
 export function isRouteRule(value: unknown): value is RouteRule {
     if (typeof value !== 'object' || value === null) return false;
-    const t = (value as { t?: unknown }).t;
-    return t === 'kind' || t === 'device' || t === 'sensor' || t === 'actuator' || t === 'else';
+    const { t, v } = value as { t?: unknown; v?: unknown };
+    if (t === 'else') return true;
+    const matches = t === 'kind' || t === 'device' || t === 'sensor' || t === 'actuator';
+    return matches && typeof v === 'string' && v !== '';
+}
+
+/** Index of the first rule that is not a valid rule, or -1. */
+export function firstInvalidRule(rules: readonly unknown[]): number {
+    return rules.findIndex((r) => !isRouteRule(r));
 }

@@ -72,5 +72,37 @@ for (const major of nodeRedMajors()) {
             const seen = await route(false, messages);
             assert.deepEqual(seen, [['a', 'e'], [], ['b'], ['c'], ['d']]);
         });
+
+        it('marks itself invalid on a bad rule instead of shifting later rules to other ports', async () => {
+            await helper.load(routeNode, [
+                { id: 'tab', type: 'tab', label: 'test' },
+                {
+                    id: 'r',
+                    type: 'mcpb-route',
+                    z: 'tab',
+                    rules: [{ t: 'kind', v: 'sensor_data' }, { t: 'colour', v: 'red' }, { t: 'else' }],
+                    outputs: 3,
+                    wires: [['o0'], ['o1'], ['o2']],
+                },
+                ...[0, 1, 2].map((i) => ({ id: `o${i}`, type: 'helper', z: 'tab' })),
+            ]);
+            const r = helper.getNode('r') as unknown as {
+                receive(m: NodeMessage): void;
+                error: { args: unknown[][] };
+                status: { args: { text: string }[][] };
+            };
+            let routed = 0;
+            for (const i of [0, 1, 2]) {
+                (helper.getNode(`o${i}`) as unknown as { on(e: 'input', f: () => void): void }).on(
+                    'input',
+                    () => routed++,
+                );
+            }
+            assert.match(String(r.error.args[0]?.[0]), /invalid-rule/);
+            assert.equal(r.status.args[0]?.[0].text, 'mcpb-route.status.invalid');
+            r.receive({ kind: 'metrics', device: 'x' });
+            await waitFor('the message reported as not routed', async () => r.error.args.length === 2);
+            assert.equal(routed, 0, 'nothing is routed while a rule is invalid');
+        });
     });
 }

@@ -19,10 +19,7 @@ function outcomeResult(o: ConfigOutcome, deviceId: string): CallToolResult {
         case 'applied':
             return success(o, `Device '${deviceId}' applied the configuration.`);
         case 'rejected':
-            return failure(
-                `Device '${deviceId}' rejected the configuration (${o.code ?? 'REJECTED'}): ${o.reason}.`,
-                o,
-            );
+            return failure(`Device '${deviceId}' rejected the configuration: ${o.reason}.`, o);
         case 'timeout':
             return failure(
                 `No answer from '${deviceId}' within ${o.timeout_ms} ms; the configuration may or may not be ` +

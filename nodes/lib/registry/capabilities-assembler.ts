@@ -9,11 +9,18 @@ import {
     firstSeq,
     isCompleteDocument,
     mergeCapabilitiesParts,
+    SEQ_MODULO,
     type CapabilitiesPart,
     type CapabilitiesPayload,
 } from '@mcp-mqtt-bridge/protocol';
 
 export const PART_TIMEOUT_MS = 10000;
+
+/** seq a came after seq b (uint32 arithmetic, within half the range). */
+function isNewer(a: number, b: number): boolean {
+    const ahead = (a - b + SEQ_MODULO) % SEQ_MODULO;
+    return ahead > 0 && ahead < SEQ_MODULO / 2;
+}
 /** More parts than any real device needs (128 entities at 4 KB per part). */
 const MAX_PARTS = 64;
 
@@ -37,6 +44,9 @@ export class CapabilitiesAssembler {
         if (parts > MAX_PARTS) return undefined;
         let announcement = this.pending.get(deviceId);
         const first = firstSeq(payload);
+        // A late part of an older announcement must not throw away the one in progress.
+        if (announcement && announcement.first !== first && !isNewer(first, announcement.first))
+            return undefined;
         if (!announcement || announcement.first !== first || announcement.parts !== parts) {
             announcement = { first, parts, received: new Map(), startedAt: now };
             this.pending.set(deviceId, announcement);

@@ -100,6 +100,9 @@ export class DeviceRequests {
         const { action, value } = checked;
         const subject = { deviceId, actuator, action, value };
         const now = Date.now();
+        // Before a ticket is spent: an unreachable device must not cost the user a confirmation.
+        const unavailable = this.unreachable(record, actuator);
+        if (unavailable) return unavailable;
         if (
             this.registry.safety.requiresConfirmation(
                 deviceId,
@@ -132,8 +135,6 @@ export class DeviceRequests {
             request.timeout_ms ?? (checked.metadata.response_time_ms ?? 0) + ANSWER_MARGIN_MS,
             MAX_ANSWER_TIMEOUT_MS,
         );
-        const unavailable = this.unreachable(record, actuator);
-        if (unavailable) return unavailable;
 
         const id = newCommandId();
         const started = Date.now();

@@ -25,6 +25,7 @@ import {
     type SystemStatus,
 } from '@mcp-mqtt-bridge/protocol';
 import type { AdminHandler, AdminRequest, AdminResponse, NodeAPI } from '../node-red-types';
+import { REGISTRY_ALERT_ID } from './device-registry';
 import { liveRegistries, type LiveRegistry } from './live-registries';
 import { refuseCrossSite } from './same-site';
 import {
@@ -290,10 +291,13 @@ export function registerRegistryApi(RED: NodeAPI): void {
     get(registryRoutes.sensor, sensorReading);
     get(registryRoutes.readings, readings);
     get(registryRoutes.alerts, (e, req, res) => {
+        const device = queryString(req, 'device');
+        // An unknown device is an error, not a quiet one (alerts about the registry itself have their own id).
+        if (device !== undefined && device !== REGISTRY_ALERT_ID) deviceOf(e, device);
         const alerts = alertsMatching(e.registry, {
             severity: queryInt(req, 'severity', 0, 3),
             since: queryInt(req, 'since', 0, Number.MAX_SAFE_INTEGER),
-            device: queryString(req, 'device'),
+            device,
             limit: queryInt(req, 'limit', 1, ALERT_PAGE.max) ?? ALERT_PAGE.default,
         });
         res.json({ alerts });

@@ -16,16 +16,8 @@ import type {
     DiagnosticsResultPayload,
     MetricsPayload,
 } from '../messages';
+import { deviceConfigPayload, mqttPayload } from './mqtt-payloads';
 import { DIAGNOSTICS_CHECKS_MAX, MAX_ANSWER_TIMEOUT_MS, STREAMING_INTERVAL_MS } from './limits';
-
-/**
- * A payload of the MQTT protocol embedded in an answer. The registry only keeps
- * payloads its ajv schemas accepted, so here it is an object typed by the
- * protocol's own interface, not a second copy of the message schema.
- */
-function mqttPayload<T>(description: string) {
-    return z.record(z.string(), z.unknown()).describe(description) as unknown as z.ZodType<T>;
-}
 
 export const identifier = z
     .string()
@@ -123,12 +115,16 @@ export const actuatorState = z.object({
 
 export const deviceDetail = deviceSummary.extend({
     capabilities: mqttPayload<CapabilitiesPayload>(
+        'capabilities',
         'the capabilities document the device announced',
     ).nullable(),
     readings: z.record(z.string(), storedReading),
     actuator_states: z.record(z.string(), actuatorState),
-    config: mqttPayload<DeviceConfig>('runtime configuration the device reported').nullable(),
-    device_metrics: mqttPayload<MetricsPayload>("the device's own last metrics message").nullable(),
+    config: deviceConfigPayload<DeviceConfig>('runtime configuration the device reported').nullable(),
+    device_metrics: mqttPayload<MetricsPayload>(
+        'metrics',
+        "the device's own last metrics message",
+    ).nullable(),
     counters: deviceCounters,
     recent_errors: z.array(alert).describe('newest first, bounded'),
 });
@@ -175,7 +171,10 @@ export const deviceMetrics = z.object({
     online: z.boolean(),
     last_seen_at: isoTime.nullable(),
     counters: deviceCounters,
-    device_metrics: mqttPayload<MetricsPayload>("the device's own last metrics message").nullable(),
+    device_metrics: mqttPayload<MetricsPayload>(
+        'metrics',
+        "the device's own last metrics message",
+    ).nullable(),
 });
 export const metricsList = z.object({ devices: z.array(deviceMetrics) });
 
@@ -338,17 +337,12 @@ export const commandOutcome = z.discriminatedUnion('outcome', [
 const configBase = {
     command_id: z.string(),
     device_id: z.string(),
-    config: mqttPayload<DeviceConfig>('the configuration the device reports after the request'),
+    config: deviceConfigPayload<DeviceConfig>('the configuration the device reports after the request'),
     duration_ms: z.number(),
 };
 export const configOutcome = z.discriminatedUnion('outcome', [
     z.object({ outcome: z.literal('applied'), ...configBase }),
-    z.object({
-        outcome: z.literal('rejected'),
-        ...configBase,
-        reason: z.string(),
-        code: z.string().optional(),
-    }),
+    z.object({ outcome: z.literal('rejected'), ...configBase, reason: z.string() }),
     ...undelivered,
 ]);
 
@@ -357,7 +351,10 @@ export const diagnosticsOutcome = z.discriminatedUnion('outcome', [
         outcome: z.literal('completed'),
         command_id: z.string(),
         device_id: z.string(),
-        result: mqttPayload<DiagnosticsResultPayload>("the device's diagnostics result"),
+        result: mqttPayload<DiagnosticsResultPayload>(
+            'diagnostics_result',
+            "the device's diagnostics result",
+        ),
         duration_ms: z.number(),
     }),
     ...undelivered,
