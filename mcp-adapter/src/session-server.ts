@@ -3,6 +3,8 @@
  * It holds no device state: every answer comes from the registry.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { canSubscribe } from './policy/resources';
+import type { ClientScope } from './policy/scope';
 import { registerPrompts } from './prompts';
 import { registerResources, registerSubscriptions } from './resources';
 import type { SubscriptionHub } from './subscriptions';
@@ -31,6 +33,8 @@ export function createSessionServer(
     ctx: ToolContext,
     hub: SubscriptionHub,
     readOnly: boolean,
+    /** Policy mode: the client's scope (ctx.registry is already scoped to it). */
+    scope?: ClientScope,
 ): SessionServer {
     const server = new McpServer(
         { name: ADAPTER_NAME, version: ADAPTER_VERSION, title: 'MCP-MQTT Bridge devices' },
@@ -39,14 +43,20 @@ export function createSessionServer(
     registerDeviceTools(server, ctx);
     registerSensorTools(server, ctx);
     registerMonitoringTools(server, ctx);
-    registerDiagnosticsTool(server, ctx);
+    // A policy client without control scope gets no tool that sends anything to a device.
+    const mayControl = scope?.mayControl ?? true;
+    if (mayControl) registerDiagnosticsTool(server, ctx);
     // Read-only mode: actuating and config-writing tools are not registered at all.
-    if (!readOnly) {
+    if (!readOnly && mayControl) {
         registerControlTool(server, ctx);
         registerConfigureTool(server, ctx);
     }
     registerResources(server, ctx);
     registerPrompts(server, ctx);
-    const unsubscribe = registerSubscriptions(server, hub);
+    const unsubscribe = registerSubscriptions(
+        server,
+        hub,
+        scope ? (uri) => canSubscribe(ctx, uri) : undefined,
+    );
     return { server, dispose: unsubscribe };
 }
