@@ -99,6 +99,11 @@ export interface GenerateOptions {
     rotate?: boolean;
     /** mosquitto_passwd executable. */
     mosquittoPasswd?: string;
+    /**
+     * The system user Mosquitto runs as (it drops root privileges, default user `mosquitto`, before
+     * reading the password file): passwd and acl are handed to it. Needs root.
+     */
+    brokerUser?: { uid: number; gid: number };
 }
 
 export interface GeneratedBroker {
@@ -129,7 +134,8 @@ function readCredentials(file: string): Map<string, string> {
  */
 export async function generateBrokerFiles(options: GenerateOptions): Promise<GeneratedBroker> {
     const accounts = brokerAccounts(options.policy, options.extraDevices);
-    fs.mkdirSync(options.outDir, { recursive: true, mode: 0o700 });
+    // The broker's user must reach passwd and acl: the directory stays traversable, secrets are 0600.
+    fs.mkdirSync(options.outDir, { recursive: true, mode: 0o755 });
     const outDir = path.resolve(options.outDir);
     const files = {
         acl: path.join(outDir, 'acl'),
@@ -168,6 +174,10 @@ export async function generateBrokerFiles(options: GenerateOptions): Promise<Gen
     }
 
     fs.writeFileSync(files.acl, aclFile(accounts, options.policySource));
+    if (options.brokerUser) {
+        for (const f of [files.passwd, files.acl])
+            fs.chownSync(f, options.brokerUser.uid, options.brokerUser.gid);
+    }
     writePrivate(
         files.credentials,
         `${JSON.stringify(

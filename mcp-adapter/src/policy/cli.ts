@@ -6,6 +6,7 @@
  *   mcpb-policy broker --policy p.json --out dir [--device id]... [--registry-url url]
  *                                          Mosquitto password file + ACL for the devices and the server
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { DEVICE_PAGE } from '@mcp-mqtt-bridge/protocol';
@@ -29,6 +30,16 @@ async function registryDevices(url: string, registryId: string): Promise<string[
         if (!cursor) break;
     }
     return ids;
+}
+
+/** uid and gid of a system user (id -u / id -g). */
+function systemUser(name: string): { uid: number; gid: number } {
+    try {
+        const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
+        return { uid: id('-u'), gid: id('-g') };
+    } catch {
+        throw new Error(`--broker-user: no system user "${name}"`);
+    }
 }
 
 function program(): Command {
@@ -83,6 +94,10 @@ function program(): Command {
         .option('--registry-id <id>', 'registry node id', 'default')
         .option('--rotate', 'new passwords for every account (default: keep those in credentials.json)')
         .option('--mosquitto-passwd <path>', 'mosquitto_passwd executable', 'mosquitto_passwd')
+        .option(
+            '--broker-user <user>',
+            'hand passwd and acl to the system user Mosquitto runs as (e.g. mosquitto; needs root)',
+        )
         .action(
             async (o: {
                 policy: string;
@@ -92,6 +107,7 @@ function program(): Command {
                 registryId: string;
                 rotate?: boolean;
                 mosquittoPasswd: string;
+                brokerUser?: string;
             }) => {
                 const policy = loadPolicy(o.policy);
                 const fromRegistry = o.registryUrl ? await registryDevices(o.registryUrl, o.registryId) : [];
@@ -102,6 +118,7 @@ function program(): Command {
                     outDir: o.out,
                     rotate: o.rotate,
                     mosquittoPasswd: o.mosquittoPasswd,
+                    brokerUser: o.brokerUser ? systemUser(o.brokerUser) : undefined,
                 });
                 const { accounts, files, created } = result;
                 process.stdout.write(
