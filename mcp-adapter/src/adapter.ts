@@ -13,7 +13,8 @@ import {
     isLoopbackHost,
     type AdapterOptions,
 } from './options';
-import { RegistryClient, redactUrl } from './registry-client';
+import { PolicyAuthenticator } from './policy/http-auth';
+import { RegistryClient, redactUrl, type RegistryClientOptions } from './registry-client';
 import type { SessionCounts } from './session-pool';
 import { createSessionServer } from './session-server';
 import { SubscriptionHub } from './subscriptions';
@@ -34,18 +35,23 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     const host = options.host ?? DEFAULT_HOST;
     const sessionIdleTimeoutMs = options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_S * 1000;
     const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (options.policy && !options.http)
+        throw new Error('A policy applies to Streamable HTTP clients (their bearer tokens): add --http');
+    if (options.policy && options.token)
+        throw new Error('Give either a policy (a token per client) or --token (one shared token), not both');
     if (options.http) {
-        checkHttpExposure(host, options.token);
+        checkHttpExposure(host, options.token ?? (options.policy ? 'policy' : undefined));
         checkSessionLimits(sessionIdleTimeoutMs, maxSessions);
     }
     new URL(options.registryUrl); // throws a clear TypeError on a malformed URL before anything starts
-    const registry = new RegistryClient({
+    const registryOptions: RegistryClientOptions = {
         baseUrl: options.registryUrl,
         registryId: options.registryId ?? 'default',
         token: options.registryToken,
         timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         logger,
-    });
+    };
+    const registry = new RegistryClient(registryOptions);
     const ctx: ToolContext = { registry, logger, allowUnconfirmed: options.allowUnconfirmed ?? false };
     const hub = new SubscriptionHub(registry, logger);
     const readOnly = options.readOnly ?? false;
@@ -67,6 +73,12 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
         };
     }
 
+    const policy = options.policy ? new PolicyAuthenticator(options.policy) : undefined;
+    if (policy) {
+        logger.info(
+            `policy: ${policy.clientNames.length} MCP clients (${policy.clientNames.join(', ')}), each with its own token and scope`,
+        );
+    }
     const loopback = isLoopbackHost(host);
     const http = await startHttpServer({
         host,
@@ -79,7 +91,11 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
         },
         sessionIdleTimeoutMs,
         maxSessions,
-        createSession: () => createSessionServer(ctx, hub, readOnly),
+        identify: policy ? (req) => policy.identify(req) : undefined,
+        createSession: (client) =>
+            client && policy
+                ? createSessionServer(policy.contextFor(ctx, registryOptions, client), hub, readOnly, client)
+                : createSessionServer(ctx, hub, readOnly),
         logger,
     });
     logger.info(
@@ -88,7 +104,7 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     );
     if (!loopback)
         logger.warn(`listening on non-loopback address ${host}: bearer token required on every request`);
-    else if (options.token) logger.info('bearer token required on every request');
+    else if (options.token || policy) logger.info('bearer token required on every request');
     return {
         url: http.url,
         sessions: () => http.sessions(),

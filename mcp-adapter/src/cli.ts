@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startAdapter } from './adapter';
 import { formatClientConfigs } from './client-config';
 import { stderrLogger } from './logger';
+import { loadPolicy } from './policy/policy';
 import {
     DEFAULT_HOST,
     DEFAULT_MAX_SESSIONS,
@@ -31,6 +32,7 @@ interface CliFlags {
     host: string;
     token?: string;
     allowedOrigin: string[];
+    policy?: string;
     readOnly?: boolean;
     allowUnconfirmed?: boolean;
     timeout: number;
@@ -67,6 +69,10 @@ function program(): Command {
             'extra browser origin allowed (repeatable)',
             (v: string, all: string[]) => [...all, v],
             [],
+        )
+        .option(
+            '--policy <file>',
+            'HTTP: access policy (JSON): a bearer token and a scope per MCP client (docs/policy.md)',
         )
         .option('--read-only', 'register no tool that sends to devices (commands, config, diagnostics)')
         .option(
@@ -106,7 +112,9 @@ async function main(): Promise<void> {
         http: flags.http,
         port: flags.port,
         host: flags.host,
-        token: flags.token ?? process.env.MCP_BRIDGE_TOKEN,
+        // A policy gives every client its own token: the shared one (flag or env) does not apply.
+        token: flags.policy ? flags.token : (flags.token ?? process.env.MCP_BRIDGE_TOKEN),
+        policy: flags.policy ? loadPolicy(flags.policy) : undefined,
         allowedOrigins: flags.allowedOrigin,
         readOnly: flags.readOnly,
         allowUnconfirmed: flags.allowUnconfirmed,

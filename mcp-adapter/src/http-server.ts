@@ -11,6 +11,9 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { checkRequest, type GuardOptions } from './http-guard';
 import type { Logger } from './logger';
 import { MCP_PATH } from './options';
+import type { Identity } from './policy/http-auth';
+import type { ClientScope } from './policy/scope';
+import { redactRequestTarget } from './redact';
 import { SessionPool, sessionLabel, type SessionCounts } from './session-pool';
 import type { SessionServer } from './session-server';
 
@@ -24,7 +27,10 @@ export interface HttpServerOptions {
     sessionIdleTimeoutMs: number;
     /** Open sessions at most; beyond, the least recently used idle one is evicted. */
     maxSessions: number;
-    createSession(): SessionServer;
+    /** Policy mode: which MCP client sends the request (or why it is refused). */
+    identify?(req: IncomingMessage): Identity;
+    /** `client` is the policy client of the session (policy mode only). */
+    createSession(client?: ClientScope): SessionServer;
     logger: Logger;
 }
 
@@ -80,7 +86,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         logger: options.logger,
     });
 
-    async function newSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    /** Policy mode: the client each session belongs to; a session is used only by its own client. */
+    const sessionClients = new Map<string, ClientScope>();
+
+    async function newSession(
+        req: IncomingMessage,
+        res: ServerResponse,
+        body: unknown,
+        client?: ClientScope,
+    ): Promise<void> {
         // Anything but initialize is refused by the transport below; only initialize takes a slot.
         const initializing = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
         if (initializing && !sessions.reserve()) {
@@ -96,10 +110,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         }
         let registered = false;
         try {
-            const session = options.createSession();
+            const session = options.createSession(client);
             const transport = new StreamableHTTPServerTransport({
                 sessionIdGenerator: () => randomUUID(),
                 onsessioninitialized: (id) => {
+                    if (client) sessionClients.set(id, client);
                     sessions.add(id, transport, res);
                     registered = true;
                 },
@@ -108,6 +123,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             });
             transport.onclose = () => {
                 if (transport.sessionId) sessions.remove(transport.sessionId);
+                if (transport.sessionId) sessionClients.delete(transport.sessionId);
                 session.dispose();
             };
             await session.server.connect(transport);
@@ -123,9 +139,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const rejection = checkRequest(req, options.guard);
         if (rejection) {
             options.logger.warn(
-                `HTTP ${rejection.status} for ${req.method} ${req.url}: ${rejection.message}`,
+                `HTTP ${rejection.status} for ${req.method} ${redactRequestTarget(req.url)}: ${rejection.message}`,
             );
             return jsonRpcError(res, rejection.status, -32000, rejection.message, rejection.headers);
+        }
+        let client: ClientScope | undefined;
+        if (options.identify) {
+            const identity = options.identify(req);
+            if ('rejection' in identity) {
+                const r = identity.rejection;
+                options.logger.warn(
+                    `HTTP ${r.status} for ${req.method} ${redactRequestTarget(req.url)}: ${r.message}`,
+                );
+                return jsonRpcError(res, r.status, -32000, r.message, r.headers);
+            }
+            client = identity.client;
         }
         if (new URL(req.url ?? '/', 'http://localhost').pathname !== MCP_PATH) {
             return sendJson(res, 404, { error: `Not found; the MCP endpoint is ${MCP_PATH}` });
@@ -133,7 +161,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const sessionId = req.headers['mcp-session-id'];
         const existing = typeof sessionId === 'string' ? sessions.transport(sessionId) : undefined;
         // Unknown, expired, evicted or deleted: 404 tells the client to initialize a new session.
-        if (sessionId !== undefined && !existing) {
+        // Policy mode: another client's session id is answered the same way (it is not this client's).
+        if (
+            (sessionId !== undefined && !existing) ||
+            (client && typeof sessionId === 'string' && sessionClients.get(sessionId) !== client)
+        ) {
             return jsonRpcError(res, 404, -32001, 'Session not found: initialize a new session');
         }
         if (existing && typeof sessionId === 'string') sessions.track(sessionId, res);
@@ -141,7 +173,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             const body = await readJsonBody(req, res);
             if (body === undefined) return;
             if (existing) return existing.handleRequest(req, res, body);
-            return newSession(req, res, body);
+            return newSession(req, res, body, client);
         }
         if (!existing)
             return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');

@@ -1,5 +1,6 @@
 /** The adapter's options (CLI flags and startAdapter()) and their checks. */
 import type { Logger } from './logger';
+import type { Policy } from './policy/policy';
 
 export interface AdapterOptions {
     /** Node-RED admin root serving the registry API, e.g. http://127.0.0.1:1880/ */
@@ -18,6 +19,11 @@ export interface AdapterOptions {
     token?: string;
     /** Extra browser origins allowed to call the HTTP endpoint (loopback origins always are). */
     allowedOrigins?: string[];
+    /**
+     * HTTP: the access policy (docs/policy.md): each MCP client authenticates with its own bearer
+     * token and gets only its scope. Replaces `token`.
+     */
+    policy?: Policy;
     /** Register no tool that needs the registry's write permission (commands, config, diagnostics). */
     readOnly?: boolean;
     /** Send commands that need confirmation when the client cannot elicit (operator's choice). */

@@ -95,17 +95,25 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
 }
 
 /** resources/subscribe and resources/unsubscribe for this session (McpServer has no built-in handler). */
-export function registerSubscriptions(server: McpServer, hub: SubscriptionHub): () => void {
+export function registerSubscriptions(
+    server: McpServer,
+    hub: SubscriptionHub,
+    /** Policy mode: may this session's client subscribe to the URI (device in scope)? */
+    canSubscribe?: (uri: string) => Promise<boolean>,
+): () => void {
     const subscriber = hub.add((uri) => {
         server.server.sendResourceUpdated({ uri }).catch(() => {}); // the session may be closing
     });
-    server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
+    server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
         const uri = request.params.uri;
         if (uri !== DEVICE_LIST_URI && !uri.startsWith(`${DEVICE_LIST_URI}/`)) {
             throw new McpError(
                 ErrorCode.InvalidParams,
                 `Cannot subscribe to ${uri}: not an iot://devices resource`,
             );
+        }
+        if (canSubscribe && !(await canSubscribe(uri))) {
+            throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (unknown device)`, { uri });
         }
         hub.subscribe(subscriber, uri);
         return {};

@@ -3,6 +3,8 @@
  * It holds no device state: every answer comes from the registry.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { canSubscribe } from './policy/resources';
+import type { ClientScope } from './policy/scope';
 import { registerPrompts } from './prompts';
 import { registerResources, registerSubscriptions } from './resources';
 import type { SubscriptionHub } from './subscriptions';
@@ -31,6 +33,8 @@ export function createSessionServer(
     ctx: ToolContext,
     hub: SubscriptionHub,
     readOnly: boolean,
+    /** Policy mode: the client's scope (ctx.registry is already scoped to it). */
+    scope?: ClientScope,
 ): SessionServer {
     const server = new McpServer(
         { name: ADAPTER_NAME, version: ADAPTER_VERSION, title: 'MCP-MQTT Bridge devices' },
@@ -39,15 +43,21 @@ export function createSessionServer(
     registerDeviceTools(server, ctx);
     registerSensorTools(server, ctx);
     registerMonitoringTools(server, ctx);
-    // Read-only mode: no tool that needs the registry's write permission (mcp-bridge.write) is
-    // registered at all: commands, configuration and diagnostics requests all publish to a device.
-    if (!readOnly) {
+    // Read-only mode, or a policy client without control scope: no tool that needs the registry's
+    // write permission (mcp-bridge.write) is registered: commands, configuration and diagnostics
+    // requests all publish to a device.
+    const mayControl = scope?.mayControl ?? true;
+    if (!readOnly && mayControl) {
         registerControlTool(server, ctx);
         registerConfigureTool(server, ctx);
         registerDiagnosticsTool(server, ctx);
     }
     registerResources(server, ctx);
     registerPrompts(server, ctx);
-    const unsubscribe = registerSubscriptions(server, hub);
+    const unsubscribe = registerSubscriptions(
+        server,
+        hub,
+        scope ? (uri) => canSubscribe(ctx, uri) : undefined,
+    );
     return { server, dispose: unsubscribe };
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startAdapter } from '../../mcp-adapter/src';
+import { redactSecrets } from '../../mcp-adapter/src/redact';
 import { Fleet } from '../../simulator/fleet';
 import { adminAuthSetting, demoCredentials, type DemoCredentials } from './demo-auth';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
@@ -76,7 +77,7 @@ function pointDemoBrokerAt(flowsFile: string, mqttUrl: string): void {
 }
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-    const log = options.log ?? ((line: string) => console.log(line));
+    const log = options.log ?? ((line: string) => console.log(redactSecrets(line)));
     const cleanups: (() => Promise<void> | void)[] = [];
     const stop = async () => {
         for (const cleanup of cleanups.splice(0).reverse()) {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { formatClientConfigs, formatHttpClientConfigs } from '../../mcp-adapter/src';
+import { redactSecrets } from '../../mcp-adapter/src/redact';
 import { DEFAULT_MCP_PORT, startDemo } from './demo';
 
 const integer = (v: string) => {
@@ -74,7 +75,8 @@ async function main(): Promise<void> {
         userDir: opts.userDir,
         mcpPort: opts.mcpPort,
     });
-    console.log(`MQTT broker: ${demo.mqttUrl}`);
+    // --mqtt may carry credentials (mqtt://user:password@host): never print them.
+    console.log(`MQTT broker: ${redactSecrets(demo.mqttUrl)}`);
     console.log(`Registry API: ${demo.adminUrl}mcp-bridge/registries/${demo.registryId}/devices`);
     console.log(`Node-RED editor: ${demo.editorUrl}`);
     console.log(`Node-RED login: ${demo.credentials.username} / ${demo.credentials.password}`);
@@ -122,6 +124,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-    console.error(`demo failed: ${(e as Error).message}`);
+    console.error(`demo failed: ${redactSecrets((e as Error).message)}`);
     process.exit(1);
 });

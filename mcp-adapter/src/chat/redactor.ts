@@ -3,6 +3,8 @@
  * secret given) is replaced wherever it appears, even inside an error body a
  * server echoed back.
  */
+import { redactSecrets } from '../redact';
+
 export class Redactor {
     private readonly secrets: string[];
 
@@ -33,6 +35,7 @@ export function redactedOutput(
 ): Output {
     return {
         out: (text) => void stdout.write(redactor.redact(text)),
-        err: (text) => void stderr.write(redactor.redact(text)),
+        // Diagnostics also lose URL credentials and query values (e.g. an API key in --llm-base-url).
+        err: (text) => void stderr.write(redactSecrets(redactor.redact(text))),
     };
 }
