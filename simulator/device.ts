@@ -11,6 +11,7 @@ import {
     decode,
     topics,
     validateCommand,
+    type ActuatorMetadata,
     type ActuatorValue,
     type CapabilitiesPayload,
     type DeviceConfig,
@@ -92,6 +93,14 @@ const INITIAL_STATE: Record<string, ActuatorValue> = {
 };
 const ANSWERED_MEMORY = 256;
 
+/** A running lease: the device reverts the actuator when it ends (protocol/README.md). */
+interface Lease {
+    commandId: string;
+    endsAt: number;
+    revertTo: ActuatorValue;
+    timer: NodeJS.Timeout;
+}
+
 export class SimulatedDevice {
     readonly id: string;
     readonly capabilities: CapabilitiesPayload;
@@ -105,6 +114,9 @@ export class SimulatedDevice {
     private readingsSent = 0;
     private readonly values: Record<string, number> = {};
     private readonly answered = new Set<string>();
+    /** Per actuator: when its state last changed (min_interval_ms) and its running lease. */
+    private readonly lastChange = new Map<string, number>();
+    private readonly leases = new Map<string, Lease>();
     private timers: NodeJS.Timeout[] = [];
     private readonly startedAt = Date.now();
 
@@ -153,6 +165,8 @@ export class SimulatedDevice {
     async stop(graceful = true): Promise<void> {
         for (const t of this.timers) clearInterval(t);
         this.timers = [];
+        for (const lease of this.leases.values()) clearTimeout(lease.timer);
+        this.leases.clear();
         if (graceful && this.connection.client.connected) {
             await this.publish('status', topics.status(this.id), {
                 status: 'offline',
@@ -299,7 +313,7 @@ export class SimulatedDevice {
 
     private async onCommand(m: MessageOf<'actuator_command'>): Promise<void> {
         const misbehave = this.options.misbehave ?? {};
-        const { id, action, value } = m.payload;
+        const { id, action, value, lease_s } = m.payload;
         const actuator = m.actuator as string;
         if (!this.firstTime(id)) return;
         this.counters.commandsReceived++;
@@ -317,7 +331,12 @@ export class SimulatedDevice {
             });
         }
         // The device trusts the server's confirmation step; it checks type, range and action itself.
-        const checked = validateCommand(this.capabilities, actuator, { action, value, confirmed: true });
+        const checked = validateCommand(this.capabilities, actuator, {
+            action,
+            value,
+            confirmed: true,
+            lease_s,
+        });
         if (!checked.ok) {
             this.counters.commandsRejected++;
             const rejection = {
@@ -328,8 +347,69 @@ export class SimulatedDevice {
             };
             return this.publishActuator(actuator, rejection);
         }
+        const meta = checked.metadata;
+        const before = this.actuatorState[actuator];
+        const wait = this.wouldChange(actuator, action, checked.value) ? this.changeWait(actuator, meta) : 0;
+        if (wait > 0) {
+            return this.publishActuator(actuator, {
+                command_id: id,
+                result: 'rejected',
+                code: 'RATE_LIMITED',
+                reason: `RATE_LIMITED: "${actuator}" changed state less than ${meta.min_interval_ms} ms ago; retry in ${wait} ms`,
+                retry_after_ms: wait,
+            });
+        }
+        const running = this.leases.get(actuator);
         this.apply(actuator, action, checked.value);
+        if (this.actuatorState[actuator] !== before) this.lastChange.set(actuator, Date.now());
+        if (action !== 'read') {
+            // Any applied command ends the running lease; a leased one starts a new one that keeps its target.
+            if (running) clearTimeout(running.timer);
+            this.leases.delete(actuator);
+            if (checked.lease_s !== undefined) {
+                const revertTo = running ? running.revertTo : (meta.safe_state ?? before);
+                const ms = Math.max(Math.round(checked.lease_s * 1000), this.changeWait(actuator, meta));
+                this.startLease(actuator, id, revertTo, ms);
+            }
+        }
         await this.publishActuator(actuator, { command_id: id, result: 'applied' });
+    }
+
+    private startLease(actuator: string, commandId: string, revertTo: ActuatorValue, ms: number): void {
+        const timer = setTimeout(() => void this.endLease(actuator), ms);
+        this.leases.set(actuator, { commandId, endsAt: Date.now() + ms, revertTo, timer });
+    }
+
+    /** The device's own revert: no server, no command. */
+    private async endLease(actuator: string): Promise<void> {
+        const lease = this.leases.get(actuator);
+        if (!lease) return;
+        this.leases.delete(actuator);
+        if (this.actuatorState[actuator] !== lease.revertTo) this.lastChange.set(actuator, Date.now());
+        this.actuatorState[actuator] = lease.revertTo;
+        await this.publishActuator(actuator, { reason: 'lease_expired', lease_command_id: lease.commandId });
+    }
+
+    /** Whether the command may change the state (only those do count against min_interval_ms). */
+    private wouldChange(actuator: string, action: string, value: ActuatorValue | undefined): boolean {
+        const current = this.actuatorState[actuator];
+        if (action === 'read') return false;
+        if (action === 'on' || action === 'off') return current !== (action === 'on');
+        if (action === 'set' || action === 'write') return current !== value;
+        return true;
+    }
+
+    /** Milliseconds until the actuator may change state again. */
+    private changeWait(actuator: string, meta: ActuatorMetadata): number {
+        const last = this.lastChange.get(actuator);
+        if (!meta.min_interval_ms || last === undefined) return 0;
+        return Math.max(0, last + meta.min_interval_ms - Date.now());
+    }
+
+    /** The running lease of an actuator (for tests and tools). */
+    leaseOf(actuator: string): { commandId: string; endsAt: number; revertTo: ActuatorValue } | undefined {
+        const lease = this.leases.get(actuator);
+        return lease && { commandId: lease.commandId, endsAt: lease.endsAt, revertTo: lease.revertTo };
     }
 
     private apply(actuator: string, action: string, value: ActuatorValue | undefined): void {
@@ -434,12 +514,22 @@ export class SimulatedDevice {
     }
 
     private async publishActuator(actuator: string, answer: object = {}): Promise<void> {
+        const lease = this.leases.get(actuator);
+        const leaseFields = lease
+            ? {
+                  lease_command_id: lease.commandId,
+                  lease_remaining_ms: Math.max(0, lease.endsAt - Date.now()),
+                  lease_until: lease.endsAt / 1000,
+                  lease_reverts_to: lease.revertTo,
+              }
+            : {};
         const body = {
             device_id: this.id,
             seq: this.nextSeq(),
             timestamp: now(),
             component: actuator,
             state: this.actuatorState[actuator],
+            ...leaseFields,
             ...answer,
         };
         await this.publish('actuator_status', topics.actuatorStatus(this.id, actuator), body);

@@ -34,7 +34,13 @@ export function defaultProfile(index = 0): DeviceProfile {
             humidity: { unit: '%', min_range: 0, max_range: 100, device_class: 'humidity' },
             pressure: { unit: 'hPa', min_range: 300, max_range: 1100, device_class: 'pressure' },
             light: { unit: 'lx', min_range: 0, max_range: 100000, device_class: 'illuminance' },
-            led: { value_type: 'boolean', supported_actions: ['on', 'off', 'toggle'], response_time_ms: 100 },
+            // Leases revert the LED to its state before the lease (protocol/README.md).
+            led: {
+                value_type: 'boolean',
+                supported_actions: ['on', 'off', 'toggle'],
+                response_time_ms: 100,
+                max_lease_s: 3600,
+            },
             dimmer: {
                 value_type: 'number',
                 supported_actions: ['set', 'read'],
@@ -44,7 +50,16 @@ export function defaultProfile(index = 0): DeviceProfile {
                 unit: '%',
             },
             mode: { value_type: 'enum', supported_actions: ['set'], options: ['eco', 'comfort', 'boost'] },
-            door: { value_type: 'boolean', supported_actions: ['on', 'off'], requires_confirmation: true },
+            // The door motor needs 2 s between movements: the device refuses sooner changes.
+            door: {
+                value_type: 'boolean',
+                supported_actions: ['on', 'off'],
+                requires_confirmation: true,
+                min_interval_ms: 2000,
+                max_commands_per_min: 10,
+                max_reversals: 4,
+                flap_window_s: 60,
+            },
         },
         config: DEFAULT_CONFIG,
     };

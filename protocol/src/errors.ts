@@ -13,8 +13,18 @@ export const COMMAND_ERROR_CODES = [
     'BAD_VALUE',
     'OUT_OF_RANGE',
     'CONFIRMATION_REQUIRED',
+    'LEASE_NOT_SUPPORTED',
+    'LEASE_TOO_LONG',
 ] as const;
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
+
+/**
+ * Codes only a device answers with (actuator_status `code`), never validateCommand():
+ * APPLY_FAILED (the entity refused), RATE_LIMITED (min_interval_ms; the answer carries
+ * retry_after_ms).
+ */
+export const DEVICE_ERROR_CODES = ['APPLY_FAILED', 'RATE_LIMITED'] as const;
+export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number];
 
 export interface DecodeError {
     code: DecodeErrorCode;

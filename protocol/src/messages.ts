@@ -36,6 +36,17 @@ export interface ActuatorMetadata {
     max_length?: number;
     requires_confirmation?: boolean;
     response_time_ms?: number;
+    /** Leases supported: the longest `lease_s` a command may carry (seconds). */
+    max_lease_s?: number;
+    /** The state a lease reverts to; without it, the state before the leased command. */
+    safe_state?: ActuatorValue;
+    /** Minimum time between state changes; the device refuses sooner changes (RATE_LIMITED). */
+    min_interval_ms?: number;
+    /** Commands per minute the actuator tolerates (server-enforced). */
+    max_commands_per_min?: number;
+    /** Flap detection (server-enforced): at most this many reversals within flap_window_s. */
+    max_reversals?: number;
+    flap_window_s?: number;
 }
 
 export interface StreamingSetting {
@@ -102,6 +113,8 @@ export interface ActuatorCommandPayload {
     action: string;
     value?: ActuatorValue;
     timestamp?: number;
+    /** Lease in seconds: the device reverts the actuator when it ends (protocol/README.md). */
+    lease_s?: number;
 }
 
 export type CommandResult = 'applied' | 'rejected';
@@ -113,7 +126,22 @@ export interface ActuatorStatusPayload extends DeviceSent {
     result?: CommandResult;
     reason?: string;
     code?: string;
+    /** With code RATE_LIMITED: wait this long before trying again. */
+    retry_after_ms?: number;
+    /** The command whose lease is active (or, with reason lease_expired, just ended). */
+    lease_command_id?: string;
+    /** An active lease: milliseconds left when the message was sent. */
+    lease_remaining_ms?: number;
+    /** An active lease's end in Unix seconds (devices with a clock). */
+    lease_until?: number;
+    /** The state the device sets when the active lease ends. */
+    lease_reverts_to?: ActuatorValue;
 }
+
+/** `reason` of the spontaneous actuator status a device publishes when a lease ends. */
+export const LEASE_EXPIRED = 'lease_expired';
+/** `reason` when the device could not set the lease's revert state (an `error` is raised too). */
+export const LEASE_REVERT_FAILED = 'lease_revert_failed';
 
 export interface ErrorPayload extends DeviceSent {
     error_type: string;

@@ -8,10 +8,12 @@ export interface ActuatorRequest {
     value?: ActuatorValue;
     /** True once a user confirmed an actuator whose metadata says requires_confirmation. */
     confirmed?: boolean;
+    /** Lease in seconds: only on actuators that declare max_lease_s, and at most that. */
+    lease_s?: number;
 }
 
 export type CommandValidation =
-    | { ok: true; action: string; value?: ActuatorValue; metadata: ActuatorMetadata }
+    | { ok: true; action: string; value?: ActuatorValue; lease_s?: number; metadata: ActuatorMetadata }
     | { ok: false; error: CommandError };
 
 /** Actions whose meaning the protocol fixes; devices may declare others (increment, open, ...). */
@@ -48,6 +50,8 @@ export function validateCommand(
     }
     const valueProblem = checkValue(actuator, meta, action, value);
     if (valueProblem) return { ok: false, error: valueProblem };
+    const leaseProblem = checkLease(actuator, meta, action, command.lease_s);
+    if (leaseProblem) return { ok: false, error: leaseProblem };
     if (meta.requires_confirmation && command.confirmed !== true) {
         return reject(
             'CONFIRMATION_REQUIRED',
@@ -57,7 +61,42 @@ export function validateCommand(
     }
     const result: CommandValidation = { ok: true, action, metadata: meta };
     if (value !== undefined && value !== null) result.value = value;
+    if (command.lease_s !== undefined && command.lease_s !== null) result.lease_s = command.lease_s;
     return result;
+}
+
+/**
+ * A lease is a positive number of seconds, on an actuator that declares max_lease_s, at most
+ * that long, and not on a `read` (which changes nothing to revert).
+ */
+function checkLease(
+    actuator: string,
+    meta: ActuatorMetadata,
+    action: string,
+    lease: unknown,
+): CommandError | undefined {
+    if (lease === undefined || lease === null) return undefined;
+    if (typeof lease !== 'number' || !Number.isFinite(lease) || lease <= 0) {
+        return error(
+            'BAD_VALUE',
+            `lease_s must be a positive number of seconds, got ${JSON.stringify(lease)}`,
+            '/lease_s',
+        );
+    }
+    if (meta.max_lease_s === undefined) {
+        return error('LEASE_NOT_SUPPORTED', `actuator "${actuator}" does not support leases`, '/lease_s');
+    }
+    if (action === 'read') {
+        return error('LEASE_NOT_SUPPORTED', `action "read" changes nothing and takes no lease`, '/lease_s');
+    }
+    if (lease > meta.max_lease_s) {
+        return error(
+            'LEASE_TOO_LONG',
+            `lease of ${lease} s on "${actuator}" is longer than its max_lease_s ${meta.max_lease_s} s`,
+            '/lease_s',
+        );
+    }
+    return undefined;
 }
 
 function checkValue(

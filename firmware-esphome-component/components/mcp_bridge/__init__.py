@@ -6,6 +6,7 @@ The protocol logic is the portable C++ core (core_*.cpp, tested on the host); th
 validates the YAML and generates the calls that configure it.
 """
 
+import json
 import logging
 import re
 
@@ -34,6 +35,13 @@ CONF_TIME_ID = "time_id"
 CONF_LOW_HEAP_THRESHOLD = "low_heap_threshold"
 CONF_CRITICAL_HEAP_THRESHOLD = "critical_heap_threshold"
 CONF_RESTORE_CONFIG = "restore_config"
+CONF_ACTUATORS = "actuators"
+CONF_MAX_LEASE = "max_lease"
+CONF_SAFE_STATE = "safe_state"
+CONF_MIN_INTERVAL = "min_interval"
+CONF_MAX_COMMANDS_PER_MIN = "max_commands_per_min"
+CONF_MAX_REVERSALS = "max_reversals"
+CONF_FLAP_WINDOW = "flap_window"
 
 # Entity domains whose entities the component announces (the glue maps each one).
 _ENTITY_DOMAINS = (
@@ -78,6 +86,55 @@ def _interval_ms(minimum_ms):
     return validate
 
 
+def _safe_state(value):
+    """A state: on/off/true/false, a number, or an option/text (protocol actuator value)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = cv.string_strict(value)
+    if text.lower() in ("on", "true"):
+        return True
+    if text.lower() in ("off", "false"):
+        return False
+    if len(text) > 64:
+        raise cv.Invalid("a state is at most 64 characters")
+    return text
+
+
+def _flap_pair(config):
+    if (CONF_MAX_REVERSALS in config) != (CONF_FLAP_WINDOW in config):
+        raise cv.Invalid(f"{CONF_MAX_REVERSALS} and {CONF_FLAP_WINDOW} go together")
+    if CONF_SAFE_STATE in config and CONF_MAX_LEASE not in config:
+        raise cv.Invalid(f"{CONF_SAFE_STATE} is the state a lease reverts to: set {CONF_MAX_LEASE} too")
+    return config
+
+
+# Leases and the loop guard per actuator key (protocol/README.md "Leases and the loop guard").
+ACTUATOR_GUARD_SCHEMA = cv.All(
+    cv.Schema(
+        {
+            cv.Optional(CONF_MAX_LEASE): cv.All(
+                cv.positive_time_period_milliseconds,
+                cv.Range(max=cv.TimePeriod(hours=24)),
+            ),
+            cv.Optional(CONF_SAFE_STATE): _safe_state,
+            cv.Optional(CONF_MIN_INTERVAL): cv.All(
+                cv.positive_time_period_milliseconds,
+                cv.Range(max=cv.TimePeriod(hours=24)),
+            ),
+            cv.Optional(CONF_MAX_COMMANDS_PER_MIN): cv.int_range(min=1, max=6000),
+            cv.Optional(CONF_MAX_REVERSALS): cv.int_range(min=1, max=1000),
+            cv.Optional(CONF_FLAP_WINDOW): cv.All(
+                cv.positive_time_period_seconds,
+                cv.Range(max=cv.TimePeriod(hours=24)),
+            ),
+        }
+    ),
+    _flap_pair,
+)
+
+
 def _time_schema():
     try:
         from esphome.components import time  # pylint: disable=import-outside-toplevel
@@ -108,6 +165,11 @@ CONFIG_SCHEMA = cv.Schema(
         cv.Optional(CONF_CRITICAL_HEAP_THRESHOLD): cv.int_range(min=1),
         # Keep runtime configuration (config/set: intervals, streaming) across reboots.
         cv.Optional(CONF_RESTORE_CONFIG, default=True): cv.boolean,
+        # Per actuator key: max_lease, safe_state, min_interval (device-enforced) and the
+        # server-enforced max_commands_per_min, max_reversals within flap_window.
+        cv.Optional(CONF_ACTUATORS, default={}): cv.Schema(
+            {identifier: ACTUATOR_GUARD_SCHEMA}
+        ),
         **_time_schema(),
     }
 ).extend(cv.COMPONENT_SCHEMA)
@@ -165,7 +227,11 @@ def _final_validate(config):
         for domain in _ENTITY_DOMAINS
         for name in _entity_names(full.get(domain, []))
     }
-    for key in config[CONF_EXCLUDE] + config[CONF_REQUIRE_CONFIRMATION]:
+    for key in (
+        config[CONF_EXCLUDE]
+        + config[CONF_REQUIRE_CONFIRMATION]
+        + list(config[CONF_ACTUATORS])
+    ):
         if key not in keys:
             _LOGGER.warning(
                 "mcp_bridge: '%s' matches no entity (keys are the slugs of entity names: %s)",
@@ -205,6 +271,21 @@ async def to_code(config):
     if CONF_CRITICAL_HEAP_THRESHOLD in config:
         cg.add(var.set_critical_heap_threshold(config[CONF_CRITICAL_HEAP_THRESHOLD]))
     cg.add(var.set_restore_config(config[CONF_RESTORE_CONFIG]))
+    for key, guard in config[CONF_ACTUATORS].items():
+        lease = guard.get(CONF_MAX_LEASE)
+        interval = guard.get(CONF_MIN_INTERVAL)
+        window = guard.get(CONF_FLAP_WINDOW)
+        cg.add(
+            var.add_guard(
+                key,
+                lease.total_milliseconds / 1000.0 if lease else 0.0,
+                json.dumps(guard[CONF_SAFE_STATE]) if CONF_SAFE_STATE in guard else "",
+                interval.total_milliseconds if interval else 0,
+                guard.get(CONF_MAX_COMMANDS_PER_MIN, 0),
+                guard.get(CONF_MAX_REVERSALS, 0),
+                window.total_seconds if window else 0,
+            )
+        )
     if CONF_TIME_ID in config:
         clock = await cg.get_variable(config[CONF_TIME_ID])
         cg.add(var.set_time(clock))

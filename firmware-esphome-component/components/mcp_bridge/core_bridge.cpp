@@ -1,5 +1,6 @@
 #include "core_bridge.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -47,6 +48,72 @@ uint32_t fnv1a_32(const std::string &text) {
     hash *= 16777619u;
   }
   return hash;
+}
+
+bool same_value(const Value &a, const Value &b) {
+  if (a.absent() || b.absent())
+    return a.absent() && b.absent();
+  if (a.type != b.type)
+    return false;
+  switch (a.type) {
+    case Value::Type::BOOLEAN:
+      return a.boolean == b.boolean;
+    case Value::Type::NUMBER:
+      return a.number == b.number;
+    case Value::Type::STRING:
+      return a.text == b.text;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Whether a valid command may change the actuator's state (the min_interval_ms check). Only
+ * commands known to leave the state as it is are not changes: read, on/off to the state it
+ * has, set/write to the current value. toggle and device-specific actions are changes.
+ */
+bool would_change(const ActuatorDesc &a, const Value &current, const Command &command) {
+  const std::string &action = command.action;
+  if (action == "read")
+    return false;
+  if (action == "on" || action == "off") {
+    const bool on = action == "on";
+    if (current.type == Value::Type::BOOLEAN)
+      return current.boolean != on;
+    if (current.type == Value::Type::NUMBER && (a.value_type == ValueType::NUMBER || a.value_type == ValueType::INTEGER))
+      return (current.number > 0) != on;
+    return true;
+  }
+  if (action == "set" || action == "write")
+    return !same_value(current, command.value);
+  return true;
+}
+
+/** The command that sets `target` (a lease's revert state); false when the actuator cannot express it. */
+bool revert_command(const ActuatorDesc &a, const Value &target, Command &out) {
+  out = Command();
+  if (target.absent())
+    return false;
+  if (target.type == Value::Type::BOOLEAN && a.supports(target.boolean ? "on" : "off")) {
+    out.action = target.boolean ? "on" : "off";
+    return true;
+  }
+  if (a.supports("set")) {
+    out.action = "set";
+    out.value = target;
+    return true;
+  }
+  if (target.type == Value::Type::NUMBER && target.number == 0 && a.supports("off")) {
+    out.action = "off";
+    return true;
+  }
+  return false;
+}
+
+/** Whole milliseconds of a lease, at least 1. */
+uint32_t lease_millis(double seconds) {
+  const double ms = std::floor(seconds * 1000.0 + 0.5);
+  return ms < 1 ? 1u : ms > 86400000.0 ? 86400000u : static_cast<uint32_t>(ms);
 }
 
 void write_sensor_metadata(JsonWriter &json, const SensorDesc &s) {
@@ -103,7 +170,61 @@ void write_actuator_metadata(JsonWriter &json, const ActuatorDesc &a) {
     json.key("max_length").value(static_cast<uint32_t>(a.max_length));
   if (a.requires_confirmation)
     json.key("requires_confirmation").value(true);
+  const ActuatorGuard &g = a.guard;
+  if (g.max_lease_s > 0) {
+    json.key("max_lease_s").value(g.max_lease_s);
+    if (g.safe_state.type != Value::Type::ABSENT) {
+      json.key("safe_state");
+      g.safe_state.write(json);
+    }
+  }
+  if (g.min_interval_ms > 0)
+    json.key("min_interval_ms").value(g.min_interval_ms);
+  if (g.max_commands_per_min > 0)
+    json.key("max_commands_per_min").value(g.max_commands_per_min);
+  if (g.max_reversals > 0 && g.flap_window_s > 0)
+    json.key("max_reversals").value(g.max_reversals).key("flap_window_s").value(g.flap_window_s);
   json.end_object();
+}
+
+/** Whether `v` is a state the actuator can have (its value type, range, options). */
+bool fits(const ActuatorDesc &a, const Value &v) {
+  switch (a.value_type) {
+    case ValueType::BOOLEAN:
+      return v.type == Value::Type::BOOLEAN;
+    case ValueType::NUMBER:
+    case ValueType::INTEGER:
+      return v.type == Value::Type::NUMBER && std::isfinite(v.number) && (!a.has_min || v.number >= a.min) &&
+             (!a.has_max || v.number <= a.max) &&
+             (a.value_type == ValueType::NUMBER || std::floor(v.number) == v.number);
+    case ValueType::STRING:
+      return v.type == Value::Type::STRING;
+    case ValueType::ENUM:
+      return v.type == Value::Type::STRING && std::find(a.options.begin(), a.options.end(), v.text) != a.options.end();
+    case ValueType::NONE:
+      return false;
+  }
+  return false;
+}
+
+/** Keeps only what the schema allows and the device can enforce. */
+void sanitize_guard(ActuatorDesc &a) {
+  ActuatorGuard &g = a.guard;
+  Command probe;
+  const bool revertible = a.value_type != ValueType::NONE &&
+                          (a.supports("set") || (a.supports("on") && a.supports("off")));
+  if (!(g.max_lease_s > 0) || !std::isfinite(g.max_lease_s) || !revertible)
+    g.max_lease_s = 0;
+  g.max_lease_s = std::min(g.max_lease_s, 86400.0);
+  if (g.max_lease_s == 0 ||
+      (g.safe_state.type != Value::Type::ABSENT && (!fits(a, g.safe_state) || !revert_command(a, g.safe_state, probe))))
+    g.safe_state = Value();
+  g.min_interval_ms = std::min<uint32_t>(g.min_interval_ms, 86400000u);
+  g.max_commands_per_min = std::min<uint32_t>(g.max_commands_per_min, 6000u);
+  if (g.max_reversals == 0 || g.flap_window_s == 0)
+    g.max_reversals = g.flap_window_s = 0;
+  g.max_reversals = std::min<uint32_t>(g.max_reversals, 1000u);
+  g.flap_window_s = std::min<uint32_t>(g.flap_window_s, 86400u);
 }
 
 /** Bytes of a QoS 1 MQTT 3.1.1 PUBLISH packet around a payload: fixed header, topic, packet id. */
@@ -188,9 +309,21 @@ bool BridgeCore::add_actuator(ActuatorDesc actuator) {
     return false;
   actuator.unit = clip(actuator.unit, 16);
   actuator.description = clip(actuator.description, 256);
+  sanitize_guard(actuator);
   actuators_.push_back(std::move(actuator));
   actuator_states_.push_back(Value::null());
   apply_failures_.push_back(std::string());
+  guard_states_.push_back(GuardState());
+  return true;
+}
+
+bool BridgeCore::set_guard(const std::string &key, const ActuatorGuard &guard) {
+  const int index = find_actuator(key);
+  if (index < 0)
+    return false;
+  ActuatorDesc &actuator = actuators_[static_cast<size_t>(index)];
+  actuator.guard = guard;
+  sanitize_guard(actuator);
   return true;
 }
 
@@ -332,6 +465,8 @@ std::vector<std::string> BridgeCore::build_capabilities_parts() {
 // ------------------------------------------------------------------ connection
 
 void BridgeCore::loop() {
+  // Leases end on the device's own clock, whether or not anyone is listening.
+  expire_leases(platform_.millis());
   const bool connected = transport_.connected();
   if (connected && !was_connected_) {
     on_connected();
@@ -547,7 +682,10 @@ void BridgeCore::on_actuator_state(const std::string &key, const Value &state) {
   const int index = find_actuator(key);
   if (index < 0)
     return;
-  actuator_states_[static_cast<size_t>(index)] = state;
+  const size_t slot = static_cast<size_t>(index);
+  if (!actuator_states_[slot].absent() && !same_value(actuator_states_[slot], state))
+    note_change(slot, platform_.millis());
+  actuator_states_[slot] = state;
   // During a command the answer carries the new state; connecting republishes every state.
   if (index != applying_ && transport_.connected() && was_connected_)
     publish_actuator_state(static_cast<size_t>(index));
@@ -568,10 +706,93 @@ void BridgeCore::write_state(JsonWriter &json, size_t index) {
   json.end_object();
 }
 
+void BridgeCore::write_lease(JsonWriter &json, size_t index) {
+  const GuardState &g = guard_states_[index];
+  if (!g.lease_active)
+    return;
+  const uint32_t remaining = lease_wait_ms(index, platform_.millis());
+  json.key("lease_command_id").value(g.lease_command_id).key("lease_remaining_ms").value(remaining);
+  const double now = platform_.unix_time();
+  if (now > 0)
+    json.key("lease_until").value(now + remaining / 1000.0, 3);
+  json.key("lease_reverts_to");
+  g.lease_revert.write(json);
+}
+
+void BridgeCore::note_change(size_t index, uint32_t now) {
+  guard_states_[index].changed_once = true;
+  guard_states_[index].last_change_ms = now;
+}
+
+uint32_t BridgeCore::change_wait_ms(size_t index, uint32_t now) const {
+  const GuardState &g = guard_states_[index];
+  const uint32_t min = actuators_[index].guard.min_interval_ms;
+  if (min == 0 || !g.changed_once)
+    return 0;
+  const uint32_t elapsed = now - g.last_change_ms;
+  return elapsed >= min ? 0 : min - elapsed;
+}
+
+uint32_t BridgeCore::lease_wait_ms(size_t index, uint32_t now) const {
+  const GuardState &g = guard_states_[index];
+  const uint32_t elapsed = now - g.lease_start_ms;
+  const uint32_t lease = elapsed >= g.lease_ms ? 0 : g.lease_ms - elapsed;
+  const uint32_t interval = change_wait_ms(index, now);
+  return lease > interval ? lease : interval;
+}
+
+bool BridgeCore::lease_remaining(const std::string &key, uint32_t &ms) {
+  const int index = find_actuator(key);
+  if (index < 0 || !guard_states_[static_cast<size_t>(index)].lease_active)
+    return false;
+  ms = lease_wait_ms(static_cast<size_t>(index), platform_.millis());
+  return true;
+}
+
+void BridgeCore::expire_leases(uint32_t now) {
+  for (size_t i = 0; i < actuators_.size(); i++) {
+    GuardState &g = guard_states_[i];
+    if (!g.lease_active || lease_wait_ms(i, now) > 0)
+      continue;
+    g.lease_active = false;
+    const std::string lease_id = g.lease_command_id;
+    const ActuatorDesc &actuator = actuators_[i];
+    const Value before = sink_.state(actuator);
+    Command revert;
+    ApplyResult result = ApplyResult::refused("the revert state cannot be set by any action of this actuator");
+    if (revert_command(actuator, g.lease_revert, revert)) {
+      revert.id = lease_id;
+      applying_ = static_cast<int>(i);
+      result = sink_.apply(actuator, revert);
+      applying_ = -1;
+    }
+    actuator_states_[i] = sink_.state(actuator);
+    if (!same_value(before, actuator_states_[i]))
+      note_change(i, now);
+    counters_.leases_expired++;
+    JsonWriter json;
+    begin_message(json);
+    write_state(json, i);
+    json.key("reason").value(result.applied ? "lease_expired" : "lease_revert_failed");
+    json.key("lease_command_id").value(lease_id).end_object();
+    // Offline, it waits in the outbox and goes out on reconnect, before the state snapshot.
+    send_answer(Answer{topics_.actuator_status(actuator.key), json.take(), true});
+    if (!result.applied) {
+      counters_.lease_revert_failures++;
+      apply_failures_[i] = "lease revert to " + g.lease_revert.to_json() + " failed: " + result.reason;
+      publish_error("lease_revert_failed",
+                    "lease of command \"" + lease_id + "\" ended but \"" + actuator.key + "\" could not be set to " +
+                        g.lease_revert.to_json() + ": " + result.reason,
+                    2, actuator.key);
+    }
+  }
+}
+
 void BridgeCore::publish_actuator_state(size_t index) {
   JsonWriter json;
   begin_message(json);
   write_state(json, index);
+  write_lease(json, index);
   json.end_object();
   send(topics_.actuator_status(actuators_[index].key), json.str(), 1, true);
 }
@@ -585,10 +806,10 @@ const BridgeCore::Handled *BridgeCore::handled(const std::string &id) const {
 }
 
 void BridgeCore::remember(const std::string &id, const std::string &target, const char *code,
-                          const std::string &reason) {
+                          const std::string &reason, uint32_t retry_after_ms) {
   if (id.empty() || handled(id) != nullptr)
     return;
-  recent_commands_.push_back(Handled{id, target, code, reason});
+  recent_commands_.push_back(Handled{id, target, code, reason, retry_after_ms});
   if (recent_commands_.size() > REMEMBERED_COMMANDS)
     recent_commands_.pop_front();
 }
@@ -602,7 +823,7 @@ void BridgeCore::repeat_answer(const Handled &earlier) {
   }
   const int index = find_actuator(copy.target);
   if (index >= 0)
-    answer_command(static_cast<size_t>(index), copy.id, copy.code, copy.reason);
+    answer_command(static_cast<size_t>(index), copy.id, copy.code, copy.reason, copy.retry_after_ms);
   else
     answer_unknown_actuator(copy.target, copy.id);
 }
@@ -644,24 +865,68 @@ void BridgeCore::handle_command(const std::string &actuator, const JsonValue &bo
     answer_command(slot, id, invalid.code, invalid.message);
     return;
   }
+  const ActuatorDesc &desc = actuators_[slot];
+  GuardState &guard = guard_states_[slot];
+  const uint32_t now = platform_.millis();
+  const Value before = sink_.state(desc);
+  // The device's own loop guard: no state change sooner than min_interval_ms after the last one.
+  const uint32_t wait = would_change(desc, before, command) ? change_wait_ms(slot, now) : 0;
+  if (wait > 0) {
+    counters_.commands_rejected++;
+    counters_.rate_limited++;
+    answer_command(slot, id, codes::RATE_LIMITED,
+                   std::string("RATE_LIMITED: \"") + desc.key + "\" changed state " +
+                       std::to_string(now - guard.last_change_ms) + " ms ago (min_interval_ms " +
+                       std::to_string(desc.guard.min_interval_ms) + "); retry in " + std::to_string(wait) + " ms",
+                   wait);
+    return;
+  }
+  // What a lease would revert to: a renewed lease keeps the running one's target.
+  Value revert_to;
+  if (command.has_lease) {
+    revert_to = guard.lease_active ? guard.lease_revert
+                : desc.guard.safe_state.type != Value::Type::ABSENT ? desc.guard.safe_state
+                                                                    : before;
+    Command probe;
+    if (!revert_command(desc, revert_to, probe)) {
+      counters_.commands_rejected++;
+      answer_command(slot, id, codes::LEASE_NOT_SUPPORTED,
+                     "LEASE_NOT_SUPPORTED: the state to revert \"" + desc.key + "\" to (" + revert_to.to_json() +
+                         ") is unknown or cannot be set");
+      return;
+    }
+  }
   applying_ = index;
-  const ApplyResult result = sink_.apply(actuators_[slot], command);
+  const ApplyResult result = sink_.apply(desc, command);
   applying_ = -1;
   if (!result.applied) {
     counters_.commands_rejected++;
     apply_failures_[slot] = "\"" + command.action + "\" failed: " +
                             (result.reason.empty() ? std::string("the device could not apply it") : result.reason);
-    answer_command(slot, id, "APPLY_FAILED", result.reason.empty() ? "the device could not apply it" : result.reason);
+    answer_command(slot, id, codes::APPLY_FAILED,
+                   result.reason.empty() ? "the device could not apply it" : result.reason);
     return;
   }
   apply_failures_[slot].clear();
+  if (!same_value(before, sink_.state(desc)))
+    note_change(slot, now);
+  if (command.action != "read") {
+    // Any applied command ends the running lease without reverting; a leased one starts a new one.
+    guard.lease_active = command.has_lease;
+    if (command.has_lease) {
+      guard.lease_start_ms = now;
+      guard.lease_ms = lease_millis(command.lease_s);
+      guard.lease_revert = revert_to;
+      guard.lease_command_id = id;
+    }
+  }
   answer_command(slot, id, nullptr, "");
 }
 
 void BridgeCore::answer_command(size_t index, const std::string &command_id, const char *code,
-                                const std::string &reason) {
+                                const std::string &reason, uint32_t retry_after_ms) {
   const std::string clipped = clip(reason, 256);
-  remember(command_id, actuators_[index].key, code, clipped);
+  remember(command_id, actuators_[index].key, code, clipped, retry_after_ms);
   actuator_states_[index] = sink_.state(actuators_[index]);
   JsonWriter json;
   begin_message(json);
@@ -669,6 +934,9 @@ void BridgeCore::answer_command(size_t index, const std::string &command_id, con
   json.key("command_id").value(command_id).key("result").value(code ? "rejected" : "applied");
   if (code != nullptr)
     json.key("reason").value(clipped).key("code").value(code);
+  if (code != nullptr && std::strcmp(code, codes::RATE_LIMITED) == 0)
+    json.key("retry_after_ms").value(retry_after_ms);
+  write_lease(json, index);
   json.end_object();
   send_answer(Answer{topics_.actuator_status(actuators_[index].key), json.take(), true});
 }

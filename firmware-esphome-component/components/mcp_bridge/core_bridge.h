@@ -67,6 +67,12 @@ struct Counters {
   uint64_t decode_errors{0};
   /** QoS 1 redeliveries of a command id already answered: not applied twice. */
   uint64_t duplicate_commands{0};
+  /** Commands refused because they came sooner than the actuator's min_interval_ms (RATE_LIMITED). */
+  uint64_t rate_limited{0};
+  /** Leases that ended and reverted their actuator (whether connected or not). */
+  uint64_t leases_expired{0};
+  /** Lease reverts the entity refused. */
+  uint64_t lease_revert_failures{0};
   /** low_heap errors raised by the watchdog. */
   uint64_t low_heap_alerts{0};
 };
@@ -81,6 +87,12 @@ class BridgeCore {
   /** False (and nothing added) for an invalid or taken key or past 128 entries. */
   bool add_sensor(SensorDesc sensor);
   bool add_actuator(ActuatorDesc actuator);
+  /**
+   * Declares leases and the loop guard of an actuator already added (before the first connect:
+   * they are part of the capabilities). A lease is dropped (max_lease_s 0) when the actuator has
+   * no action that can set a revert state (on/off, set). False for an unknown key.
+   */
+  bool set_guard(const std::string &key, const ActuatorGuard &guard);
   /** Topics to subscribe to at QoS 1. */
   std::vector<std::string> subscriptions() const;
   /**
@@ -99,6 +111,8 @@ class BridgeCore {
 
   // ---- inspection
   const Counters &counters() const { return counters_; }
+  /** Milliseconds until the actuator's running lease reverts it; false when none runs. */
+  bool lease_remaining(const std::string &key, uint32_t &ms);
   const Topics &topics() const { return topics_; }
   const BridgeSettings &settings() const { return settings_; }
   uint32_t next_seq() const { return seq_; }
@@ -144,9 +158,21 @@ class BridgeCore {
     /** nullptr: applied; otherwise the rejection code. */
     const char *code{nullptr};
     std::string reason;
+    /** With RATE_LIMITED: the retry_after_ms of the first answer. */
+    uint32_t retry_after_ms{0};
     Handled() = default;
-    Handled(std::string i, std::string t, const char *c, std::string r)
-        : id(std::move(i)), target(std::move(t)), code(c), reason(std::move(r)) {}
+    Handled(std::string i, std::string t, const char *c, std::string r, uint32_t retry)
+        : id(std::move(i)), target(std::move(t)), code(c), reason(std::move(r)), retry_after_ms(retry) {}
+  };
+  /** Per actuator: the loop guard's memory and the running lease. */
+  struct GuardState {
+    bool changed_once{false};
+    uint32_t last_change_ms{0};
+    bool lease_active{false};
+    uint32_t lease_start_ms{0};
+    uint32_t lease_ms{0};
+    Value lease_revert;
+    std::string lease_command_id;
   };
 
   void store_reading(size_t index, const Value &reading);
@@ -175,13 +201,25 @@ class BridgeCore {
   void handle_command(const std::string &actuator, const JsonValue &body);
   void handle_config_set(const JsonValue &body);
   void handle_diagnostics(const JsonValue &body);
-  void answer_command(size_t index, const std::string &command_id, const char *code, const std::string &reason);
+  void answer_command(size_t index, const std::string &command_id, const char *code, const std::string &reason,
+                      uint32_t retry_after_ms = 0);
+  /** The state changed now (command, lease revert or local change): starts the min_interval_ms. */
+  void note_change(size_t index, uint32_t now);
+  /** Milliseconds until a state change is allowed again (0: now). */
+  uint32_t change_wait_ms(size_t index, uint32_t now) const;
+  /** Milliseconds until the running lease reverts (min_interval_ms included). */
+  uint32_t lease_wait_ms(size_t index, uint32_t now) const;
+  /** Reverts the actuators whose lease has ended, connected or not. */
+  void expire_leases(uint32_t now);
+  /** lease_* fields of an actuator status while a lease runs. */
+  void write_lease(JsonWriter &json, size_t index);
   /** The answer to a command for an actuator this device does not have: state null, NOT retained. */
   void answer_unknown_actuator(const std::string &actuator, const std::string &command_id);
   void send_answer(Answer answer);
   /** The earlier answer to `id`, or nullptr. */
   const Handled *handled(const std::string &id) const;
-  void remember(const std::string &id, const std::string &target, const char *code, const std::string &reason);
+  void remember(const std::string &id, const std::string &target, const char *code, const std::string &reason,
+                uint32_t retry_after_ms = 0);
   /** Answers a redelivered id again, the same way, without executing anything. */
   void repeat_answer(const Handled &earlier);
   bool send(const std::string &topic, const std::string &payload, uint8_t qos, bool retain);
@@ -213,6 +251,7 @@ class BridgeCore {
   std::deque<Answer> outbox_;
   /** Per actuator: the last command the entity refused (APPLY_FAILED), "" when it applied. */
   std::vector<std::string> apply_failures_;
+  std::vector<GuardState> guard_states_;
   uint32_t publish_failures_in_row_{0};
   size_t oversized_entities_{0};
   size_t capabilities_parts_{0};

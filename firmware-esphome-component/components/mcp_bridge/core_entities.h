@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core_messages.h"
+
 namespace mcp_bridge {
 
 enum class ValueType : uint8_t { BOOLEAN, NUMBER, INTEGER, STRING, ENUM, NONE };
@@ -29,6 +31,25 @@ struct SensorDesc {
   bool binary{false};
   /** Decimals to publish (ESPHome accuracy_decimals); -1: as measured. */
   int accuracy_decimals{-1};
+};
+
+/**
+ * Safe actuation declared by the device (capabilities metadata, protocol/README.md "Leases and
+ * the loop guard"). The device enforces leases and min_interval_ms itself; the server enforces
+ * the rest. Zero / absent: not declared.
+ */
+struct ActuatorGuard {
+  /** Leases supported: the longest lease_s a command may carry (seconds); 0: no leases. */
+  double max_lease_s{0};
+  /** The state a lease reverts to; ABSENT: the state before the leased command. */
+  Value safe_state;
+  /** Minimum time between two state changes; sooner commands are answered RATE_LIMITED. */
+  uint32_t min_interval_ms{0};
+  /** Declared for the server: commands per minute the actuator tolerates. */
+  uint32_t max_commands_per_min{0};
+  /** Declared for the server: at most max_reversals reversals within flap_window_s (both or neither). */
+  uint32_t max_reversals{0};
+  uint32_t flap_window_s{0};
 };
 
 struct ActuatorDesc {
@@ -56,6 +77,7 @@ struct ActuatorDesc {
   /** For string actuators; 0: the protocol default (64). */
   unsigned max_length{0};
   bool requires_confirmation{false};
+  ActuatorGuard guard;
 
   bool supports(const std::string &action) const;
 };

@@ -244,6 +244,14 @@ bool decode_command(const JsonValue &body, Command &out, DecodeError &error) {
     if (!check_timestamp(*timestamp, error))
       return false;
   }
+  if (const JsonValue *lease = body.get("lease_s")) {
+    if (lease->type != JsonValue::Type::NUMBER)
+      return schema_fail(error, "/lease_s", std::string("must be a number, got ") + lease->type_name());
+    if (!(lease->number > 0) || lease->number > 86400)
+      return schema_fail(error, "/lease_s", "must be > 0 and <= 86400");
+    out.has_lease = true;
+    out.lease_s = lease->number;
+  }
   out.id = body.get("id")->string;
   out.action = action.string;
   return true;

@@ -82,6 +82,9 @@ struct Command {
   std::string id;
   std::string action;
   Value value;
+  /** The command carries lease_s (seconds): the device reverts the actuator when it ends. */
+  bool has_lease{false};
+  double lease_s{0};
 };
 
 struct StreamingSetting {

@@ -113,6 +113,25 @@ bool check_value(const ActuatorDesc &a, const Command &command, CommandError &er
   return check_typed(a, command.value, error);
 }
 
+/** The rules of validate-command.ts checkLease(). */
+bool check_lease(const ActuatorDesc &a, const Command &command, CommandError &error) {
+  if (!command.has_lease)
+    return true;
+  if (!std::isfinite(command.lease_s) || command.lease_s <= 0)
+    return reject(error, codes::BAD_VALUE,
+                  "lease_s must be a positive number of seconds, got " + number_text(command.lease_s), "/lease_s");
+  if (!(a.guard.max_lease_s > 0))
+    return reject(error, codes::LEASE_NOT_SUPPORTED, "actuator \"" + a.key + "\" does not support leases", "/lease_s");
+  if (command.action == "read")
+    return reject(error, codes::LEASE_NOT_SUPPORTED, "action \"read\" changes nothing and takes no lease", "/lease_s");
+  if (command.lease_s > a.guard.max_lease_s)
+    return reject(error, codes::LEASE_TOO_LONG,
+                  "lease of " + number_text(command.lease_s) + " s on \"" + a.key + "\" is longer than its max_lease_s " +
+                      number_text(a.guard.max_lease_s) + " s",
+                  "/lease_s");
+  return true;
+}
+
 }  // namespace
 
 bool validate_command(const ActuatorDesc *actuator, const std::string &name, const Command &command, bool confirmed,
@@ -129,6 +148,8 @@ bool validate_command(const ActuatorDesc *actuator, const std::string &name, con
                   "/action");
   }
   if (!check_value(*actuator, command, error))
+    return false;
+  if (!check_lease(*actuator, command, error))
     return false;
   if (actuator->requires_confirmation && !confirmed) {
     return reject(error, codes::CONFIRMATION_REQUIRED,

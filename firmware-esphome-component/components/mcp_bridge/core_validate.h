@@ -19,6 +19,11 @@ constexpr const char *MISSING_VALUE = "MISSING_VALUE";
 constexpr const char *BAD_VALUE = "BAD_VALUE";
 constexpr const char *OUT_OF_RANGE = "OUT_OF_RANGE";
 constexpr const char *CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED";
+constexpr const char *LEASE_NOT_SUPPORTED = "LEASE_NOT_SUPPORTED";
+constexpr const char *LEASE_TOO_LONG = "LEASE_TOO_LONG";
+/** Device-only answers (protocol/src/errors.ts DEVICE_ERROR_CODES). */
+constexpr const char *APPLY_FAILED = "APPLY_FAILED";
+constexpr const char *RATE_LIMITED = "RATE_LIMITED";
 }  // namespace codes
 
 struct CommandError {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -661,6 +662,7 @@ void McpBridge::setup() {
   this->core_ = make_unique<core::BridgeCore>(this->info_, this->settings_, *this->ports_, *this->ports_, *this->ports_);
   this->register_sensors_();
   this->register_actuators_();
+  this->apply_guards_();
   if (this->restore_config_) {
     this->store_ = make_unique<PreferenceStore>(fnv1_hash("mcp_bridge_config_" + this->info_.device_id));
     if (this->core_->use_config_store(this->store_.get()))
@@ -680,6 +682,50 @@ void McpBridge::setup() {
   ESP_LOGE(TAG, "mcp_bridge needs the mqtt: component");
   this->mark_failed();
 #endif
+}
+
+void McpBridge::add_guard(const std::string &key, float max_lease_s, const std::string &safe_state_json,
+                          uint32_t min_interval_ms, uint32_t max_commands_per_min, uint32_t max_reversals,
+                          uint32_t flap_window_s) {
+  GuardConfig config;
+  config.key = key;
+  config.guard.max_lease_s = max_lease_s;
+  // The codegen writes json.dumps() of a bool, a number or a string (an option name).
+  const std::string &s = safe_state_json;
+  if (s == "true" || s == "false") {
+    config.guard.safe_state = core::Value::of(s == "true");
+  } else if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
+    std::string text;
+    for (size_t i = 1; i + 1 < s.size(); i++) {
+      if (s[i] == '\\' && i + 2 < s.size())
+        i++;
+      text += s[i];
+    }
+    config.guard.safe_state = core::Value::of(text);
+  } else if (!s.empty()) {
+    char *end = nullptr;
+    const double number = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() && *end == '\0')
+      config.guard.safe_state = core::Value::of(number);
+  }
+  config.guard.min_interval_ms = min_interval_ms;
+  config.guard.max_commands_per_min = max_commands_per_min;
+  config.guard.max_reversals = max_reversals;
+  config.guard.flap_window_s = flap_window_s;
+  this->guards_.push_back(config);
+}
+
+void McpBridge::apply_guards_() {
+  for (const auto &config : this->guards_) {
+    if (!this->core_->set_guard(config.key, config.guard)) {
+      ESP_LOGW(TAG, "actuators: '%s' matches no actuator; its lease and loop guard are ignored", config.key.c_str());
+      continue;
+    }
+    for (const auto &a : this->core_->actuators()) {
+      if (a.key == config.key && config.guard.max_lease_s > 0 && !(a.guard.max_lease_s > 0))
+        ESP_LOGW(TAG, "actuators: '%s' cannot be reverted by an on/off/set action: no leases", config.key.c_str());
+    }
+  }
 }
 
 void McpBridge::register_sensors_() {

@@ -43,6 +43,16 @@ class McpBridge : public Component {
   void set_restore_config(bool restore) { this->restore_config_ = restore; }
   void add_exclude(const std::string &key) { this->excluded_.push_back(key); }
   void add_confirm(const std::string &key) { this->confirmed_.push_back(key); }
+  /**
+   * Leases and the loop guard of the actuator `key` (YAML `actuators:`): max lease in seconds (0:
+   * none), the safe state as JSON text ("" for the state before the lease), minimum interval
+   * between state changes (enforced here, RATE_LIMITED), and what the server enforces: commands
+   * per minute, flap limit (reversals within a window in seconds). Applied once the entities are
+   * registered, before the first capabilities.
+   */
+  void add_guard(const std::string &key, float max_lease_s, const std::string &safe_state_json,
+                 uint32_t min_interval_ms, uint32_t max_commands_per_min, uint32_t max_reversals,
+                 uint32_t flap_window_s);
 #ifdef USE_TIME
   void set_time(time::RealTimeClock *clock) { this->clock_ = clock; }
 #endif
@@ -77,6 +87,12 @@ class McpBridge : public Component {
   bool restore_config_{true};
   std::vector<std::string> excluded_;
   std::vector<std::string> confirmed_;
+  struct GuardConfig {
+    std::string key;
+    core::ActuatorGuard guard;
+  };
+  std::vector<GuardConfig> guards_;
+  void apply_guards_();
   std::unique_ptr<Ports> ports_;
   std::unique_ptr<core::ConfigStore> store_;
   std::unique_ptr<core::BridgeCore> core_;

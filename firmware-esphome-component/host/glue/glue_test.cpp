@@ -168,7 +168,8 @@ struct Device {
   sensor::Sensor temperature;
   esphome::mcp_bridge::McpBridge bridge;
 
-  Device() {
+  /** `configure` runs before setup(), like the YAML's codegen. */
+  explicit Device(void (*configure)(esphome::mcp_bridge::McpBridge &) = nullptr) {
     App = Application();
     App.friendly_name_ = StringRef("Glue test device");
     climate.set_name("Living Room");
@@ -200,6 +201,8 @@ struct Device {
     calls().clear();
     bridge.set_device_id("glue1");
     bridge.set_low_heap_threshold(20000);
+    if (configure != nullptr)
+      configure(bridge);
     bridge.setup();
     bridge.loop();  // connected: capabilities, states, config
   }
@@ -362,4 +365,60 @@ TEST("glue (ESPHome 2026.x): the low-heap watchdog reports an error with severit
     }
   }
   CHECK(found);
+}
+
+namespace {
+void guarded(esphome::mcp_bridge::McpBridge &bridge) {
+  // YAML: actuators: {ceiling_fan_oscillation: {max_lease: 10s, safe_state: "off", min_interval: 3s},
+  //                   garage_door: {min_interval: 60s, max_commands_per_min: 2, max_reversals: 3, flap_window: 600s},
+  //                   front_door: {max_lease: 60s}, nothing: {min_interval: 1s}}
+  bridge.add_guard("ceiling_fan_oscillation", 10.0f, "false", 3000, 0, 0, 0);
+  bridge.add_guard("garage_door", 0.0f, "", 60000, 2, 3, 600);
+  bridge.add_guard("front_door", 60.0f, "", 0, 0, 0, 0);  // a lock has no on/off/set: no leases
+  bridge.add_guard("nothing", 0.0f, "", 1000, 0, 0, 0);   // warned about, ignored
+}
+
+std::vector<json> statuses_of(const std::string &actuator, size_t from) {
+  std::vector<json> out;
+  for (size_t i = from; i < fake::published.size(); i++) {
+    if (fake::published[i].topic == "devices/glue1/actuators/" + actuator + "/status")
+      out.push_back(json::parse(fake::published[i].payload));
+  }
+  return out;
+}
+}  // namespace
+
+TEST("glue (ESPHome 2026.x): YAML actuators: leases revert through ESPHome's call API, min_interval is enforced") {
+  Device device(guarded);
+  const json m = device.capabilities()["metadata"];
+  CHECK_EQ(m["ceiling_fan_oscillation"]["max_lease_s"], 10);
+  CHECK_EQ(m["ceiling_fan_oscillation"]["safe_state"], false);
+  CHECK_EQ(m["ceiling_fan_oscillation"]["min_interval_ms"], 3000);
+  CHECK_EQ(m["garage_door"]["max_commands_per_min"], 2);
+  CHECK_EQ(m["garage_door"]["flap_window_s"], 600);
+  CHECK(!m["front_door"].contains("max_lease_s"));
+
+  const std::vector<json> ack = device.command("ceiling_fan_oscillation", R"({"id":"g1","action":"on","lease_s":5})");
+  CHECK(ack.size() == 1 && ack[0]["result"] == "applied" && ack[0]["lease_remaining_ms"] == 5000);
+  CHECK(!calls().empty() && calls().back() == "fan.set_oscillating(true)");
+  // Too soon for another change: refused by the device, the fan is not called.
+  expect_refused(device, "ceiling_fan_oscillation", R"({"id":"g2","action":"off"})", "RATE_LIMITED");
+  // The broker goes away; the lease ends on the device's clock and the fan is set back.
+  fake::mqtt_connected = false;
+  device.bridge.loop();
+  const size_t before = fake::published.size();
+  calls().clear();
+  fake::millis += 5000;
+  device.bridge.loop();
+  CHECK(!calls().empty() && calls().back() == "fan.set_oscillating(false)");
+  CHECK_EQ(fake::published.size(), before);
+  fake::mqtt_connected = true;
+  device.bridge.loop();
+  const std::vector<json> after = statuses_of("ceiling_fan_oscillation", before);
+  CHECK(!after.empty() && after[0]["reason"] == "lease_expired" && after[0]["state"] == false &&
+        after[0]["lease_command_id"] == "g1");
+
+  expect_applied(device, "garage_door", R"({"id":"g3","action":"set","value":40})", "cover.set_position(0.400000)", 40);
+  expect_refused(device, "garage_door", R"({"id":"g4","action":"set","value":60})", "RATE_LIMITED");
+  expect_refused(device, "front_door", R"({"id":"g5","action":"lock","lease_s":5})", "LEASE_NOT_SUPPORTED");
 }

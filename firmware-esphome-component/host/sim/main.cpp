@@ -234,6 +234,7 @@ int main(int argc, char **argv) {
                   });
 
   std::mt19937 rng(42);
+  uint64_t leases_reported = 0;
   uint32_t last_auto = platform.millis();
   std::string buffer;
   bool running = true;
@@ -260,6 +261,12 @@ int main(int argc, char **argv) {
       auto_readings(core, rng);
     }
     core.loop();
+    if (core.counters().leases_expired != leases_reported) {
+      // A line tests can wait for (the revert happens on the device, connected or not).
+      leases_reported = core.counters().leases_expired;
+      std::fprintf(stderr, "mcpb-device: lease ended, actuator reverted (%llu so far)\n",
+                   static_cast<unsigned long long>(leases_reported));
+    }
   }
   transport.stop();
   return 0;

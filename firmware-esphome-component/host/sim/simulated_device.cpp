@@ -39,6 +39,7 @@ void SimulatedEntities::declare(BridgeCore &core, int extra_sensors) {
   led.key = "led";
   led.description = "Status LED";
   led.actions = {"on", "off", "toggle"};
+  led.guard.max_lease_s = 3600;  // leases revert to the state before them
   core.add_actuator(led);
   ActuatorDesc dimmer;  // a dimmable light: brightness in percent
   dimmer.key = "dimmer";
@@ -49,6 +50,8 @@ void SimulatedEntities::declare(BridgeCore &core, int extra_sensors) {
   dimmer.max = 100;
   dimmer.step = 1;
   dimmer.unit = "%";
+  dimmer.guard.max_lease_s = 3600;
+  dimmer.guard.safe_state = Value::of(0.0);  // a lease always ends dark
   core.add_actuator(dimmer);
   ActuatorDesc mode;  // a select
   mode.key = "mode";
@@ -65,6 +68,10 @@ void SimulatedEntities::declare(BridgeCore &core, int extra_sensors) {
   door.key = "door";
   door.actions = {"on", "off"};
   door.requires_confirmation = true;
+  door.guard.min_interval_ms = 2000;  // the motor needs 2 s between movements (device-enforced)
+  door.guard.max_commands_per_min = 10;
+  door.guard.max_reversals = 4;
+  door.guard.flap_window_s = 60;
   core.add_actuator(door);
 
   states_ = {{"led", Value::of(false)},

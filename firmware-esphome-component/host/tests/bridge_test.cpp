@@ -25,8 +25,14 @@ class FakeTransport : public Transport {
   /** The client refuses every publish while connected (esp-mqtt outbox full). */
   bool refuse{false};
   std::vector<Published> sent;
+  /** Every call, even refused ones: none may happen while the link is down. */
+  int publish_calls{0};
+  int publish_calls_offline{0};
   bool connected() const override { return online; }
   bool publish(const std::string &topic, const std::string &payload, uint8_t qos, bool retain) override {
+    publish_calls++;
+    if (!online)
+      publish_calls_offline++;
     if (refuse)
       return false;
     json body = json::parse(payload, nullptr, false);
@@ -76,7 +82,9 @@ class FakePlatform : public Platform {
   uint32_t heap{150000};
   float signal{0};
   bool has_signal{false};
+  double unix_now{0};
   uint32_t millis() override { return now; }
+  double unix_time() override { return unix_now; }
   uint32_t free_heap() override { return heap; }
   bool rssi(float &dbm) override {
     dbm = signal;
@@ -637,4 +645,271 @@ TEST("bridge: a redelivered config/set gets the same answer and is not applied t
   CHECK_EQ(answers.at(2).body["command_id"], "cfg-9");
   CHECK_EQ(answers.at(2).body["result"], "applied");
   CHECK_EQ(rig.core.settings().publish_interval_ms, 7000u);  // cfg-9 was not applied again
+}
+
+// ------------------------------------------------------------------ leases and the loop guard
+
+namespace {
+
+ActuatorGuard lease_guard(double max_lease_s, Value safe_state = Value(), uint32_t min_interval_ms = 0) {
+  ActuatorGuard guard;
+  guard.max_lease_s = max_lease_s;
+  guard.safe_state = safe_state;
+  guard.min_interval_ms = min_interval_ms;
+  return guard;
+}
+
+}  // namespace
+
+TEST("guard: capabilities declare leases, safe state, min interval, commands per minute and flap limits") {
+  Rig rig;
+  ActuatorGuard guard = lease_guard(900, Value::of(false), 300000);
+  guard.max_commands_per_min = 4;
+  guard.max_reversals = 3;
+  guard.flap_window_s = 600;
+  CHECK(rig.core.set_guard("led", guard));
+  CHECK(!rig.core.set_guard("nothing", guard));
+  ActuatorDesc button;  // a lease cannot be reverted on a button: dropped, the rest kept
+  button.key = "bell";
+  button.value_type = ValueType::NONE;
+  button.actions = {"press"};
+  button.guard = lease_guard(60, Value(), 2000);
+  CHECK(rig.core.add_actuator(button));
+  ActuatorGuard half = lease_guard(30, Value::of(std::string("high")));  // safe state a boolean can't take
+  half.max_reversals = 2;                                               // without flap_window_s: dropped
+  CHECK(rig.core.set_guard("dimmer", half));
+  rig.connect();
+  const json &meta = rig.transport.sent.at(0).body["metadata"];
+  CHECK_EQ(meta["led"]["max_lease_s"].get<double>(), 900.0);
+  CHECK_EQ(meta["led"]["safe_state"], false);
+  CHECK_EQ(meta["led"]["min_interval_ms"], 300000);
+  CHECK_EQ(meta["led"]["max_commands_per_min"], 4);
+  CHECK_EQ(meta["led"]["max_reversals"], 3);
+  CHECK_EQ(meta["led"]["flap_window_s"], 600);
+  CHECK(!meta["bell"].contains("max_lease_s"));
+  CHECK_EQ(meta["bell"]["min_interval_ms"], 2000);
+  CHECK_EQ(meta["dimmer"]["max_lease_s"].get<double>(), 30.0);
+  CHECK(!meta["dimmer"].contains("safe_state"));  // "high" cannot be set on a number: previous state instead
+  CHECK(!meta["dimmer"].contains("max_reversals"));
+}
+
+TEST("lease: acknowledged with its end; expiry reverts while DISCONNECTED (no publish attempted); published on reconnect") {
+  Rig rig;
+  rig.core.set_guard("led", lease_guard(60));
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("actuators/led/cmd", R"({"id":"c-l1","action":"on","lease_s":2})");
+  const json ack = rig.transport.sent.at(0).body;
+  CHECK_EQ(ack["command_id"], "c-l1");
+  CHECK_EQ(ack["result"], "applied");
+  CHECK_EQ(ack["state"], true);
+  CHECK_EQ(ack["lease_command_id"], "c-l1");
+  CHECK_EQ(ack["lease_remaining_ms"], 2000);
+  CHECK_EQ(ack["lease_reverts_to"], false);
+  CHECK(!ack.contains("lease_until"));  // this device has no clock
+
+  // The broker goes away.
+  rig.transport.online = false;
+  rig.core.loop();
+  rig.transport.sent.clear();
+  const int calls = rig.transport.publish_calls;
+  rig.platform.now += 1999;
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["led"].boolean, true);
+  uint32_t left = 0;
+  CHECK(rig.core.lease_remaining("led", left) && left == 1);
+  rig.platform.now += 1;
+  rig.core.loop();
+  CHECK(rig.sink.states["led"].type == Value::Type::BOOLEAN);
+  CHECK_EQ(rig.sink.states["led"].boolean, false);  // reverted by the device alone
+  CHECK(!rig.core.lease_remaining("led", left));
+  CHECK_EQ(rig.core.counters().leases_expired, 1u);
+  CHECK_EQ(rig.transport.publish_calls, calls);  // nothing was even attempted
+  CHECK_EQ(rig.transport.publish_calls_offline, 0);
+  rig.platform.now += 60000;
+  rig.core.loop();
+  CHECK_EQ(rig.core.counters().leases_expired, 1u);  // once
+
+  // Back online: the revert first (from the outbox), then the snapshot, neither with a lease.
+  rig.connect();
+  const auto statuses = rig.transport.on("/actuators/led/status");
+  CHECK_EQ(statuses.size(), static_cast<size_t>(2));
+  const json &expired = statuses.at(0).body;
+  CHECK_EQ(expired["reason"], "lease_expired");
+  CHECK_EQ(expired["lease_command_id"], "c-l1");
+  CHECK_EQ(expired["state"], false);
+  CHECK(!expired.contains("command_id") && !expired.contains("result") && !expired.contains("lease_remaining_ms"));
+  CHECK(statuses.at(0).retain && statuses.at(0).qos == 1);
+  CHECK_EQ(statuses.at(1).body["state"], false);
+  CHECK(!statuses.at(1).body.contains("lease_command_id"));
+}
+
+TEST("lease: connected expiry publishes one spontaneous status; snapshots while it runs carry it") {
+  Rig rig;
+  rig.core.set_guard("led", lease_guard(60));
+  rig.platform.unix_now = 1704067200;
+  rig.connect();
+  rig.message("actuators/led/cmd", R"({"id":"c-l2","action":"on","lease_s":0.5})");
+  CHECK_EQ(rig.transport.sent.back().body["lease_remaining_ms"], 500);
+  CHECK_EQ(rig.transport.sent.back().body["lease_until"].get<double>(), 1704067200.5);
+  // A reconnect while the lease runs: the retained snapshot shows the lease.
+  rig.transport.online = false;
+  rig.core.loop();
+  rig.platform.now += 200;
+  rig.transport.sent.clear();
+  rig.connect();
+  const json snapshot = rig.transport.on("/actuators/led/status").at(0).body;
+  CHECK_EQ(snapshot["lease_command_id"], "c-l2");
+  CHECK_EQ(snapshot["lease_remaining_ms"], 300);
+  rig.transport.sent.clear();
+  rig.platform.now += 300;
+  rig.core.loop();
+  const auto statuses = rig.transport.on("/actuators/led/status");
+  CHECK_EQ(statuses.size(), static_cast<size_t>(1));
+  CHECK_EQ(statuses.at(0).body["reason"], "lease_expired");
+  CHECK_EQ(statuses.at(0).body["state"], false);
+}
+
+TEST("lease: safe_state wins over the previous state; a renewal keeps the first target; a plain command cancels") {
+  Rig rig;
+  rig.core.set_guard("led", lease_guard(60, Value::of(false)));
+  rig.core.set_guard("dimmer", lease_guard(600));
+  rig.sink.states["led"] = Value::of(true);
+  rig.connect();
+  // The LED is already on: the lease still reverts it, to its safe state.
+  rig.message("actuators/led/cmd", R"({"id":"c-s1","action":"on","lease_s":1})");
+  CHECK_EQ(rig.transport.sent.back().body["lease_reverts_to"], false);
+  rig.platform.now += 1000;
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["led"].boolean, false);
+
+  // Dimmer 0 -> 50 for 10 s, renewed at 70 for 10 s: the revert target stays 0.
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-d1","action":"set","value":50,"lease_s":10})");
+  CHECK_EQ(rig.transport.sent.back().body["lease_reverts_to"], 0);
+  rig.platform.now += 5000;
+  rig.core.loop();
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-d2","action":"set","value":70,"lease_s":10})");
+  const json renewed = rig.transport.sent.back().body;
+  CHECK_EQ(renewed["lease_command_id"], "c-d2");
+  CHECK_EQ(renewed["lease_reverts_to"], 0);
+  CHECK_EQ(renewed["lease_remaining_ms"], 10000);
+  // A rejected command leaves the lease running.
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-d3","action":"set","value":500})");
+  CHECK_EQ(rig.transport.sent.back().body["code"], "OUT_OF_RANGE");
+  CHECK_EQ(rig.transport.sent.back().body["lease_command_id"], "c-d2");
+  rig.platform.now += 6000;  // the first lease would have ended now
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["dimmer"].number, 70.0);
+  rig.platform.now += 4000;
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["dimmer"].number, 0.0);
+  CHECK_EQ(rig.transport.sent.back().body["lease_command_id"], "c-d2");
+
+  // Leased, then commanded without a lease: the lease is cancelled, nothing reverts.
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-d4","action":"set","value":30,"lease_s":2})");
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-d5","action":"set","value":40})");
+  CHECK(!rig.transport.sent.back().body.contains("lease_command_id"));
+  rig.transport.sent.clear();
+  rig.platform.now += 60000;
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["dimmer"].number, 40.0);
+  CHECK(rig.transport.on("/actuators/dimmer/status").empty());
+  CHECK_EQ(rig.core.counters().leases_expired, 2u);
+}
+
+TEST("lease: refused without max_lease_s, above it, on read; a refused revert is reported") {
+  Rig rig;
+  rig.core.set_guard("dimmer", lease_guard(5));
+  rig.connect();
+  rig.message("actuators/led/cmd", R"({"id":"c-n1","action":"on","lease_s":1})");
+  CHECK_EQ(rig.transport.sent.back().body["code"], "LEASE_NOT_SUPPORTED");
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-n2","action":"set","value":10,"lease_s":5.5})");
+  CHECK_EQ(rig.transport.sent.back().body["code"], "LEASE_TOO_LONG");
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-n3","action":"set","value":10,"lease_s":0})");
+  CHECK_EQ(rig.transport.sent.back().body["code"], "SCHEMA");
+  CHECK_EQ(rig.sink.applied, 0);
+  rig.message("actuators/dimmer/cmd", R"({"id":"c-n4","action":"set","value":10,"lease_s":5})");
+  CHECK_EQ(rig.transport.sent.back().body["result"], "applied");
+  rig.sink.refuse = true;  // the entity refuses the revert
+  rig.platform.now += 5000;
+  rig.transport.sent.clear();
+  rig.core.loop();
+  const auto statuses = rig.transport.on("/actuators/dimmer/status");
+  CHECK_EQ(statuses.size(), static_cast<size_t>(1));
+  CHECK_EQ(statuses.at(0).body["reason"], "lease_revert_failed");
+  CHECK_EQ(statuses.at(0).body["state"], 10);
+  const auto errors = rig.transport.on("/error");
+  CHECK_EQ(errors.size(), static_cast<size_t>(1));
+  CHECK_EQ(errors.at(0).body["error_type"], "lease_revert_failed");
+  CHECK_EQ(errors.at(0).body["severity"], 2);
+  CHECK_EQ(rig.core.counters().lease_revert_failures, 1u);
+}
+
+TEST("min interval: the device refuses a sooner state change with RATE_LIMITED and retry_after_ms") {
+  Rig rig;
+  rig.core.set_guard("led", lease_guard(0, Value(), 5000));
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.message("actuators/led/cmd", R"({"id":"r-1","action":"on"})");  // first change after boot: allowed
+  CHECK_EQ(rig.transport.sent.back().body["result"], "applied");
+  rig.platform.now += 1000;
+  rig.message("actuators/led/cmd", R"({"id":"r-2","action":"off"})");
+  const json limited = rig.transport.sent.back().body;
+  CHECK_EQ(limited["result"], "rejected");
+  CHECK_EQ(limited["code"], "RATE_LIMITED");
+  CHECK_EQ(limited["retry_after_ms"], 4000);
+  CHECK_EQ(limited["state"], true);
+  CHECK(limited["reason"].get<std::string>().rfind("RATE_LIMITED: ", 0) == 0);
+  rig.message("actuators/led/cmd", R"({"id":"r-3","action":"toggle"})");
+  CHECK_EQ(rig.transport.sent.back().body["code"], "RATE_LIMITED");
+  // Commands that change nothing are not refused.
+  rig.message("actuators/led/cmd", R"({"id":"r-4","action":"on"})");
+  CHECK_EQ(rig.transport.sent.back().body["result"], "applied");
+  CHECK_EQ(rig.sink.applied, 2);
+  // A redelivery gets the same answer, retry_after_ms included.
+  rig.message("actuators/led/cmd", R"({"id":"r-2","action":"off"})");
+  CHECK_EQ(rig.transport.sent.back().body["retry_after_ms"], 4000);
+  rig.platform.now += 3999;
+  rig.message("actuators/led/cmd", R"({"id":"r-5","action":"off"})");
+  CHECK_EQ(rig.transport.sent.back().body["retry_after_ms"], 1);
+  rig.platform.now += 1;
+  rig.message("actuators/led/cmd", R"({"id":"r-6","action":"off"})");
+  CHECK_EQ(rig.transport.sent.back().body["result"], "applied");
+  CHECK_EQ(rig.sink.states["led"].boolean, false);
+  // A local change (wall switch) restarts the interval too.
+  rig.platform.now += 10000;
+  rig.sink.states["led"] = Value::of(true);
+  rig.core.on_actuator_state("led", Value::of(true));
+  rig.platform.now += 100;
+  rig.message("actuators/led/cmd", R"({"id":"r-7","action":"off"})");
+  CHECK_EQ(rig.transport.sent.back().body["retry_after_ms"], 4900);
+  CHECK_EQ(rig.core.counters().rate_limited, 4u);
+
+  // 200 toggles in 5 s: the LED changes state at most once per interval.
+  int changes = 0;
+  bool last = rig.sink.states["led"].boolean;
+  for (int i = 0; i < 200; i++) {
+    rig.platform.now += 25;
+    rig.message("actuators/led/cmd", "{\"id\":\"t-" + std::to_string(i) + "\",\"action\":\"toggle\"}");
+    if (rig.sink.states["led"].boolean != last) {
+      changes++;
+      last = rig.sink.states["led"].boolean;
+    }
+  }
+  CHECK_EQ(changes, 1);  // 5 s of toggles after a change 100 ms in: one more change at 4.9 s
+}
+
+TEST("lease and min interval: the revert waits for the minimum interval after the leased change") {
+  Rig rig;
+  rig.core.set_guard("led", lease_guard(60, Value(), 5000));
+  rig.connect();
+  rig.message("actuators/led/cmd", R"({"id":"m-1","action":"on","lease_s":1})");
+  CHECK_EQ(rig.transport.sent.back().body["lease_remaining_ms"], 5000);
+  rig.platform.now += 1000;
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["led"].boolean, true);
+  rig.platform.now += 4000;
+  rig.core.loop();
+  CHECK_EQ(rig.sink.states["led"].boolean, false);
+  CHECK_EQ(rig.transport.sent.back().body["reason"], "lease_expired");
 }

@@ -103,6 +103,10 @@ ActuatorDesc actuator_of(const std::string &key, const json &meta) {
     a.options = meta["options"].get<std::vector<std::string>>();
   a.max_length = meta.value("max_length", 0u);
   a.requires_confirmation = meta.value("requires_confirmation", false);
+  a.guard.max_lease_s = meta.value("max_lease_s", 0.0);
+  if (meta.contains("safe_state"))
+    a.guard.safe_state = value_of(meta["safe_state"]);
+  a.guard.min_interval_ms = meta.value("min_interval_ms", 0u);
   return a;
 }
 
@@ -180,6 +184,10 @@ TEST("command-validation vectors agree with validateCommand()") {
     command.action = c["command"]["action"];
     if (c["command"].contains("value"))
       command.value = value_of(c["command"]["value"]);
+    if (c["command"].contains("lease_s")) {
+      command.has_lease = true;
+      command.lease_s = c["command"]["lease_s"].get<double>();
+    }
     const bool confirmed = c["command"].value("confirmed", false);
     const auto found = actuators.find(key);
     CommandError error;
