@@ -89,9 +89,8 @@ export = function (RED: NodeAPI) {
         let sqlite: SqliteHistory | undefined;
         let historyNote: string | undefined;
         if (!def.influx && (def.history ?? 'sqlite') === 'sqlite') {
-            if (!userDir) {
-                historyNote = 'no user directory: history kept in memory only';
-            } else {
+            // Without a user directory (embedded runtimes, the test helper) there is nowhere to keep a file.
+            if (userDir) {
                 try {
                     sqlite = new SqliteHistory({
                         file: path.join(userDir, `mcpb-history-${def.id}.sqlite`),

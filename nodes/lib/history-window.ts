@@ -131,7 +131,14 @@ export function summarizePoints(all: HistoryPoint[], q: WindowQuery): WindowSumm
         let entry = buckets.get(index);
         if (!entry) {
             entry = {
-                b: { startMs: q.fromMs + index * width, count: 0, min: null, max: null, mean: null, last: null },
+                b: {
+                    startMs: q.fromMs + index * width,
+                    count: 0,
+                    min: null,
+                    max: null,
+                    mean: null,
+                    last: null,
+                },
                 sum: 0,
                 numeric: 0,
             };

@@ -72,7 +72,9 @@ export class DeviceRegistry extends EventEmitter {
     private broker: BrokerState = 'none';
     private brokerDownSince = 0;
     /** A persistent store that also records every reading (the SQLite history): batched, O(1) here. */
-    persistentHistory?: { record(deviceId: string, sensor: string, time: number, reading: Reading, quality?: number): void };
+    persistentHistory?: {
+        record(deviceId: string, sensor: string, time: number, reading: Reading, quality?: number): void;
+    };
 
     constructor(readonly options: RegistryOptions = DEFAULT_REGISTRY_OPTIONS) {
         super();

@@ -110,7 +110,10 @@ function label(
                 detail: `the bridge's MQTT broker connection was down from ${clock(off.from)} to ${clock(off.to)} UTC`,
             };
         }
-        const why = off.reason === 'timeout' ? 'silent past the offline timeout' : 'reported offline (status / last will)';
+        const why =
+            off.reason === 'timeout'
+                ? 'silent past the offline timeout'
+                : 'reported offline (status / last will)';
         return {
             cause: 'device_offline',
             detail: `device offline from ${clock(off.from)} to ${clock(off.to)} UTC (${why})`,
@@ -125,10 +128,16 @@ function label(
     const lost = events.filter((e) => e.kind === 'lost' && inGap(e, LOSS_REPORT_SLACK_MS));
     if (lost.length) {
         const n = lost.reduce((s, e) => s + (e.count ?? 0), 0);
-        return { cause: 'messages_lost', detail: `${n} message(s) from the device never arrived (gap in seq)` };
+        return {
+            cause: 'messages_lost',
+            detail: `${n} message(s) from the device never arrived (gap in seq)`,
+        };
     }
     if (beforeData) {
-        return { cause: 'not_recorded', detail: 'the store holds nothing older for this sensor (retention, or recorded since)' };
+        return {
+            cause: 'not_recorded',
+            detail: 'the store holds nothing older for this sensor (retention, or recorded since)',
+        };
     }
     return {
         cause: 'no_messages',
@@ -154,13 +163,24 @@ function storeSource(store: HistoryStore): SensorHistory['source'] {
 
 export async function historyAnswer(r: HistoryRequest): Promise<SensorHistory> {
     const fromMs = r.now - r.minutes * 60000;
-    const q: WindowQuery = { deviceId: r.record.id, sensor: r.sensor, fromMs, toMs: r.now, maxPoints: r.maxPoints };
+    const q: WindowQuery = {
+        deviceId: r.record.id,
+        sensor: r.sensor,
+        fromMs,
+        toMs: r.now,
+        maxPoints: r.maxPoints,
+    };
     let summary: WindowSummary;
     let complete = true;
     if (r.store.summarize) {
         summary = await r.store.summarize(q);
     } else {
-        const points = await r.store.query({ deviceId: r.record.id, sensor: r.sensor, sinceMs: fromMs, limit: SCAN_LIMIT });
+        const points = await r.store.query({
+            deviceId: r.record.id,
+            sensor: r.sensor,
+            sinceMs: fromMs,
+            limit: SCAN_LIMIT,
+        });
         complete = points.length < SCAN_LIMIT;
         summary = summarizePoints(points, q);
     }
@@ -184,7 +204,8 @@ export async function historyAnswer(r: HistoryRequest): Promise<SensorHistory> {
     } else {
         if (s.firstMs - fromMs > threshold) raw.push({ gap: { fromMs, toMs: s.firstMs }, beforeData: true });
         for (const gap of summary.gaps) raw.push({ gap, beforeData: false });
-        if (r.now - s.lastMs > threshold) raw.push({ gap: { fromMs: s.lastMs, toMs: r.now }, beforeData: false });
+        if (r.now - s.lastMs > threshold)
+            raw.push({ gap: { fromMs: s.lastMs, toMs: r.now }, beforeData: false });
     }
     const events = raw.length ? r.events.eventsAround(r.record.id, fromMs, r.now) : [];
     const spans = intervals(events, r.now);

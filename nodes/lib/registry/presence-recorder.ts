@@ -40,7 +40,8 @@ export class PresenceRecorder {
         if (change === 'offline') {
             if (this.filed.get(id) === 'offline') return;
             this.filed.set(id, 'offline');
-            const reason = this.registry.brokerState === 'down' ? 'broker' : (record.offlineReason ?? 'status');
+            const reason =
+                this.registry.brokerState === 'down' ? 'broker' : (record.offlineReason ?? 'status');
             this.log.addEvent({ device: id, time, kind: 'offline', reason });
         } else if (change === 'online') {
             // The registry also says 'online' to every device when its broker is back; only the live ones are.

@@ -24,7 +24,14 @@ import {
     type WindowStats,
     type WindowSummary,
 } from '../history-window';
-import { openDatabase, type BindingName, type BindingPreference, type SqlDatabase, type SqlStatement, type SqlValue } from './binding';
+import {
+    openDatabase,
+    type BindingName,
+    type BindingPreference,
+    type SqlDatabase,
+    type SqlStatement,
+    type SqlValue,
+} from './binding';
 
 export interface SqliteHistoryOptions {
     file: string;
@@ -111,7 +118,9 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             insert: this.db.prepare('INSERT INTO readings (series, t, v, k, q) VALUES (?, ?, ?, ?, ?)'),
             insertSeries: this.db.prepare('INSERT OR IGNORE INTO series (device, sensor) VALUES (?, ?)'),
             seriesId: this.db.prepare('SELECT id FROM series WHERE device = ? AND sensor = ?'),
-            insertEvent: this.db.prepare('INSERT INTO events (device, t, kind, reason, n) VALUES (?, ?, ?, ?, ?)'),
+            insertEvent: this.db.prepare(
+                'INSERT INTO events (device, t, kind, reason, n) VALUES (?, ?, ?, ?, ?)',
+            ),
             recent: this.db.prepare(
                 'SELECT t, v, k, q FROM readings WHERE series = ? AND t >= ? ORDER BY t DESC, rowid DESC LIMIT ?',
             ),
@@ -121,7 +130,10 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
         this.addEvent({ device: STORE_EVENTS, time: this.now(), kind: 'start' });
         this.flushTimer = setInterval(() => this.flush(), options.flushIntervalMs ?? 500);
         this.flushTimer.unref();
-        this.retentionTimer = setInterval(() => this.enforceRetention(), options.retentionIntervalMs ?? 60000);
+        this.retentionTimer = setInterval(
+            () => this.enforceRetention(),
+            options.retentionIntervalMs ?? 60000,
+        );
         this.retentionTimer.unref();
     }
 
@@ -233,7 +245,12 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
         this.qQuality = [];
         this.qEvents = [];
         if (this.droppedSinceFlush > 0) {
-            events.push({ device: STORE_EVENTS, time: this.now(), kind: 'dropped', count: this.droppedSinceFlush });
+            events.push({
+                device: STORE_EVENTS,
+                time: this.now(),
+                kind: 'dropped',
+                count: this.droppedSinceFlush,
+            });
             this.droppedSinceFlush = 0;
         }
         try {
@@ -246,7 +263,13 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
                     this.stmt.insert.run(series, Math.round(times[i]), v, k, q === undefined ? null : q);
                 }
                 for (const e of events) {
-                    this.stmt.insertEvent.run(e.device, Math.round(e.time), e.kind, e.reason ?? null, e.count ?? null);
+                    this.stmt.insertEvent.run(
+                        e.device,
+                        Math.round(e.time),
+                        e.kind,
+                        e.reason ?? null,
+                        e.count ?? null,
+                    );
                 }
                 this.db.exec('COMMIT');
             } catch (e) {
@@ -272,7 +295,9 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             this.db.exec('BEGIN');
             let deleted = 0;
             for (const row of this.stmt.allSeries.all()) {
-                const result = this.stmt.ageDelete.run(Number(row.id), cutoff) as { changes?: number | bigint };
+                const result = this.stmt.ageDelete.run(Number(row.id), cutoff) as {
+                    changes?: number | bigint;
+                };
                 deleted += Number(result.changes ?? 0);
             }
             this.db.prepare('DELETE FROM events WHERE t < ?').run(cutoff);
@@ -387,16 +412,14 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             lasts.set(Number(r.b), decodeReading(r.v, r.k));
         }
         summary.bucketMs = width;
-        summary.buckets = rows.map(
-            (r): WindowBucket => ({
-                startMs: from + Number(r.b) * width,
-                count: Number(r.n),
-                min: num(r.mn),
-                max: num(r.mx),
-                mean: num(r.mean),
-                last: lasts.get(Number(r.b)) ?? null,
-            }),
-        );
+        summary.buckets = rows.map((r): WindowBucket => ({
+            startMs: from + Number(r.b) * width,
+            count: Number(r.n),
+            min: num(r.mn),
+            max: num(r.mx),
+            mean: num(r.mean),
+            last: lasts.get(Number(r.b)) ?? null,
+        }));
         return Promise.resolve(summary);
     }
 
@@ -427,7 +450,9 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
     forget(deviceId: string): void {
         if (this.closed) return;
         this.flush();
-        this.db.prepare('DELETE FROM readings WHERE series IN (SELECT id FROM series WHERE device = ?)').run(deviceId);
+        this.db
+            .prepare('DELETE FROM readings WHERE series IN (SELECT id FROM series WHERE device = ?)')
+            .run(deviceId);
         this.db.prepare('DELETE FROM series WHERE device = ?').run(deviceId);
         this.db.prepare('DELETE FROM events WHERE device = ?').run(deviceId);
         this.seriesIds.delete(deviceId);

@@ -195,7 +195,9 @@ export const sensorHistory = z.object({
     stats_scope: z
         .enum(['window', 'points'])
         .optional()
-        .describe('window: stats over every stored point of the window; points: only over the points returned'),
+        .describe(
+            'window: stats over every stored point of the window; points: only over the points returned',
+        ),
     bucket_s: z.number().optional().describe('width of each bucket in seconds, when downsampled'),
     buckets: z
         .array(historyBucket)
