@@ -25,7 +25,7 @@ export const HISTORY_POINTS = { default: 500, max: 2000 } as const;
 /** The MCP tools' default history budget (points or buckets): the answer stays well under 8,000 characters. */
 export const HISTORY_BUDGET_DEFAULT = 48;
 /** Devices per page of /readings (all their sensors) and of /metrics. */
-export const READINGS_PAGE = { default: 50, max: 1000 } as const;
+export const READINGS_PAGE = { default: 30, max: 1000 } as const;
 export const METRICS_PAGE = { default: 25, max: 1000 } as const;
 
 /** Checks one diagnostics request may name, from the protocol's schema. */
