@@ -113,10 +113,15 @@ export = function (RED: NodeAPI) {
             const text = `${decoded} ok, ${failed} bad, ${store?.buffered}, ${store?.dropped}`;
             if (text === shown) return;
             shown = text;
+            // The registry's persistent history could not be opened: say so where users look.
+            const memoryOnly = !store && registryNode?.historyNote !== undefined;
             const counts = store
                 ? RED._('mcpb-decode.status.counts-stored', { decoded, failed, ...store })
-                : RED._('mcpb-decode.status.counts', { decoded, failed });
-            const trouble = failed > 0 || (store !== undefined && store.dropped > 0);
+                : RED._(memoryOnly ? 'mcpb-decode.status.counts-memory' : 'mcpb-decode.status.counts', {
+                      decoded,
+                      failed,
+                  });
+            const trouble = failed > 0 || memoryOnly || (store !== undefined && store.dropped > 0);
             this.status({ fill: trouble ? 'yellow' : 'green', shape: 'dot', text: counts });
         }, STATUS_INTERVAL_MS);
 

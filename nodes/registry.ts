@@ -21,6 +21,9 @@ import { liveRegistries } from './lib/registry/live-registries';
 import type { RegistryNode } from './lib/registry/registry-node';
 import { parseConfirmPatterns } from './lib/registry/safety-rules';
 import { SnapshotFile } from './lib/registry/snapshot-file';
+import { MemoryEventLog, type HistoryEventLog } from './lib/history-events';
+import { PresenceRecorder } from './lib/registry/presence-recorder';
+import { SqliteHistory } from './lib/sqlite/sqlite-history';
 
 const SNAPSHOT_DEBOUNCE_MS = 2000;
 const TICK_MS = 1000;
@@ -33,6 +36,10 @@ interface RegistryDef extends NodeDef {
     maxDevices?: number | string;
     confirm?: string;
     persist?: boolean;
+    /** sqlite (default): a file in the user directory; memory: the bounded in-memory ring only. */
+    history?: 'sqlite' | 'memory';
+    historyDays?: number | string;
+    historyMaxMb?: number | string;
 }
 
 function positive(value: unknown, fallback: number): number {
@@ -77,17 +84,38 @@ export = function (RED: NodeAPI) {
         this.requests = requests;
         this.brokerId = link ? def.broker : undefined;
 
+        const userDir = RED.settings.userDir;
+        // The embedded persistent history, unless InfluxDB is the store or the user chose memory.
+        let sqlite: SqliteHistory | undefined;
+        let historyNote: string | undefined;
+        if (!def.influx && (def.history ?? 'sqlite') === 'sqlite') {
+            // Without a user directory (embedded runtimes, the test helper) there is nowhere to keep a file.
+            if (userDir) {
+                try {
+                    sqlite = new SqliteHistory({
+                        file: path.join(userDir, `mcpb-history-${def.id}.sqlite`),
+                        retentionDays: positive(def.historyDays, 7),
+                        maxBytes: positive(def.historyMaxMb, 100) * 1024 * 1024,
+                    });
+                    registry.persistentHistory = sqlite;
+                } catch (e) {
+                    historyNote = `SQLite history unavailable, kept in memory only: ${(e as Error).message}`;
+                }
+            }
+            if (historyNote) this.warn(RED._('mcpb-registry.errors.history-memory', { reason: historyNote }));
+        }
+        const historyEvents: HistoryEventLog = sqlite ?? new MemoryEventLog();
         const store = (): HistoryStore => {
             const influx = def.influx
                 ? (RED.nodes.getNode(def.influx) as unknown as HistoryStore | null)
                 : null;
-            return influx ?? registry.history;
+            return influx ?? sqlite ?? registry.history;
         };
         this.historyStore = store;
         this.influxId = def.influx || undefined;
 
+        this.historyNote = historyNote;
         let snapshot: SnapshotFile | undefined;
-        const userDir = RED.settings.userDir;
         if (def.persist !== false && userDir) {
             const file = path.join(userDir, `mcpb-registry-${def.id}.json`);
             snapshot = new SnapshotFile(file, registry, SNAPSHOT_DEBOUNCE_MS, (e) => this.warn(e.message));
@@ -95,6 +123,8 @@ export = function (RED: NodeAPI) {
             snapshot.start();
         }
 
+        // After the snapshot: restored loss counters are not new losses.
+        const presence = new PresenceRecorder(registry, historyEvents);
         const ticker = setInterval(() => registry.tick(Date.now()), TICK_MS);
         const events = new EventStream(registry);
         liveRegistries.add({
@@ -104,6 +134,8 @@ export = function (RED: NodeAPI) {
             requests,
             events,
             store,
+            historyEvents,
+            historyNote,
             mqttConnected: () => link?.connected === true,
         });
 
@@ -113,9 +145,15 @@ export = function (RED: NodeAPI) {
             events.close();
             requests.close();
             snapshot?.close();
+            presence.close();
             registry.removeAllListeners();
-            if (link) link.close().then(() => done(), done);
-            else done();
+            const closeStore = () => {
+                registry.persistentHistory = undefined;
+                sqlite?.close();
+                done();
+            };
+            if (link) link.close().then(closeStore, closeStore);
+            else closeStore();
         });
     }
 

@@ -60,10 +60,13 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
                 `Write a concise status report of the IoT site${where}.\n` +
                     `1. Call list_devices${location ? ` with location "${location}"` : ''} (follow next_cursor) ` +
                     'to see which devices are online and offline.\n' +
-                    '2. Call read_all_sensors ONCE for those devices (not read_sensor per device).\n' +
+                    '2. Call read_all_sensors (not read_sensor per device); it answers one page of devices, one ' +
+                    'line each: follow next_cursor until it is absent.\n' +
                     '3. Call get_alerts with min_severity 1 and since_minutes 1440.\n' +
                     '4. Summarise: offline devices first, then out-of-range or stale readings, then alerts, then ' +
-                    'bridge health (message rates, lost messages, storage). Do not change any actuator.\n\n' +
+                    'bridge health (message rates, lost messages, storage). For a trend, call read_sensor with ' +
+                    'history_minutes: its stats cover the whole window and its gaps say why data is missing. ' +
+                    'Do not change any actuator.\n\n' +
                     status,
             );
         },

@@ -116,8 +116,13 @@ export class RegistryClient {
         return this.get(sensorReading, registryPaths.sensor(deviceId, sensor), query, call);
     }
 
-    readings(devices: string[], sensors: string[], call?: CallOptions): Promise<ReadingsAnswer> {
-        const query = { devices: devices.join(','), sensors: sensors.join(',') };
+    readings(
+        devices: string[],
+        sensors: string[],
+        call?: CallOptions,
+        page: { limit?: number; cursor?: string } = {},
+    ): Promise<ReadingsAnswer> {
+        const query = { devices: devices.join(','), sensors: sensors.join(','), ...page };
         return this.get(readingsAnswer, registryPaths.readings(), query, call);
     }
 
@@ -149,8 +154,12 @@ export class RegistryClient {
         return this.get(alertList, registryPaths.alerts(), query, call);
     }
 
-    metrics(device: string | undefined, call?: CallOptions): Promise<MetricsList> {
-        return this.get(metricsList, registryPaths.metrics(), { device }, call);
+    metrics(
+        device: string | undefined,
+        call?: CallOptions,
+        page: { limit?: number; cursor?: string } = {},
+    ): Promise<MetricsList> {
+        return this.get(metricsList, registryPaths.metrics(), { device, ...page }, call);
     }
 
     status(call?: CallOptions): Promise<SystemStatus> {

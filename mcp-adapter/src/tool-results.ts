@@ -14,6 +14,18 @@ export function success<T extends object>(structured: T, summary?: string): Call
     };
 }
 
+/**
+ * Like success(), but the text is the given compact rendering alone (no JSON
+ * copy): for answers whose text already carries every value, so their size
+ * stays within the budget the tool promises.
+ */
+export function successText<T extends object>(structured: T, text: string): CallToolResult {
+    return {
+        content: [{ type: 'text', text }],
+        structuredContent: structured as Record<string, unknown>,
+    };
+}
+
 /** A failed call the model can act on; structured details are kept when there are some. */
 export function failure(message: string, structured?: object): CallToolResult {
     return {

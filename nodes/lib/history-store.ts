@@ -5,6 +5,7 @@
  * whichever is configured.
  */
 import type { Reading } from '@mcp-mqtt-bridge/protocol';
+import type { WindowQuery, WindowSummary } from './history-window';
 
 export interface HistoryPoint {
     /** Milliseconds since the epoch (device time when the device sent one). */
@@ -22,7 +23,7 @@ export interface HistoryQuery {
     limit: number;
 }
 
-export type StoreKind = 'memory' | 'influxdb-v1' | 'influxdb-v2';
+export type StoreKind = 'memory' | 'sqlite' | 'influxdb-v1' | 'influxdb-v2';
 
 export interface StoreStatus {
     kind: StoreKind;
@@ -39,5 +40,11 @@ export interface StoreStatus {
 export interface HistoryStore {
     readonly kind: StoreKind;
     query(q: HistoryQuery): Promise<HistoryPoint[]>;
+    /**
+     * Statistics over the whole window, the points or buckets that fit the
+     * budget, and the gaps, computed by the store (SQL for SQLite). Stores
+     * without it are summarised from query() (history-window.ts).
+     */
+    summarize?(q: WindowQuery): Promise<WindowSummary>;
     storeStatus(): StoreStatus;
 }

@@ -165,13 +165,20 @@ describe('mcp-adapter end to end (Node-RED registry, Mosquitto, simulated device
             history: {
                 stats: { min: number; max: number; count: number };
                 points: unknown[];
+                buckets?: { count: number }[];
                 truncated: boolean;
             };
         }>(withHistory);
         assert.equal(r.unit, '°C');
         assert.ok(r.age_s >= 0 && r.age_s < 60);
-        assert.equal(r.history.points.length, 2);
-        assert.equal(r.history.truncated, true);
+        // More points than max_points: the window is downsampled, the stats still cover every point.
+        assert.deepEqual(r.history.points, []);
+        assert.ok(r.history.buckets && r.history.buckets.length <= 2);
+        assert.equal(
+            r.history.buckets.reduce((n, b) => n + b.count, 0),
+            r.history.stats.count,
+        );
+        assert.equal(r.history.truncated, false);
         assert.match(text(withHistory), /History 10 min/);
 
         await devices[1].device.publishReadings();

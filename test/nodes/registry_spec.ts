@@ -295,12 +295,18 @@ for (const major of nodeRedMajors()) {
                     .get(`/mcp-bridge/registries/reg/devices/${id}/sensors/temperature`)
                     .query({ history_minutes: 5, limit: 2 });
                 assert.equal(sensor.status, 200);
-                assert.equal(sensor.body.history.source, 'memory');
-                assert.deepEqual(
-                    sensor.body.history.points.map((p: { reading: number }) => p.reading),
-                    [21, 22],
+                // The default store is the SQLite file in the user directory.
+                assert.equal(sensor.body.history.source, 'sqlite');
+                // More points than the limit: downsampled into buckets; the stats still cover every point.
+                const buckets = sensor.body.history.buckets as { count: number; last: number }[];
+                assert.ok(buckets.length <= 2);
+                assert.equal(
+                    buckets.reduce((n, b) => n + b.count, 0),
+                    sensor.body.history.stats.count,
                 );
-                assert.equal(sensor.body.history.truncated, true);
+                assert.equal(buckets[buckets.length - 1].last, 22);
+                assert.equal(sensor.body.history.stats_scope, 'window');
+                assert.equal(sensor.body.history.truncated, false);
                 const unknown = await helper
                     .request()
                     .get(`/mcp-bridge/registries/reg/devices/${id}/sensors/co2`);
@@ -315,7 +321,7 @@ for (const major of nodeRedMajors()) {
                     .query({ device: id, severity: 2 });
                 assert.equal(alerts.body.alerts.length, 2);
                 const status = await helper.request().get('/mcp-bridge/registries/reg/status');
-                assert.equal(status.body.storage.kind, 'memory');
+                assert.equal(status.body.storage.kind, 'sqlite');
                 assert.equal(status.body.mqtt.connected, true);
                 assert.ok(status.body.counters.decode_errors.ID_MISMATCH >= 1);
             } finally {

@@ -5,7 +5,7 @@ import { DEVICE_PAGE, deviceDetail, identifier, type DeviceList } from '@mcp-mqt
 import type { DeviceQuery } from '../registry-client';
 import { deviceListOutput } from '../tool-outputs';
 import { READ_ONLY, type ToolContext } from '../tool-context';
-import { registryFailure, success } from '../tool-results';
+import { registryFailure, success, successText } from '../tool-results';
 
 const paging = {
     limit: z
@@ -22,15 +22,22 @@ function page(list: DeviceList) {
     return { ...list, returned: list.devices.length };
 }
 
+/** Compact: a count line, then one line per device (sorted by id, as the registry pages them). */
 function pageSummary(list: DeviceList): string {
     const more = list.next_cursor ? ` More devices: call again with cursor="${list.next_cursor}".` : '';
-    return `${list.devices.length} of ${list.total} matching devices.${more}`;
+    const lines = list.devices.map(
+        (d) =>
+            `${d.device_id} ${d.online ? 'online' : `OFFLINE${d.offline_reason ? ` (${d.offline_reason})` : ''}`}` +
+            `${d.location ? ` @${d.location}` : ''} sensors: ${d.sensors.join(',') || '-'}` +
+            ` actuators: ${d.actuators.join(',') || '-'}`,
+    );
+    return [`${list.devices.length} of ${list.total} matching devices.${more}`, ...lines].join('\n');
 }
 
 async function listPage(ctx: ToolContext, query: DeviceQuery, signal: AbortSignal) {
     try {
         const list = await ctx.registry.listDevices(query, { signal });
-        return success(page(list), pageSummary(list));
+        return successText(page(list), pageSummary(list));
     } catch (e) {
         return registryFailure(e);
     }

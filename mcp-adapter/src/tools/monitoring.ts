@@ -4,14 +4,16 @@ import { z } from 'zod';
 import {
     ALERT_PAGE,
     HISTORY_MINUTES_MAX,
+    METRICS_PAGE,
     alertList,
     identifier,
     metricsList,
     systemStatus,
+    type MetricsList,
     type SystemStatus,
 } from '@mcp-mqtt-bridge/protocol';
 import { READ_ONLY, type ToolContext } from '../tool-context';
-import { registryFailure, success } from '../tool-results';
+import { registryFailure, success, successText } from '../tool-results';
 
 export const SEVERITY_NAMES = ['info', 'warning', 'error', 'critical'] as const;
 
@@ -24,6 +26,28 @@ function statusSummary(s: SystemStatus): string {
         `${s.rates.errors_per_s} errors/s; MQTT ${s.mqtt.connected ? 'connected' : 'DISCONNECTED'}; ` +
         `storage ${s.storage.kind} ${storage}, ${s.storage.dropped} points dropped.`
     );
+}
+
+/** One line per device, sorted: registry counters, then the device's own metrics when it sent some. */
+function metricsText(list: MetricsList): string {
+    const lines = list.devices.map((d) => {
+        const c = d.counters;
+        const own = d.device_metrics
+            ? ' | ' +
+              Object.entries(d.device_metrics)
+                  .filter(([k, v]) => k !== 'device_id' && (typeof v === 'number' || typeof v === 'string'))
+                  .map(([k, v]) => `${k} ${String(v)}`)
+                  .join(', ')
+            : '';
+        return (
+            `${d.device_id} ${d.online ? 'online' : 'OFFLINE'}: msgs ${c.messages}, decode_errors ${c.decode_errors}, ` +
+            `lost ${c.lost}, dup ${c.duplicates}, late ${c.late}, cmds ${c.commands_applied}/${c.commands_sent} applied ` +
+            `(${c.commands_rejected} rejected, ${c.commands_timed_out} timed out)${own}`
+        );
+    });
+    const total = list.total ?? list.devices.length;
+    const more = list.next_cursor ? `More devices: call again with cursor="${list.next_cursor}".` : '';
+    return [`${list.devices.length} of ${total} device(s).`, ...lines, more].filter(Boolean).join('\n');
 }
 
 export function registerMonitoringTools(server: McpServer, ctx: ToolContext): void {
@@ -100,15 +124,25 @@ export function registerMonitoringTools(server: McpServer, ctx: ToolContext): vo
             description:
                 'Performance counters per device: what the registry counted (messages, decode errors, lost, ' +
                 "duplicate and late messages, commands sent/applied/rejected/timed out) and the device's own last " +
-                'metrics report (uptime, free heap, RSSI, publish failures, ...). Omit device_id for all devices.',
-            inputSchema: { device_id: identifier.optional() },
+                'metrics report (uptime, free heap, RSSI, publish failures, ...). Omit device_id for all devices: ' +
+                `one page (sorted by id, limit devices, default ${METRICS_PAGE.default}), one line per device; ` +
+                'when next_cursor is present, call again with it.',
+            inputSchema: {
+                device_id: identifier.optional(),
+                limit: z.number().int().min(1).max(METRICS_PAGE.max).default(METRICS_PAGE.default),
+                cursor: z.string().optional().describe('next_cursor from the previous page'),
+            },
             outputSchema: metricsList.shape,
             annotations: READ_ONLY,
         },
-        async ({ device_id }, extra) => {
+        async ({ device_id, limit, cursor }, extra) => {
             try {
-                const answer = await ctx.registry.metrics(device_id, { signal: extra.signal });
-                return success(answer, `${answer.devices.length} device(s).`);
+                const answer = await ctx.registry.metrics(
+                    device_id,
+                    { signal: extra.signal },
+                    { limit, cursor },
+                );
+                return successText(answer, metricsText(answer));
             } catch (e) {
                 return registryFailure(e, { deviceId: device_id });
             }

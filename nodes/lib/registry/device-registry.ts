@@ -71,6 +71,10 @@ export class DeviceRegistry extends EventEmitter {
     private readonly lossToReport = new Map<string, number>();
     private broker: BrokerState = 'none';
     private brokerDownSince = 0;
+    /** A persistent store that also records every reading (the SQLite history): batched, O(1) here. */
+    persistentHistory?: {
+        record(deviceId: string, sensor: string, time: number, reading: Reading, quality?: number): void;
+    };
 
     constructor(readonly options: RegistryOptions = DEFAULT_REGISTRY_OPTIONS) {
         super();
@@ -392,6 +396,7 @@ export class DeviceRegistry extends EventEmitter {
             record.readings.set(sensor, { reading, unit: declaredUnit, quality, timestamp, receivedAt });
         }
         this.history.record(record.id, sensor, timestamp * 1000, reading, quality);
+        this.persistentHistory?.record(record.id, sensor, timestamp * 1000, reading, quality);
     }
 
     private unitOf(record: DeviceRecord, sensor: string): string | undefined {

@@ -12,6 +12,8 @@ import {
     DEVICE_PAGE,
     HISTORY_MINUTES_MAX,
     HISTORY_POINTS,
+    METRICS_PAGE,
+    READINGS_PAGE,
     REGISTRY_API_ROOT,
     httpStatusOf,
     registryRoutes,
@@ -25,13 +27,14 @@ import {
     type SystemStatus,
 } from '@mcp-mqtt-bridge/protocol';
 import type { AdminHandler, AdminRequest, AdminResponse, NodeAPI } from '../node-red-types';
+import { MemoryEventLog } from '../history-events';
 import { REGISTRY_ALERT_ID } from './device-registry';
+import { historyAnswer } from './history-answer';
 import { liveRegistries, type LiveRegistry } from './live-registries';
 import { refuseCrossSite } from './same-site';
 import {
     alertsMatching,
     detailOf,
-    historyStats,
     isOnline,
     matchesFilter,
     metricsOf,
@@ -40,6 +43,9 @@ import {
     summaryOf,
     type DeviceFilter,
 } from './views';
+
+/** For registries that keep no event log: gaps are still found, their causes are not. */
+const NO_EVENTS = new MemoryEventLog(0);
 
 export const READ_PERMISSION = 'mcp-bridge.read';
 export const WRITE_PERMISSION = 'mcp-bridge.write';
@@ -153,26 +159,15 @@ async function sensorReading(entry: LiveRegistry, req: AdminRequest, res: AdminR
     const now = Date.now();
     const view: SensorReadingView = sensorReadingOf(registry, record, sensor, state, now);
     if (minutes > 0) {
-        const store = entry.store();
-        const points = await store.query({
-            deviceId: record.id,
+        view.history = await historyAnswer({
+            store: entry.store(),
+            events: entry.historyEvents ?? NO_EVENTS,
+            record,
             sensor,
-            sinceMs: now - minutes * 60000,
-            limit: limit + 1,
-        });
-        const truncated = points.length > limit;
-        const kept = truncated ? points.slice(points.length - limit) : points;
-        view.history = {
-            source: store.kind === 'memory' ? 'memory' : 'influxdb',
             minutes,
-            points: kept.map((p) => ({
-                time: new Date(p.time).toISOString(),
-                reading: p.reading,
-                ...(p.quality !== undefined ? { quality: p.quality } : {}),
-            })),
-            stats: historyStats(kept),
-            truncated,
-        };
+            maxPoints: limit,
+            now,
+        });
     }
     res.json(view);
 }
@@ -185,7 +180,12 @@ function readings(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): v
     const answer: ReadingsAnswer = { readings: [], missing: [] };
     const miss = (device_id: string, sensor: string, reason: MissingReading['reason']) =>
         answer.missing.push({ device_id, sensor, reason });
-    const ids = wantedDevices.length ? wantedDevices : [...registry.devices.keys()];
+    const all = wantedDevices.length ? wantedDevices : [...registry.devices.keys()].sort();
+    const limit = queryInt(req, 'limit', 1, READINGS_PAGE.max) ?? READINGS_PAGE.default;
+    const offset = queryInt(req, 'cursor', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const ids = all.slice(offset, offset + limit);
+    answer.total_devices = all.length;
+    if (offset + limit < all.length) answer.next_cursor = String(offset + limit);
     for (const id of ids) {
         const record = registry.devices.get(id);
         if (!record) {
@@ -241,7 +241,9 @@ function systemStatus(entry: LiveRegistry, res: AdminResponse): void {
             written: storage.written,
             dropped: storage.dropped,
             retries: storage.retries,
-            ...(storage.lastError ? { last_error: storage.lastError } : {}),
+            ...(storage.lastError || entry.historyNote
+                ? { last_error: storage.lastError ?? entry.historyNote }
+                : {}),
         },
         mqtt: { connected: entry.mqttConnected() },
     };
@@ -304,8 +306,16 @@ export function registerRegistryApi(RED: NodeAPI): void {
     });
     get(registryRoutes.metrics, (e, req, res) => {
         const device = queryString(req, 'device');
-        const records = device ? [deviceOf(e, device)] : [...e.registry.devices.values()];
-        res.json({ devices: records.map((r) => metricsOf(e.registry, r)) });
+        const limit = queryInt(req, 'limit', 1, METRICS_PAGE.max) ?? METRICS_PAGE.default;
+        const offset = queryInt(req, 'cursor', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+        const all = device
+            ? [deviceOf(e, device)]
+            : [...e.registry.devices.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        res.json({
+            devices: all.slice(offset, offset + limit).map((r) => metricsOf(e.registry, r)),
+            total: all.length,
+            ...(offset + limit < all.length ? { next_cursor: String(offset + limit) } : {}),
+        });
     });
     get(registryRoutes.status, (e, _req, res) => systemStatus(e, res));
     get(registryRoutes.events, (e, _req, res) => e.events.add(res));

@@ -2,6 +2,7 @@
  * The deployed registry nodes, by id, for the admin HTTP routes (registered
  * once per runtime, so they must look registries up at request time).
  */
+import type { HistoryEventLog } from '../history-events';
 import type { HistoryStore } from '../history-store';
 import type { DeviceRegistry } from './device-registry';
 import type { DeviceRequests } from './device-requests';
@@ -15,6 +16,10 @@ export interface LiveRegistry {
     events: EventStream;
     /** The store history queries go to: InfluxDB when configured, else memory. */
     store(): HistoryStore;
+    /** Why data is missing: presence changes, losses, bridge restarts (history-events.ts). */
+    historyEvents?: HistoryEventLog;
+    /** Set when the configured history store could not be used (e.g. no SQLite binding). */
+    historyNote?: string;
     mqttConnected(): boolean;
 }
 

@@ -12,4 +12,6 @@ export interface RegistryNode extends Node {
     /** The InfluxDB server node the registry reads history from, if any. */
     influxId?: string;
     historyStore(): HistoryStore;
+    /** Set when the configured history store could not be used: history is in memory only. */
+    historyNote?: string;
 }

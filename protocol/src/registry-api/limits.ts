@@ -22,6 +22,11 @@ export const ALERT_PAGE = { default: 100, max: 1000 } as const;
 /** Sensor history: window in minutes (one week) and points returned. */
 export const HISTORY_MINUTES_MAX = 10080;
 export const HISTORY_POINTS = { default: 500, max: 2000 } as const;
+/** The MCP tools' default history budget (points or buckets): the answer stays well under 8,000 characters. */
+export const HISTORY_BUDGET_DEFAULT = 48;
+/** Devices per page of /readings (all their sensors) and of /metrics. */
+export const READINGS_PAGE = { default: 30, max: 1000 } as const;
+export const METRICS_PAGE = { default: 25, max: 1000 } as const;
 
 /** Checks one diagnostics request may name, from the protocol's schema. */
 export const DIAGNOSTICS_CHECKS_MAX = diagnosticsRequest.properties.checks.maxItems;

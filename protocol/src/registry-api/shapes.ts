@@ -139,12 +139,74 @@ export const historyStats = z.object({
     last: reading,
 });
 
+export const historyBucket = z.object({
+    time: isoTime.describe('start of the bucket'),
+    count: z.number().int(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    mean: z.number().nullable(),
+    last: reading,
+});
+
+export const historyGapCause = z
+    .enum([
+        'device_offline',
+        'broker_down',
+        'bridge_down',
+        'store_dropped',
+        'messages_lost',
+        'not_recorded',
+        'no_messages',
+    ])
+    .describe(
+        'device_offline: last will / status / timeout; broker_down: the bridge lost its MQTT broker; ' +
+            'bridge_down: Node-RED (the store) was not running; store_dropped: the store dropped points; ' +
+            'messages_lost: seq numbers show messages that never arrived; not_recorded: before the oldest ' +
+            'stored point; no_messages: the device was online and nothing was counted lost: it sent nothing',
+    );
+
+export const historyGap = z.object({
+    from: isoTime.describe('last point before the gap, or the window start'),
+    to: isoTime.describe('first point after the gap, or the window end'),
+    duration_s: z.number(),
+    cause: historyGapCause,
+    detail: z.string(),
+});
+
 export const sensorHistory = z.object({
-    source: z.enum(['memory', 'influxdb']),
+    source: z.enum(['memory', 'sqlite', 'influxdb']),
     minutes: z.number().int(),
-    points: z.array(historyPoint),
-    stats: historyStats,
-    truncated: z.boolean(),
+    points: z
+        .array(historyPoint)
+        .describe('the stored points of the window when they fit max_points, else empty (see buckets)'),
+    stats: historyStats.describe('over every stored point of the window (see stats_scope)'),
+    truncated: z.boolean().describe('true when stats and points do not cover every stored point'),
+    from: isoTime.optional().describe('start of the requested window'),
+    to: isoTime.optional().describe('end of the requested window (the time of the answer)'),
+    covered_from: isoTime
+        .nullable()
+        .optional()
+        .describe('oldest stored point in the window; later than `from` when the store holds less'),
+    covered_to: isoTime.nullable().optional().describe('newest stored point in the window'),
+    stats_scope: z
+        .enum(['window', 'points'])
+        .optional()
+        .describe(
+            'window: stats over every stored point of the window; points: only over the points returned',
+        ),
+    bucket_s: z.number().optional().describe('width of each bucket in seconds, when downsampled'),
+    buckets: z
+        .array(historyBucket)
+        .optional()
+        .describe('the window downsampled to at most max_points buckets (empty buckets left out)'),
+    gaps: z.array(historyGap).optional().describe('stretches of the window without data, with their cause'),
+    flat: z
+        .boolean()
+        .optional()
+        .describe('true when the signal did not change over at least two points and the window has no gap'),
+    accuracy: z.number().optional().describe("the sensor's declared accuracy (capabilities)"),
+    decimals: z.number().int().optional().describe('numbers are rounded to this many decimals'),
+    note: z.string().optional().describe('what the window covers, in one sentence'),
 });
 
 export const sensorReading = storedReading.extend({
@@ -164,6 +226,11 @@ export const missingReading = z.object({
 export const readingsAnswer = z.object({
     readings: z.array(sensorReading),
     missing: z.array(missingReading),
+    total_devices: z.number().int().optional().describe('devices matching the request, over all pages'),
+    next_cursor: z
+        .string()
+        .optional()
+        .describe('pass as `cursor` to get the next page of devices; absent on the last page'),
 });
 
 export const deviceMetrics = z.object({
@@ -176,7 +243,14 @@ export const deviceMetrics = z.object({
         "the device's own last metrics message",
     ).nullable(),
 });
-export const metricsList = z.object({ devices: z.array(deviceMetrics) });
+export const metricsList = z.object({
+    devices: z.array(deviceMetrics),
+    total: z.number().int().optional().describe('devices over all pages'),
+    next_cursor: z
+        .string()
+        .optional()
+        .describe('pass as `cursor` to get the next page; absent on the last page'),
+});
 
 export const systemStatus = z.object({
     registry: z.object({ id: z.string(), name: z.string() }),
@@ -379,6 +453,8 @@ export type DeviceDetail = z.infer<typeof deviceDetail>;
 export type HistoryPointView = z.infer<typeof historyPoint>;
 export type HistoryStats = z.infer<typeof historyStats>;
 export type SensorHistory = z.infer<typeof sensorHistory>;
+export type HistoryBucketView = z.infer<typeof historyBucket>;
+export type HistoryGapView = z.infer<typeof historyGap>;
 export type SensorReadingView = z.infer<typeof sensorReading>;
 export type MissingReading = z.infer<typeof missingReading>;
 export type ReadingsAnswer = z.infer<typeof readingsAnswer>;
