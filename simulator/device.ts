@@ -423,6 +423,20 @@ export class SimulatedDevice {
     private async onConfig(m: MessageOf<'config_set'>): Promise<void> {
         const { id, reset_metrics, ...settings } = m.payload;
         if (!this.firstTime(id) || this.options.misbehave?.ignoreCommands) return;
+        // Like the firmware: a streaming setting for a sensor this device does not have refuses the request whole.
+        const unknown = Object.keys(settings.streaming ?? {}).filter(
+            (s) => !this.capabilities.sensors.includes(s),
+        );
+        if (unknown.length) {
+            await this.publish('config_state', topics.configState(this.id), {
+                seq: this.nextSeq(),
+                command_id: id,
+                result: 'rejected',
+                reason: `unknown sensor(s): ${unknown.join(', ')}`.slice(0, 256),
+                config: this.config,
+            });
+            return;
+        }
         if (reset_metrics) this.counters = emptyCounters();
         this.config = {
             ...this.config,

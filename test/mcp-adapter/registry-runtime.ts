@@ -51,6 +51,8 @@ function close(server: http.Server): Promise<void> {
 
 export interface RegistryRuntimeOptions {
     offlineTimeoutS?: number;
+    /** The registry's device cap (default: the node's). */
+    maxDevices?: number;
     /** Also store readings in this InfluxDB 1.x database, and answer history from it. */
     influx?: { url: string; database: string };
 }
@@ -71,6 +73,7 @@ export async function startRegistryRuntime(mqttUrl: string, options: RegistryRun
             name: 'adapter test registry',
             broker: 'broker',
             offlineTimeout: options.offlineTimeoutS ?? 300,
+            ...(options.maxDevices ? { maxDevices: options.maxDevices } : {}),
             persist: false,
             influx: options.influx ? 'influx' : '',
         },

@@ -175,6 +175,15 @@ export class DeviceRequests {
         const { timeout_ms, ...settings } = request;
         const target = this.target(deviceId, timeout_ms);
         if ('outcome' in target) return target;
+        const declared = target.record.capabilities?.sensors;
+        const unknown = Object.keys(settings.streaming ?? {}).find((s) => declared && !declared.includes(s));
+        if (unknown !== undefined) {
+            return invalid(
+                'UNKNOWN_SENSOR',
+                `device "${deviceId}" has no sensor "${unknown}" to stream (sensors: ${declared?.join(', ') || 'none'})`,
+                `/streaming/${unknown}`,
+            );
+        }
         const id = newCommandId();
         const payload = encodeConfigSet(id, settings);
         const started = Date.now();
