@@ -13,6 +13,8 @@ export interface DemoFlowOptions {
     mqttUrl: string;
     influxUrl?: string;
     firstDevice: string;
+    /** The registry's device cap (the node's default when absent). */
+    maxDevices?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export function demoFlow(options: DemoFlowOptions): object[] {
             id: DEMO_REGISTRY_ID,
             type: 'mcpb-registry',
             name: 'demo devices',
+            ...(options.maxDevices ? { maxDevices: options.maxDevices } : {}),
             broker: 'demo-broker',
             offlineTimeout: 300,
             historyPoints: 500,

@@ -27,6 +27,8 @@ export interface DemoOptions {
     /** InfluxDB URL (v1 API); in-memory history without it. */
     influxUrl?: string;
     devices: number;
+    /** The registry's device cap. */
+    maxDevices?: number;
     /** Reading interval of each simulated device. */
     intervalMs: number;
     /** Node-RED user directory; a fresh temporary one by default (removed on stop). */
@@ -99,7 +101,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-demo-'));
         if (ownUserDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
         const prefix = 'demo';
-        const flow = demoFlow({ mqttUrl, influxUrl: options.influxUrl, firstDevice: `${prefix}-0000` });
+        const flow = demoFlow({
+            mqttUrl,
+            influxUrl: options.influxUrl,
+            firstDevice: `${prefix}-0000`,
+            maxDevices: options.maxDevices,
+        });
         const credentials = demoCredentials(options.userDir);
         const nodeRed = await startEmbeddedNodeRed({
             userDir,

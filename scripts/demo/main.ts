@@ -50,6 +50,7 @@ async function main(): Promise<void> {
         .option('--mqtt <url>', 'use this MQTT broker instead of the embedded one')
         .option('--influx <url>', 'store history in this InfluxDB (v1 API) instead of memory')
         .option('--devices <n>', 'number of simulated devices', integer, 5)
+        .option('--max-devices <n>', "the registry's device cap (new ids beyond it are refused)", integer)
         .option('--interval <ms>', 'reading interval of each device', integer, 5000)
         .option('--mcp-port <n>', 'MCP Streamable HTTP port (0 = any free port)', integer, DEFAULT_MCP_PORT)
         .option('--user-dir <dir>', 'keep Node-RED state in this directory (default: temporary)')
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
             mqtt?: string;
             influx?: string;
             devices: number;
+            maxDevices?: number;
             interval: number;
             mcpPort: number;
             userDir?: string;
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
         mqttUrl: opts.mqtt,
         influxUrl: opts.influx,
         devices: opts.devices,
+        maxDevices: opts.maxDevices,
         intervalMs: opts.interval,
         userDir: opts.userDir,
         mcpPort: opts.mcpPort,

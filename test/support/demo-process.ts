@@ -25,6 +25,8 @@ export interface DemoProcess {
     api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
     /** The admin's access token, e.g. for the editor page's localStorage. */
     accessToken(): Promise<string>;
+    /** The demo's process id (e.g. to read its resident memory). */
+    pid: number;
     /** Everything the demo printed so far (stdout and stderr). */
     output(): string;
     /** SIGTERM, as Ctrl-C would; resolves with the exit code. */
@@ -109,6 +111,7 @@ export async function startDemoProcess(options: {
         editorUrl,
         login: { username, password },
         registryToken,
+        pid: child.pid as number,
         accessToken,
         async api(pathAndQuery, init = {}) {
             const headers = new Headers(init.headers);
