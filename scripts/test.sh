@@ -12,6 +12,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
     npm ci --no-audit --no-fund
 fi
 npm run build
+# A fresh `npm ci` links the workspaces' bins (mcpb-chat, mcpb-policy, ...) before their
+# dist/ exists and skips them: link them again now that the build made them.
+npm rebuild --ignore-scripts >/dev/null
 npm run lint
 if [ -x firmware-esphome-component/host/run-tests.sh ]; then
     firmware-esphome-component/host/run-tests.sh
