@@ -1,6 +1,6 @@
 /**
  * mcpb-route: sends normalised device messages to outputs by kind, device,
- * sensor or actuator, like the core switch this.
+ * sensor or actuator, like the core switch node.
  */
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/node-red-types';
 import { compileRoutes, firstInvalidRule, type RouteRule } from './lib/route-rules';

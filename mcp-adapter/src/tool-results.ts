@@ -109,11 +109,6 @@ function notFound(
                 'online (get_device_info) and try again later.',
         );
     }
-    if (code === 'UNKNOWN_ACTUATOR') {
-        return failure(
-            `Device ${device} has no actuator '${context.actuator ?? '?'}'. Call get_device_info to see its actuators.`,
-        );
-    }
     return failure(
         `Not found (${code ?? 'HTTP 404'}): ${message}. If this names the registry, the adapter's --registry-id ` +
             'is wrong; tell the operator.',

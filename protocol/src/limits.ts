@@ -18,6 +18,3 @@ export const MAX_PAYLOAD_BYTES = 16384;
 
 /** seq is a uint32 that wraps to 0. */
 export const SEQ_MODULO = 2 ** 32;
-
-/** The only protocol revision so far (capabilities.protocol). */
-export const PROTOCOL_VERSION = 1;

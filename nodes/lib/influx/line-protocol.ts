@@ -20,10 +20,6 @@ export function escapeTag(value: string): string {
     return escape.tag(value.replace(/[\u0000-\u001f]/g, ' ').replace(/\\+$/, ''));
 }
 
-export function escapeMeasurement(value: string): string {
-    return PLAIN.test(value) ? value : escape.measurement(value);
-}
-
 /** A string field value, quoted. */
 export function stringField(value: string): string {
     return escape.quoted(value);
