@@ -15,6 +15,8 @@ export interface DemoCredentials {
     password: string;
     /** Bearer token of the MCP adapter: mcp-bridge.read and mcp-bridge.write only. */
     adapterToken: string;
+    /** What devices on the LAN send as MQTT password (user name: their device id), with --mqtt-listen. */
+    devicePassword: string;
 }
 
 const FILE = 'mcpb-demo-credentials.json';
@@ -24,9 +26,11 @@ export function demoCredentials(userDir: string | undefined): DemoCredentials {
     const file = userDir ? path.join(userDir, FILE) : undefined;
     if (file && fs.existsSync(file)) {
         const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DemoCredentials>;
-        if (saved.username && saved.password && saved.adapterToken) return saved as DemoCredentials;
+        if (saved.username && saved.password && saved.adapterToken && saved.devicePassword) {
+            return saved as DemoCredentials;
+        }
     }
-    const fresh = { username: 'admin', password: secret(), adapterToken: secret() };
+    const fresh = { username: 'admin', password: secret(), adapterToken: secret(), devicePassword: secret() };
     if (file) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, JSON.stringify(fresh), { mode: 0o600 });

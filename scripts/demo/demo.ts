@@ -22,6 +22,8 @@ export interface DemoOptions {
     port: number;
     /** Port of the embedded broker (0 = any free port); ignored with mqttUrl. */
     mqttPort: number;
+    /** Address the embedded broker listens on; beyond 127.0.0.1 LAN devices need the device password. */
+    mqttListen?: string;
     /** An existing broker instead of the embedded one. */
     mqttUrl?: string;
     /** InfluxDB URL (v1 API); in-memory history without it. */
@@ -91,8 +93,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     try {
         let broker: EmbeddedBroker | undefined;
         let mqttUrl = options.mqttUrl;
+        const credentials = demoCredentials(options.userDir);
         if (!mqttUrl) {
-            broker = await startEmbeddedBroker(options.mqttPort);
+            broker = await startEmbeddedBroker(options.mqttPort, {
+                host: options.mqttListen,
+                devicePassword: credentials.devicePassword,
+            });
             cleanups.push(() => broker?.stop());
             mqttUrl = broker.url;
         }
@@ -107,7 +113,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             firstDevice: `${prefix}-0000`,
             maxDevices: options.maxDevices,
         });
-        const credentials = demoCredentials(options.userDir);
         const nodeRed = await startEmbeddedNodeRed({
             userDir,
             flow,

@@ -19,9 +19,10 @@ export function listenOn(
     port: number,
     flag: string,
     what: string,
+    host = '127.0.0.1',
 ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
         server.once('error', (e) => reject(isAddressInUse(e) ? portInUse(port, flag, what) : e));
-        server.listen(port, '127.0.0.1', resolve);
+        server.listen(port, host, resolve);
     });
 }

@@ -48,6 +48,11 @@ async function main(): Promise<void> {
         .option('--port <n>', 'Node-RED editor port (0 = any free port)', integer, 1880)
         .option('--mqtt-port <n>', 'embedded MQTT broker port (0 = any free port)', integer, 1883)
         .option('--mqtt <url>', 'use this MQTT broker instead of the embedded one')
+        .option(
+            '--mqtt-listen <addr>',
+            'address the embedded broker listens on (e.g. 0.0.0.0 for ESP32s on your network; they then need the device password)',
+            '127.0.0.1',
+        )
         .option('--influx <url>', 'store history in this InfluxDB (v1 API) instead of memory')
         .option('--devices <n>', 'number of simulated devices', integer, 5)
         .option('--max-devices <n>', "the registry's device cap (new ids beyond it are refused)", integer)
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
         .opts<{
             port: number;
             mqttPort: number;
+            mqttListen: string;
             mqtt?: string;
             influx?: string;
             devices: number;
@@ -70,6 +76,7 @@ async function main(): Promise<void> {
     const demo = await startDemo({
         port: opts.port,
         mqttPort: opts.mqttPort,
+        mqttListen: opts.mqttListen,
         mqttUrl: opts.mqtt,
         influxUrl: opts.influx,
         devices: opts.devices,
@@ -83,6 +90,13 @@ async function main(): Promise<void> {
     console.log(`Registry API: ${demo.adminUrl}mcp-bridge/registries/${demo.registryId}/devices`);
     console.log(`Node-RED editor: ${demo.editorUrl}`);
     console.log(`Node-RED login: ${demo.credentials.username} / ${demo.credentials.password}`);
+    if (!opts.mqtt && opts.mqttListen !== '127.0.0.1') {
+        console.log(
+            `Devices on your network: broker <this machine's address>:${new URL(demo.mqttUrl).port} ` +
+                `(listening on ${opts.mqttListen}), user name = the device id, password ${demo.credentials.devicePassword} ` +
+                '(firmware-esphome-component/examples/minimal.yaml: mqtt username/password)',
+        );
+    }
     console.log(`MCP endpoint: ${demo.mcpUrl}`);
     if (opts.userDir) {
         console.log(
