@@ -13,6 +13,8 @@ export interface DemoFlowOptions {
     mqttUrl: string;
     influxUrl?: string;
     firstDevice: string;
+    /** MQTT share group for the high-rate topics (several instances on one broker: docs/scale-out.md). */
+    shareGroup?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export function demoFlow(options: DemoFlowOptions): object[] {
             offlineTimeout: 300,
             historyPoints: 500,
             persist: true,
+            ...(options.shareGroup ? { shareGroup: options.shareGroup } : {}),
             ...(options.influxUrl ? { influx: 'demo-influx' } : {}),
         },
         {

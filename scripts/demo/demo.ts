@@ -34,6 +34,8 @@ export interface DemoOptions {
     /** MCP Streamable HTTP port (0 = any free port); default DEFAULT_MCP_PORT. */
     mcpPort?: number;
     log?: (line: string) => void;
+    /** Join this MQTT share group for the high-rate topics (another instance may share the stream). */
+    shareGroup?: string;
 }
 
 export const DEFAULT_MCP_PORT = 3917;
@@ -99,7 +101,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-demo-'));
         if (ownUserDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
         const prefix = 'demo';
-        const flow = demoFlow({ mqttUrl, influxUrl: options.influxUrl, firstDevice: `${prefix}-0000` });
+        const flow = demoFlow({
+            mqttUrl,
+            influxUrl: options.influxUrl,
+            firstDevice: `${prefix}-0000`,
+            shareGroup: options.shareGroup,
+        });
         const credentials = demoCredentials(options.userDir);
         const nodeRed = await startEmbeddedNodeRed({
             userDir,
