@@ -100,7 +100,12 @@ export = function (RED: NodeAPI) {
         const { brokerId, influxId, registryHearsControl } = resolveDecodeSources(def, registryNode);
         const influx = influxId ? (RED.nodes.getNode(influxId) as unknown as InfluxServerNode | null) : null;
         const points = influx
-            ? new MessagePoints({ actuators: true, errors: true, metrics: true })
+            ? new MessagePoints({
+                  actuators: true,
+                  errors: true,
+                  metrics: true,
+                  seqTimes: registryNode?.shareGroup !== undefined,
+              })
             : undefined;
         const wired = (def.wires ?? []).some((output) => output.length > 0);
         const nextMessageId = messageIds();
