@@ -19,7 +19,7 @@ import { MessagePoints, type DecodedMessage } from './lib/influx/message-points'
 import type { InfluxServerNode } from './lib/influx/server-node';
 import { migrateConfig } from './lib/migrations';
 import { isControlPlaneKind, isControlPlaneTopic } from './lib/registry/broker-link';
-import { resolveDecodeSources, type DecodeDef } from './lib/decode-sources';
+import { decodeTopics, resolveDecodeSources, type DecodeDef } from './lib/decode-sources';
 import type { DeviceRegistry } from './lib/registry/device-registry';
 import type { RegistryNode } from './lib/registry/registry-node';
 
@@ -100,7 +100,12 @@ export = function (RED: NodeAPI) {
         const { brokerId, influxId, registryHearsControl } = resolveDecodeSources(def, registryNode);
         const influx = influxId ? (RED.nodes.getNode(influxId) as unknown as InfluxServerNode | null) : null;
         const points = influx
-            ? new MessagePoints({ actuators: true, errors: true, metrics: true })
+            ? new MessagePoints({
+                  actuators: true,
+                  errors: true,
+                  metrics: true,
+                  seqTimes: registryNode?.shareGroup !== undefined,
+              })
             : undefined;
         const wired = (def.wires ?? []).some((output) => output.length > 0);
         const nextMessageId = messageIds();
@@ -172,30 +177,31 @@ export = function (RED: NodeAPI) {
         });
 
         const broker: CoreBrokerNode | undefined = findBroker(RED, brokerId);
-        const topic = def.topic || 'devices/#';
+        const topics = decodeTopics(def, registryNode, brokerId);
         if (broker) {
             const qos = Number(def.qos) === 0 ? 0 : 1;
             broker.register(this);
-            broker.subscribe(
-                topic,
-                { qos },
-                (t: string, payload: Buffer, packet: MqttPacketInfo) => {
-                    const receivedAt = Date.now();
-                    const retained = packet.retain === true;
-                    const result = handle(t, payload, retained, receivedAt);
-                    if (result.ok) {
-                        if (!points && !wired) return;
-                        const msg = normalised(nextMessageId(), t, result.message, retained, receivedAt);
-                        store(msg);
-                        if (wired) this.send(msg);
-                        return;
-                    }
-                    const { code } = result.error;
-                    const msg: NodeMessage = { _msgid: nextMessageId(), topic: t, payload, code };
-                    this.error(new DeviceMessageError(result.error), msg);
-                },
-                this.id,
-            );
+            for (const topic of topics)
+                broker.subscribe(
+                    topic,
+                    { qos },
+                    (t: string, payload: Buffer, packet: MqttPacketInfo) => {
+                        const receivedAt = Date.now();
+                        const retained = packet.retain === true;
+                        const result = handle(t, payload, retained, receivedAt);
+                        if (result.ok) {
+                            if (!points && !wired) return;
+                            const msg = normalised(nextMessageId(), t, result.message, retained, receivedAt);
+                            store(msg);
+                            if (wired) this.send(msg);
+                            return;
+                        }
+                        const { code } = result.error;
+                        const msg: NodeMessage = { _msgid: nextMessageId(), topic: t, payload, code };
+                        this.error(new DeviceMessageError(result.error), msg);
+                    },
+                    this.id,
+                );
         }
         if (def.registry && !registry) this.warn(RED._('mcpb-decode.errors.no-registry'));
         if (influxId && !influx) this.warn(RED._('mcpb-decode.errors.no-influx'));
@@ -204,7 +210,7 @@ export = function (RED: NodeAPI) {
         this.on('close', (removed, done) => {
             clearInterval(statusTimer);
             if (!broker) return done();
-            broker.unsubscribe(topic, this.id, removed);
+            for (const topic of topics) broker.unsubscribe(topic, this.id, removed);
             broker.deregister(this, done, removed);
         });
     }

@@ -24,6 +24,8 @@ import { SnapshotFile } from './lib/registry/snapshot-file';
 import { MemoryEventLog, type HistoryEventLog } from './lib/history-events';
 import { PresenceRecorder } from './lib/registry/presence-recorder';
 import { SqliteHistory } from './lib/sqlite/sqlite-history';
+import { shareGroupOf } from './lib/share-group';
+import { ShareAccounting } from './lib/registry/share-accounting';
 
 const SNAPSHOT_DEBOUNCE_MS = 2000;
 const TICK_MS = 1000;
@@ -40,6 +42,8 @@ interface RegistryDef extends NodeDef {
     history?: 'sqlite' | 'memory';
     historyDays?: number | string;
     historyMaxMb?: number | string;
+    /** MQTT share group for the high-rate topics (docs/scale-out.md); empty: this instance takes the whole stream. */
+    shareGroup?: string;
 }
 
 function positive(value: unknown, fallback: number): number {
@@ -61,6 +65,10 @@ export = function (RED: NodeAPI) {
             maxDevices: Math.round(positive(def.maxDevices, DEFAULT_REGISTRY_OPTIONS.maxDevices)),
             confirmPatterns: parseConfirmPatterns(def.confirm),
         });
+        const shareGroup = shareGroupOf(def.shareGroup);
+        if (shareGroup === null) this.warn(RED._('mcpb-registry.errors.bad-share-group'));
+        else if (shareGroup) registry.share = new ShareAccounting(shareGroup);
+        this.shareGroup = shareGroup || undefined;
         const broker: CoreBrokerNode | undefined = findBroker(RED, def.broker);
         if (!broker && def.broker) this.warn(RED._('mcpb-registry.errors.no-broker'));
         let link: BrokerLink | undefined;

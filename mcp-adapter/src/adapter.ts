@@ -14,6 +14,7 @@ import {
     type AdapterOptions,
 } from './options';
 import { PolicyAuthenticator } from './policy/http-auth';
+import { FleetClient } from './fleet-client';
 import { RegistryClient, redactUrl, type RegistryClientOptions } from './registry-client';
 import type { SessionCounts } from './session-pool';
 import { createSessionServer } from './session-server';
@@ -43,22 +44,34 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
         checkHttpExposure(host, options.token ?? (options.policy ? 'policy' : undefined));
         checkSessionLimits(sessionIdleTimeoutMs, maxSessions);
     }
-    new URL(options.registryUrl); // throws a clear TypeError on a malformed URL before anything starts
-    const registryOptions: RegistryClientOptions = {
-        baseUrl: options.registryUrl,
-        registryId: options.registryId ?? 'default',
-        token: options.registryToken,
-        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        logger,
-    };
-    const registry = new RegistryClient(registryOptions);
+    const targets = options.registries?.length
+        ? options.registries
+        : [{ url: options.registryUrl, id: options.registryId, token: options.registryToken }];
+    const perRegistry: RegistryClientOptions[] = targets.map((t) => {
+        new URL(t.url); // throws a clear TypeError on a malformed URL before anything starts
+        return {
+            baseUrl: t.url,
+            registryId: t.id ?? 'default',
+            token: t.token,
+            timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            logger,
+        };
+    });
+    const registryOptions = perRegistry[0];
+    if (perRegistry.length > 1 && options.policy)
+        throw new Error('A policy applies to one registry: give one --registry-url with --policy');
+    const registry =
+        perRegistry.length > 1 ? new FleetClient(perRegistry) : new RegistryClient(registryOptions);
     const ctx: ToolContext = { registry, logger, allowUnconfirmed: options.allowUnconfirmed ?? false };
     const hub = new SubscriptionHub(registry, logger);
     const readOnly = options.readOnly ?? false;
-    logger.info(
-        `registry ${redactUrl(options.registryUrl)} (id ${registry.registryId}${options.registryToken ? ', with token' : ''})` +
-            `${readOnly ? ', read-only: no tools that send to devices' : ''}`,
-    );
+    for (const t of perRegistry) {
+        logger.info(
+            `registry ${redactUrl(t.baseUrl)} (id ${t.registryId}${t.token ? ', with token' : ''})` +
+                `${readOnly ? ', read-only: no tools that send to devices' : ''}`,
+        );
+    }
+    if (perRegistry.length > 1) logger.info(`one fleet over ${perRegistry.length} registries`);
 
     if (!options.http) {
         const { server, dispose } = createSessionServer(ctx, hub, readOnly);

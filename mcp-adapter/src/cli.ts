@@ -11,8 +11,11 @@ import {
     DEFAULT_PORT,
     DEFAULT_SESSION_IDLE_TIMEOUT_S,
     DEFAULT_TIMEOUT_MS,
+    registryTargets,
 } from './options';
 import { ADAPTER_VERSION } from './version';
+
+const collect = (v: string, all: string[]) => [...all, v];
 
 function integer(min: number, max: number) {
     return (value: string): number => {
@@ -24,9 +27,9 @@ function integer(min: number, max: number) {
 }
 
 interface CliFlags {
-    registryUrl: string;
-    registryId: string;
-    registryToken?: string;
+    registryUrl: string[];
+    registryId: string[];
+    registryToken: string[];
     http?: boolean;
     port: number;
     host: string;
@@ -48,17 +51,22 @@ function program(): Command {
         .version(ADAPTER_VERSION)
         .option(
             '--registry-url <url>',
-            'Node-RED admin URL serving the registry API (env MCP_BRIDGE_REGISTRY_URL)',
-            process.env.MCP_BRIDGE_REGISTRY_URL ?? 'http://127.0.0.1:1880/',
+            'Node-RED admin URL serving the registry API (env MCP_BRIDGE_REGISTRY_URL); repeat for one ' +
+                'fleet over several instances (docs/scale-out.md)',
+            collect,
+            [],
         )
         .option(
             '--registry-id <id>',
-            'registry node id (env MCP_BRIDGE_REGISTRY_ID)',
-            process.env.MCP_BRIDGE_REGISTRY_ID ?? 'default',
+            'registry node id (env MCP_BRIDGE_REGISTRY_ID; default "default"); one per --registry-url, or one for all',
+            collect,
+            [],
         )
         .option(
             '--registry-token <token>',
-            'Node-RED adminAuth bearer token (prefer env MCP_BRIDGE_REGISTRY_TOKEN)',
+            'Node-RED adminAuth bearer token (prefer env MCP_BRIDGE_REGISTRY_TOKEN); one per --registry-url, or one for all',
+            collect,
+            [],
         )
         .option('--http', 'serve Streamable HTTP instead of stdio')
         .option('--port <port>', 'HTTP port', integer(0, 65535), DEFAULT_PORT)
@@ -98,17 +106,30 @@ function program(): Command {
 
 async function main(): Promise<void> {
     const flags = program().parse().opts<CliFlags>();
+    const env = process.env;
+    const urls = flags.registryUrl.length
+        ? flags.registryUrl
+        : [env.MCP_BRIDGE_REGISTRY_URL ?? 'http://127.0.0.1:1880/'];
+    const ids = flags.registryId.length ? flags.registryId : [env.MCP_BRIDGE_REGISTRY_ID ?? 'default'];
+    const tokens = flags.registryToken.length
+        ? flags.registryToken
+        : env.MCP_BRIDGE_REGISTRY_TOKEN
+          ? [env.MCP_BRIDGE_REGISTRY_TOKEN]
+          : [];
+    const registries = registryTargets(urls, ids, tokens);
+    const [first] = registries;
     if (flags.printConfig) {
         process.stdout.write(
-            `${formatClientConfigs({ registryUrl: flags.registryUrl, registryId: flags.registryId, readOnly: flags.readOnly })}\n`,
+            `${formatClientConfigs({ registryUrl: first.url, registryId: first.id ?? 'default', readOnly: flags.readOnly })}\n`,
         );
         return;
     }
     const logger = stderrLogger(flags.verbose ? 'debug' : 'info');
     const adapter = await startAdapter({
-        registryUrl: flags.registryUrl,
-        registryId: flags.registryId,
-        registryToken: flags.registryToken ?? process.env.MCP_BRIDGE_REGISTRY_TOKEN,
+        registryUrl: first.url,
+        registryId: first.id,
+        registryToken: first.token,
+        registries,
         http: flags.http,
         port: flags.port,
         host: flags.host,

@@ -2,6 +2,14 @@
 import type { Logger } from './logger';
 import type { Policy } from './policy/policy';
 
+/** One registry of a fleet: a Node-RED instance's admin root, its registry node id and token. */
+export interface RegistryTarget {
+    url: string;
+    /** Default `default`. */
+    id?: string;
+    token?: string;
+}
+
 export interface AdapterOptions {
     /** Node-RED admin root serving the registry API, e.g. http://127.0.0.1:1880/ */
     registryUrl: string;
@@ -9,6 +17,11 @@ export interface AdapterOptions {
     registryId?: string;
     /** Node-RED adminAuth bearer token for the registry API. */
     registryToken?: string;
+    /**
+     * Several registries presented as one fleet (Node-RED instances in one MQTT share group,
+     * docs/scale-out.md). When given, replaces registryUrl/registryId/registryToken.
+     */
+    registries?: RegistryTarget[];
     /** Serve Streamable HTTP instead of stdio. */
     http?: boolean;
     /** HTTP port (0 = any free port). Default 3917. */
@@ -66,4 +79,24 @@ export function checkSessionLimits(idleTimeoutMs: number, maxSessions: number): 
         );
     if (!Number.isInteger(maxSessions) || maxSessions < 1)
         throw new Error(`Max sessions must be an integer of at least 1, got ${maxSessions}`);
+}
+
+/**
+ * --registry-url may be repeated (one fleet over several registries); the
+ * n-th --registry-id / --registry-token belong to the n-th URL, and a single
+ * one applies to every URL.
+ */
+export function registryTargets(urls: string[], ids: string[], tokens: string[]): RegistryTarget[] {
+    const pick = (list: string[], i: number, what: string): string | undefined => {
+        if (list.length > 1 && list.length !== urls.length)
+            throw new Error(
+                `give one ${what} for all registries, or one per --registry-url (${urls.length})`,
+            );
+        return list.length === 1 ? list[0] : list[i];
+    };
+    return urls.map((url, i) => ({
+        url,
+        id: pick(ids, i, '--registry-id'),
+        token: pick(tokens, i, '--registry-token'),
+    }));
 }

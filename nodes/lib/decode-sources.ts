@@ -5,6 +5,7 @@
  */
 import type { NodeDef } from './node-red-types';
 import type { RegistryNode } from './registry/registry-node';
+import { sharedDataTopics } from './share-group';
 
 export interface DecodeDef extends NodeDef {
     /** registry: the registry's broker; broker: the one selected here; input: a wired `mqtt in`. */
@@ -32,4 +33,20 @@ export function resolveDecodeSources(
     const linked = registryNode?.brokerId;
     const registryHearsControl = linked !== undefined && (source === 'input' || brokerId === linked);
     return { brokerId: brokerId || undefined, influxId: influxId || undefined, registryHearsControl };
+}
+
+/**
+ * What the node subscribes on its broker: its topic (default devices/#), or,
+ * when its registry is in a share group and hears the control plane on this
+ * same broker, the group's shared subscriptions of the high-rate topics.
+ */
+export function decodeTopics(
+    def: DecodeDef,
+    registryNode: Pick<RegistryNode, 'brokerId' | 'shareGroup'> | null,
+    brokerId: string | undefined,
+): string[] {
+    const group = registryNode?.shareGroup;
+    if (group && brokerId !== undefined && brokerId === registryNode?.brokerId)
+        return sharedDataTopics(group);
+    return [def.topic || 'devices/#'];
 }

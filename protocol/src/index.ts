@@ -13,3 +13,4 @@ export * from './sequence';
 export * from './encode';
 export * from './capabilities-parts';
 export * from './registry-api';
+export * from './seq-ledger';

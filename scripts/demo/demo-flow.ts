@@ -15,6 +15,8 @@ export interface DemoFlowOptions {
     firstDevice: string;
     /** The registry's device cap (the node's default when absent). */
     maxDevices?: number;
+    /** MQTT share group for the high-rate topics (several instances on one broker: docs/scale-out.md). */
+    shareGroup?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export function demoFlow(options: DemoFlowOptions): object[] {
             offlineTimeout: 300,
             historyPoints: 500,
             persist: true,
+            ...(options.shareGroup ? { shareGroup: options.shareGroup } : {}),
             ...(options.influxUrl ? { influx: 'demo-influx' } : {}),
         },
         {

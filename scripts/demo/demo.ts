@@ -38,6 +38,8 @@ export interface DemoOptions {
     /** MCP Streamable HTTP port (0 = any free port); default DEFAULT_MCP_PORT. */
     mcpPort?: number;
     log?: (line: string) => void;
+    /** Join this MQTT share group for the high-rate topics (another instance may share the stream). */
+    shareGroup?: string;
 }
 
 export const DEFAULT_MCP_PORT = 3917;
@@ -112,6 +114,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             influxUrl: options.influxUrl,
             firstDevice: `${prefix}-0000`,
             maxDevices: options.maxDevices,
+            shareGroup: options.shareGroup,
         });
         const nodeRed = await startEmbeddedNodeRed({
             userDir,

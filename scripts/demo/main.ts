@@ -59,6 +59,10 @@ async function main(): Promise<void> {
         .option('--interval <ms>', 'reading interval of each device', integer, 5000)
         .option('--mcp-port <n>', 'MCP Streamable HTTP port (0 = any free port)', integer, DEFAULT_MCP_PORT)
         .option('--user-dir <dir>', 'keep Node-RED state in this directory (default: temporary)')
+        .option(
+            '--share-group <name>',
+            'take a share of the sensor stream in this MQTT share group (with --mqtt; docs/scale-out.md)',
+        )
         .parse()
         .opts<{
             port: number;
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
             interval: number;
             mcpPort: number;
             userDir?: string;
+            shareGroup?: string;
         }>();
 
     const demo = await startDemo({
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
         intervalMs: opts.interval,
         userDir: opts.userDir,
         mcpPort: opts.mcpPort,
+        shareGroup: opts.shareGroup,
     });
     // --mqtt may carry credentials (mqtt://user:password@host): never print them.
     console.log(`MQTT broker: ${redactSecrets(demo.mqttUrl)}`);

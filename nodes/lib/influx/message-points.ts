@@ -55,6 +55,12 @@ export interface StoredKinds {
     actuators: boolean;
     errors: boolean;
     metrics: boolean;
+    /**
+     * Several writers share one device's stream (an MQTT share group): a device time in whole
+     * seconds gets its seq (mod 10^6) in microseconds, the same in every writer, so points of one
+     * series never overwrite each other (the per-writer tie-break below only sees its own share).
+     */
+    seqTimes?: boolean;
 }
 
 export interface PointSink {
@@ -140,7 +146,7 @@ export class MessagePoints {
         if (typeof value !== 'object' || value === null)
             throw new Error('sensor_data payload has no value object');
         const state = this.sensorSeries(device, sensor, value.unit);
-        const time = this.timeOf(state, p.timestamp, receivedMs);
+        const time = this.timeOf(state, this.sharedTime(p.timestamp, p.seq), receivedMs);
         sink.add(`${state.prefix} ${readingFields(value.reading, value.quality)},seq=${p.seq}i ${time}`);
         return 1;
     }
@@ -149,7 +155,7 @@ export class MessagePoints {
         if (!Array.isArray(p.readings)) throw new Error('sensor_batch payload has no readings array');
         for (const r of p.readings as BatchReading[]) {
             const state = this.sensorSeries(device, requireId(r.sensor, 'readings[].sensor'), r.unit);
-            const time = this.timeOf(state, r.timestamp ?? p.timestamp, receivedMs);
+            const time = this.timeOf(state, this.sharedTime(r.timestamp ?? p.timestamp, p.seq), receivedMs);
             sink.add(`${state.prefix} ${readingFields(r.reading, r.quality)},seq=${p.seq}i ${time}`);
         }
         return p.readings.length;
@@ -239,6 +245,13 @@ export class MessagePoints {
     }
 
     /** The point time in µs: device time, else receive time, kept apart from the previous point of the series. */
+    /** The device time, made distinct per seq when several writers share the stream (see seqTimes). */
+    private sharedTime(deviceSeconds: number | undefined, seq: number): number | undefined {
+        if (!this.kinds.seqTimes || !Number.isInteger(deviceSeconds) || !Number.isInteger(seq))
+            return deviceSeconds;
+        return (deviceSeconds as number) + (seq % 1_000_000) / 1_000_000;
+    }
+
     private timeOf(state: SeriesState, deviceSeconds: number | undefined, receivedMs: number): number {
         const raw =
             typeof deviceSeconds === 'number' ? secondsToMicros(deviceSeconds) : millisToMicros(receivedMs);

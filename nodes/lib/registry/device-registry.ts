@@ -23,6 +23,7 @@ import { CapabilitiesAssembler } from './capabilities-assembler';
 import { MemoryHistory } from './memory-history';
 import { RegistryCounters } from './registry-counters';
 import { SafetyRules } from './safety-rules';
+import type { ShareAccounting } from './share-accounting';
 import { newRecord, type ActuatorState, type DeviceRecord } from './types';
 
 export interface RegistryOptions {
@@ -70,6 +71,8 @@ export class DeviceRegistry extends EventEmitter {
     /** Messages counted lost since the last tick, per device: alerted once the gap has had time to fill. */
     private readonly lossToReport = new Map<string, number>();
     private broker: BrokerState = 'none';
+    /** Set in an MQTT share group: this instance sees only its share of the stream (share-accounting.ts). */
+    share?: ShareAccounting;
     private brokerDownSince = 0;
     /** A persistent store that also records every reading (the SQLite history): batched, O(1) here. */
     persistentHistory?: {
@@ -125,6 +128,7 @@ export class DeviceRegistry extends EventEmitter {
         }
         record.counters.messages++;
         this.counters.message(receivedAt);
+        this.share?.message(record.id, message);
         if (message.kind !== 'status') {
             this.trackSequence(record, message, retained, receivedAt);
             if (!retained) this.markAlive(record, receivedAt);
@@ -240,6 +244,7 @@ export class DeviceRegistry extends EventEmitter {
         this.unannounced.delete(deviceId);
         this.lossToReport.delete(deviceId);
         this.sequences.forget(deviceId);
+        this.share?.forget(deviceId);
         this.history.forget(deviceId);
         this.alerts.forget(deviceId);
         this.safety.forget(deviceId);
@@ -487,12 +492,15 @@ export class DeviceRegistry extends EventEmitter {
     ): void {
         const seq = (message.payload as { seq?: number }).seq;
         const seen = this.sequences.observe(record.id, message.kind, seq, retained);
+        // In a share group the gaps are the other instances' messages: loss is merged from the ledger.
+        this.share?.sequence(record.id, message, seq, retained, seen);
+        const shared = this.share !== undefined;
         const { totals } = this.counters;
         if (seen.duplicate) {
             record.counters.duplicates++;
             totals.duplicates++;
         }
-        if (seen.late) {
+        if (seen.late && !shared) {
             record.counters.late++;
             totals.late++;
         }
@@ -511,7 +519,7 @@ export class DeviceRegistry extends EventEmitter {
                 record,
             );
         }
-        if (seen.lost === 0) return;
+        if (seen.lost === 0 || shared) return;
         record.counters.lost += seen.lost;
         totals.lost += seen.lost;
         this.lossToReport.set(record.id, (this.lossToReport.get(record.id) ?? 0) + seen.lost);

@@ -220,6 +220,7 @@ function systemStatus(entry: LiveRegistry, res: AdminResponse): void {
     const { totals } = registry.counters;
     const status: SystemStatus = {
         registry: { id: entry.id, name: entry.name },
+        ...(registry.share ? { share_group: registry.share.group } : {}),
         uptime_s: Math.round((now - registry.counters.startedAt) / 1000),
         devices: { total: registry.devices.size, online, offline: registry.devices.size - online },
         rates: {

@@ -12,6 +12,8 @@ export interface RegistryNode extends Node {
     /** The InfluxDB server node the registry reads history from, if any. */
     influxId?: string;
     historyStore(): HistoryStore;
+    /** The MQTT share group this instance takes its share of the high-rate topics in (decode nodes follow it). */
+    shareGroup?: string;
     /** Set when the configured history store could not be used: history is in memory only. */
     historyNote?: string;
 }

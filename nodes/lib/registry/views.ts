@@ -88,7 +88,7 @@ export function detailOf(registry: DeviceRegistry, record: DeviceRecord): Device
         ),
         config: record.config,
         device_metrics: record.metrics,
-        counters: record.counters,
+        counters: registry.share ? registry.share.countersOf(record) : record.counters,
         recent_errors: record.errors,
     };
 }
@@ -130,7 +130,7 @@ export function metricsOf(registry: DeviceRegistry, record: DeviceRecord): Devic
         device_id: record.id,
         online: isOnline(registry, record),
         last_seen_at: isoOrNull(record.lastSeen),
-        counters: record.counters,
+        counters: registry.share ? registry.share.countersOf(record) : record.counters,
         device_metrics: record.metrics,
     };
 }

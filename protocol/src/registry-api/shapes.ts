@@ -63,6 +63,14 @@ export const deviceList = z.object({
         .describe('pass as `cursor` to get the next page; absent on the last page'),
 });
 
+export const seqEpoch = z.object({
+    epoch: z.string().describe("the device's counter epoch: `<seq>@<timestamp>` of its capabilities, or `-`"),
+    first: z.number().int(),
+    last: z.number().int(),
+    received: z.number().int().describe('distinct shared-stream messages this instance received'),
+    control: z.number().int().describe('distinct control-plane messages with a seq this instance received'),
+});
+
 export const deviceCounters = z.object({
     messages: z.number().int(),
     decode_errors: z.number().int(),
@@ -73,6 +81,21 @@ export const deviceCounters = z.object({
     commands_applied: z.number().int(),
     commands_rejected: z.number().int(),
     commands_timed_out: z.number().int(),
+    seq_epochs: z
+        .array(seqEpoch)
+        .optional()
+        .describe(
+            'share group only: what this instance received of each recent counter epoch, to merge loss ' +
+                'over every instance (lost = span − Σ received − max control); `lost` then counts only ' +
+                'what this instance alone can prove',
+        ),
+    control_messages: z
+        .number()
+        .int()
+        .optional()
+        .describe(
+            'share group only: messages of `messages` from the control plane, which every instance hears',
+        ),
 });
 
 export const alert = z.object({
@@ -252,8 +275,30 @@ export const metricsList = z.object({
         .describe('pass as `cursor` to get the next page; absent on the last page'),
 });
 
+export const instanceHealth = z.object({
+    url: z.string().describe('the Node-RED admin root, without credentials'),
+    registry_id: z.string(),
+    healthy: z.boolean().describe('answered its status just now'),
+    error: z.string().optional(),
+    share_group: z.string().optional(),
+    devices: z.number().int().optional(),
+    messages_per_s: z.number().optional(),
+    mqtt_connected: z.boolean().optional(),
+    uptime_s: z.number().optional(),
+});
+
 export const systemStatus = z.object({
     registry: z.object({ id: z.string(), name: z.string() }),
+    share_group: z
+        .string()
+        .optional()
+        .describe('the MQTT share group whose share of the sensor stream this registry takes'),
+    instances: z
+        .array(instanceHealth)
+        .optional()
+        .describe(
+            'adapter over several registries: each instance and its health; the rest is the merged fleet',
+        ),
     uptime_s: z.number(),
     devices: z.object({ total: z.number().int(), online: z.number().int(), offline: z.number().int() }),
     rates: z.object({ messages_per_s: z.number(), errors_per_s: z.number() }),
@@ -461,6 +506,7 @@ export type ReadingsAnswer = z.infer<typeof readingsAnswer>;
 export type DeviceMetrics = z.infer<typeof deviceMetrics>;
 export type MetricsList = z.infer<typeof metricsList>;
 export type SystemStatus = z.infer<typeof systemStatus>;
+export type InstanceHealth = z.infer<typeof instanceHealth>;
 export type DeviceChange = z.infer<typeof deviceChange>;
 export type DeviceEvent = z.infer<typeof deviceEvent>;
 export type CommandRequest = z.infer<typeof commandRequest>;
