@@ -43,8 +43,10 @@ export interface SequenceState {
 interface DeviceSequence {
     newest: number;
     seen: Uint32Array;
+    /** The first seq of this count: a message from before it was never counted missing. */
+    first: number;
     /** The count before a jump, kept for one message: if the next one continues it, the jump was a stray. */
-    beforeJump?: { newest: number; seen: Uint32Array };
+    beforeJump?: { newest: number; seen: Uint32Array; first: number };
 }
 
 /**
@@ -69,9 +71,20 @@ export class SequenceTracker {
     ): SequenceObservation {
         if (seq === undefined || retained || kind === 'status') return NOTHING;
         const state = this.devices.get(deviceId);
-        if (kind === 'capabilities' || state === undefined) {
+        if (state === undefined) {
             this.start(deviceId, seq, state);
             return kind === 'capabilities' ? { ...NOTHING, reset: true } : NOTHING;
+        }
+        if (kind === 'capabilities') {
+            // The control plane and the sensor stream may reach the server on different connections:
+            // a boot's capabilities can arrive just after the first readings of that boot, which then
+            // began the count. Such a late announcement is no new boot.
+            if (isRecent(state, seq) && !isSeen(state, seq) && isBefore(seq, state.first)) {
+                markSeen(state, seq);
+                return NOTHING;
+            }
+            this.start(deviceId, seq, state);
+            return { ...NOTHING, reset: true };
         }
         if (state.beforeJump) resumeAfterStray(state, seq);
         return this.step(deviceId, state, seq);
@@ -85,10 +98,12 @@ export class SequenceTracker {
         if (behind < SEQ_LATE_WINDOW) {
             if (isSeen(state, seq)) return { ...NOTHING, duplicate: true };
             markSeen(state, seq);
+            // Before the count began it was never counted missing: nothing to give back.
+            if (isBefore(seq, state.first)) return NOTHING;
             return { ...NOTHING, lost: -1, late: true };
         }
         const jumpedFrom = state.newest;
-        const beforeJump = { newest: state.newest, seen: state.seen.slice() };
+        const beforeJump = { newest: state.newest, seen: state.seen.slice(), first: state.first };
         this.start(deviceId, seq, state);
         state.beforeJump = beforeJump;
         return { ...NOTHING, reset: true, jumpedFrom };
@@ -113,13 +128,18 @@ export class SequenceTracker {
         if (!Number.isInteger(saved.newest) || saved.newest < 0 || saved.newest >= SEQ_MODULO) return;
         const seen = new Uint32Array(WORDS);
         if (Array.isArray(saved.seen)) for (let w = 0; w < WORDS; w++) seen[w] = Number(saved.seen[w]) >>> 0;
-        this.devices.set(deviceId, { newest: saved.newest, seen });
+        this.devices.set(deviceId, {
+            newest: saved.newest,
+            seen,
+            first: (saved.newest - SEQ_LATE_WINDOW + SEQ_MODULO) % SEQ_MODULO,
+        });
     }
 
     private start(deviceId: string, seq: number, state: DeviceSequence | undefined): void {
-        const fresh = state ?? { newest: seq, seen: new Uint32Array(WORDS) };
+        const fresh = state ?? { newest: seq, seen: new Uint32Array(WORDS), first: seq };
         fresh.seen.fill(0);
         fresh.newest = seq;
+        fresh.first = seq;
         fresh.beforeJump = undefined;
         markSeen(fresh, seq);
         if (!state) this.devices.set(deviceId, fresh);
@@ -140,7 +160,20 @@ function resumeAfterStray(state: DeviceSequence, seq: number): void {
     if (aheadOfOld >= 1 && aheadOfOld <= SEQ_MAX_GAP) {
         state.newest = old.newest;
         state.seen = old.seen;
+        state.first = old.first;
     }
+}
+
+/** seq is the newest or at most the window behind it. */
+function isRecent(state: DeviceSequence, seq: number): boolean {
+    const behind = (state.newest - seq + SEQ_MODULO) % SEQ_MODULO;
+    return behind < SEQ_LATE_WINDOW;
+}
+
+/** a comes before b in the uint32 count (within half the range). */
+function isBefore(a: number, b: number): boolean {
+    const ahead = (b - a + SEQ_MODULO) % SEQ_MODULO;
+    return ahead > 0 && ahead < SEQ_MODULO / 2;
 }
 
 function advance(state: DeviceSequence, seq: number, ahead: number): SequenceObservation {

@@ -154,3 +154,35 @@ describe('SequenceTracker: a stray seq does not poison the count', () => {
         assert.equal(t.observe('d', 'sensor_data', 2).lost, 0);
     });
 });
+
+describe('SequenceTracker: control plane and sensor stream on two connections', () => {
+    it('takes a boot announcement that arrives after its first readings as no new boot, and counts nothing lost', () => {
+        const t = new SequenceTracker();
+        for (let s = 900; s < 950; s++) t.observe('d', 'sensor_data', s);
+        // Reboot: capabilities 0, status, then readings 1..3 — the readings overtake the capabilities.
+        assert.equal(t.observe('d', 'sensor_data', 1).reset, true, 'a jump back restarts the count');
+        const caps = t.observe('d', 'capabilities', 0);
+        assert.deepEqual([caps.reset, caps.lost, caps.late], [false, 0, false]);
+        for (const s of [2, 3]) assert.equal(t.observe('d', 'sensor_data', s).lost, 0);
+    });
+
+    it('gives nothing back for a message from before the count began', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'sensor_data', 10);
+        const early = t.observe('d', 'actuator_status', 8);
+        assert.deepEqual([early.lost, early.late, early.duplicate], [0, false, false]);
+        assert.equal(t.observe('d', 'sensor_data', 11).lost, 0);
+    });
+
+    it('still restarts on a real reboot of a device that sent only a few messages', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'capabilities', 0);
+        for (let s = 1; s <= 20; s++) t.observe('d', 'sensor_data', s);
+        const caps = t.observe('d', 'capabilities', 0);
+        assert.equal(caps.reset, true);
+        for (let s = 1; s <= 5; s++) {
+            const r = t.observe('d', 'sensor_data', s);
+            assert.deepEqual([r.lost, r.duplicate], [0, false]);
+        }
+    });
+});
