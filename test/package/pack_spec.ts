@@ -277,3 +277,48 @@ describe('package: npm pack installed into a fresh Node-RED', function () {
         assert.equal(((await admin.json()) as { error: { code: string } }).error.code, 'UNKNOWN_REGISTRY');
     });
 });
+
+describe('package: the MCP adapter tarball installed on its own', function () {
+    this.timeout(180000);
+    let work: string;
+
+    before(() => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-adapter-pack-'));
+    });
+
+    after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    it('bundles the protocol package, installs without the workspace and runs its commands', () => {
+        // prepack copies the built protocol package into the tarball (bundleDependencies).
+        execFileSync('npm', ['pack', '-w', 'mcp-adapter', '--pack-destination', work], {
+            cwd: root,
+            stdio: 'pipe',
+        });
+        const tarball = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
+        assert.ok(tarball, 'npm pack -w mcp-adapter produced no tarball');
+        const listing = execFileSync('tar', ['-tzf', path.join(work, tarball)], { encoding: 'utf8' });
+        assert.match(listing, /package\/node_modules\/@mcp-mqtt-bridge\/protocol\/dist\/src\/index\.js/);
+        assert.equal(
+            fs.existsSync(path.join(root, 'mcp-adapter/node_modules/@mcp-mqtt-bridge')),
+            false,
+            'postpack left its copy',
+        );
+        const app = path.join(work, 'app');
+        fs.mkdirSync(app);
+        fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}');
+        execFileSync(
+            'npm',
+            ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(work, tarball)],
+            {
+                cwd: app,
+                stdio: 'pipe',
+            },
+        );
+        for (const bin of ['mcp-mqtt-bridge-adapter', 'mcpb-chat', 'mcpb-policy']) {
+            const help = execFileSync(path.join(app, 'node_modules/.bin', bin), ['--help'], {
+                encoding: 'utf8',
+            });
+            assert.match(help, /Usage:/, bin);
+        }
+    });
+});
