@@ -299,7 +299,7 @@ describe('package: the MCP adapter tarball installed on its own', function () {
         const listing = execFileSync('tar', ['-tzf', path.join(work, tarball)], { encoding: 'utf8' });
         assert.match(listing, /package\/node_modules\/@mcp-mqtt-bridge\/protocol\/dist\/src\/index\.js/);
         assert.equal(
-            fs.existsSync(path.join(root, 'mcp-adapter/node_modules/@mcp-mqtt-bridge')),
+            fs.existsSync(path.join(root, 'mcp-adapter/node_modules/@mcp-mqtt-bridge/protocol')),
             false,
             'postpack left its copy',
         );
