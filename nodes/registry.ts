@@ -19,6 +19,7 @@ import { EventStream } from './lib/registry/event-stream';
 import { registerRegistryApi } from './lib/registry/http-api';
 import { liveRegistries } from './lib/registry/live-registries';
 import type { RegistryNode } from './lib/registry/registry-node';
+import { parseLoopGuardPolicy } from './lib/registry/loop-guard';
 import { parseConfirmPatterns } from './lib/registry/safety-rules';
 import { SnapshotFile } from './lib/registry/snapshot-file';
 import { MemoryEventLog, type HistoryEventLog } from './lib/history-events';
@@ -35,6 +36,8 @@ interface RegistryDef extends NodeDef {
     historyPoints?: number | string;
     maxDevices?: number | string;
     confirm?: string;
+    /** Loop guard policy: `device/actuator glob: key=value, ...` lines (loop-guard.ts). */
+    loopGuard?: string;
     persist?: boolean;
     /** sqlite (default): a file in the user directory; memory: the bounded in-memory ring only. */
     history?: 'sqlite' | 'memory';
@@ -54,12 +57,16 @@ export = function (RED: NodeAPI) {
         // The runtime's own (non-enumerable) fields stay on `saved`; settings are read from `def`.
         RED.nodes.createNode(this, saved);
         const def = migrateConfig('mcpb-registry', saved);
+        const loopGuard = parseLoopGuardPolicy(def.loopGuard);
+        for (const problem of loopGuard.problems)
+            this.warn(RED._('mcpb-registry.errors.loop-guard', { problem }));
         const registry = new DeviceRegistry({
             ...DEFAULT_REGISTRY_OPTIONS,
             offlineTimeoutMs: positive(def.offlineTimeout, 300) * 1000,
             historyPoints: Math.round(positive(def.historyPoints, DEFAULT_REGISTRY_OPTIONS.historyPoints)),
             maxDevices: Math.round(positive(def.maxDevices, DEFAULT_REGISTRY_OPTIONS.maxDevices)),
             confirmPatterns: parseConfirmPatterns(def.confirm),
+            loopGuardRules: loopGuard.rules,
         });
         const broker: CoreBrokerNode | undefined = findBroker(RED, def.broker);
         if (!broker && def.broker) this.warn(RED._('mcpb-registry.errors.no-broker'));

@@ -18,6 +18,7 @@ const DOCUMENTS = {
     CommandOutcome: shapes.commandOutcome,
     ConfigOutcome: shapes.configOutcome,
     DiagnosticsOutcome: shapes.diagnosticsOutcome,
+    CommandLog: shapes.commandLog,
     ApiError: shapes.apiError,
 } as const;
 

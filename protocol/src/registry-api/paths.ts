@@ -18,6 +18,7 @@ export const registryPaths = {
     metrics: () => '/metrics',
     status: () => '/status',
     events: () => '/events',
+    commandLog: () => '/commands',
     confirmationRequirement: (device: string, actuator: string) =>
         `/devices/${seg(device)}/actuators/${seg(actuator)}/confirmation-requirement`,
 } as const;
@@ -35,5 +36,6 @@ export const registryRoutes = {
     metrics: registryPaths.metrics(),
     status: registryPaths.status(),
     events: registryPaths.events(),
+    commandLog: registryPaths.commandLog(),
     confirmationRequirement: '/devices/:device/actuators/:actuator/confirmation-requirement',
 } as const;
