@@ -53,6 +53,8 @@ export interface RegistryRuntimeOptions {
     offlineTimeoutS?: number;
     /** Also store readings in this InfluxDB 1.x database, and answer history from it. */
     influx?: { url: string; database: string };
+    /** The registry's loop guard policy (mcpb-registry setting loopGuard). */
+    loopGuard?: string;
 }
 
 export async function startRegistryRuntime(mqttUrl: string, options: RegistryRuntimeOptions = {}) {
@@ -73,6 +75,7 @@ export async function startRegistryRuntime(mqttUrl: string, options: RegistryRun
             offlineTimeout: options.offlineTimeoutS ?? 300,
             persist: false,
             influx: options.influx ? 'influx' : '',
+            loopGuard: options.loopGuard ?? '',
         },
         {
             id: 'decode',

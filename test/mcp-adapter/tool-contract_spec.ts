@@ -143,7 +143,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
         await runtime?.stop();
     });
 
-    it('lists exactly the twelve tools, each with an outputSchema that is a closed object', async function () {
+    it('lists exactly the thirteen tools, each with an outputSchema that is a closed object', async function () {
         assert.deepEqual([...plain.tools.keys()].sort(), [...ALL_TOOLS]);
         for (const tool of plain.tools.values()) {
             const schema = tool.outputSchema as { type: string; additionalProperties?: unknown };
@@ -618,6 +618,28 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
             assert.ok(all.data.devices.length >= Object.keys(ids).length);
             await plain.fails('get_device_metrics', { device_id: `${prefix}-ghost` }, /Unknown device/);
         });
+
+        it('get_command_log: the commands this client sent, with its name; bad filters fail', async function () {
+            const log = await plain.ok<{
+                entries: {
+                    device_id: string;
+                    outcome: string;
+                    origin: { via: string; client?: { name: string } };
+                }[];
+                total: number;
+            }>('get_command_log', { device_id: ids.main, limit: 200 });
+            assert.ok(log.data.entries.length > 0);
+            for (const e of log.data.entries) {
+                assert.equal(e.device_id, ids.main);
+                assert.deepEqual([e.origin.via, e.origin.client?.name], ['mcp', 'adapter-test']);
+            }
+            const applied = await plain.ok<{ entries: { outcome: string }[] }>('get_command_log', {
+                device_id: ids.main,
+                outcome: 'applied',
+            });
+            assert.ok(applied.data.entries.every((e) => e.outcome === 'applied'));
+            await plain.fails('get_command_log', { outcome: 'exploded' }, /outcome/);
+        });
     });
 
     describe('all tools', function () {
@@ -635,6 +657,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
                 get_alerts: {},
                 get_system_status: {},
                 get_device_metrics: {},
+                get_command_log: {},
             };
             await runtime.goAway();
             try {
@@ -683,6 +706,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
                 ['get_alerts', { min_severity: 1 }],
                 ['get_system_status', {}],
                 ['get_device_metrics', { device_id: ids.main }],
+                ['get_command_log', { device_id: ids.main, limit: 5 }],
             ];
             for (const [name, args] of calls) await contract.ok(name, args);
             assert.deepEqual([...contract.succeeded].sort(), [...ALL_TOOLS]);
