@@ -400,6 +400,17 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
             assert.equal(sim.actuatorState.door, true);
             assert.match(elicited.at(-1) ?? '', /Confirm: on on actuator 'door'/);
             const received = sim.counts().commandsReceived;
+            // The door declares min_interval_ms 2000: switching it back at once is refused by the registry's
+            // loop guard before anybody is asked (the user would confirm a command that cannot go through).
+            const askedBefore = elicited.length;
+            const tooSoon = await asking.fails<Outcome>(
+                'control_actuator',
+                { device_id: ids.main, actuator: 'door', action: 'off' },
+                /Rate limited: .*NOT applied\. Wait at least/s,
+            );
+            assert.equal(tooSoon.data.outcome, 'rate_limited');
+            assert.equal(elicited.length, askedBefore, 'nobody was asked');
+            // Commands that change nothing pass the loop guard and still need the user.
             for (const [answer, code] of [
                 [{ action: 'decline' }, 'DECLINED'],
                 [{ action: 'cancel' }, 'CANCELLED'],
@@ -409,7 +420,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
                 const asked = elicited.length;
                 const r = await asking.fails<Outcome>(
                     'control_actuator',
-                    { device_id: ids.main, actuator: 'door', action: 'off' },
+                    { device_id: ids.main, actuator: 'door', action: 'on' },
                     /NOT sent/,
                 );
                 assert.equal(elicited.length, asked + 1);
@@ -423,7 +434,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
         it('confirmation: a client without elicitation gets a refusal and nothing is sent', async function () {
             const sim = device(ids.main);
             const received = sim.counts().commandsReceived;
-            const r = await control(plain, { device_id: ids.main, actuator: 'door', action: 'off' });
+            const r = await control(plain, { device_id: ids.main, actuator: 'door', action: 'on' });
             assert.equal(r.isError, true);
             assert.match(text(r), /cannot ask the user.*NOT sent/s);
             assert.equal((r.structuredContent as unknown as Outcome).code, 'CONFIRMATION_UNSUPPORTED');
