@@ -7,7 +7,7 @@
  * sensor stream.
  */
 import path from 'node:path';
-import { decode } from '@mcp-mqtt-bridge/protocol';
+import { APPROVAL_MINUTES_DEFAULT, APPROVAL_MINUTES_MAX, decode } from '@mcp-mqtt-bridge/protocol';
 import { findBroker, type CoreBrokerNode } from './lib/core-mqtt-broker';
 import type { HistoryStore } from './lib/history-store';
 import type { NodeAPI, NodeDef } from './lib/node-red-types';
@@ -38,6 +38,8 @@ interface RegistryDef extends NodeDef {
     confirm?: string;
     /** Loop guard policy: `device/actuator glob: key=value, ...` lines (loop-guard.ts). */
     loopGuard?: string;
+    /** The longest scoped approval a user can give, in minutes (0: off). */
+    approvalMinutes?: number | string;
     persist?: boolean;
     /** sqlite (default): a file in the user directory; memory: the bounded in-memory ring only. */
     history?: 'sqlite' | 'memory';
@@ -71,8 +73,16 @@ export = function (RED: NodeAPI) {
         const broker: CoreBrokerNode | undefined = findBroker(RED, def.broker);
         if (!broker && def.broker) this.warn(RED._('mcpb-registry.errors.no-broker'));
         let link: BrokerLink | undefined;
-        const requests = new DeviceRequests(registry, (topic, body) =>
-            link ? link.publish(topic, body) : Promise.resolve(false),
+        const approvalMinutes = Number(def.approvalMinutes ?? APPROVAL_MINUTES_DEFAULT);
+        const requests = new DeviceRequests(
+            registry,
+            (topic, body) => (link ? link.publish(topic, body) : Promise.resolve(false)),
+            {
+                approvalMaxMinutes:
+                    Number.isFinite(approvalMinutes) && approvalMinutes >= 0
+                        ? Math.min(approvalMinutes, APPROVAL_MINUTES_MAX)
+                        : APPROVAL_MINUTES_DEFAULT,
+            },
         );
         if (broker?.brokerurl) {
             registry.setBrokerState('down', Date.now());

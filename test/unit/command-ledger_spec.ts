@@ -3,6 +3,7 @@ import type { CommandLogEntry } from '@mcp-mqtt-bridge/protocol';
 import { CommandLedger } from '../../nodes/lib/registry/command-ledger';
 import { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import { restoreSnapshot, snapshotOf } from '../../nodes/lib/registry/registry-snapshot';
+import { ScopedApprovals } from '../../nodes/lib/registry/scoped-approvals';
 
 const T0 = 1_700_000_000_000;
 
@@ -67,5 +68,39 @@ describe('unit: command ledger', () => {
         restoreSnapshot(restored, saved, T0);
         assert.deepEqual(restored.ledger.all(), registry.ledger.all());
         assert.equal(restored.ledger.add(entry(3)).seq, 3, 'numbering continues after the restored entries');
+    });
+});
+
+describe('unit: scoped approvals', () => {
+    const origin = { via: 'mcp' as const, client: { name: 'agent' } };
+    const dimmer = (value: number) => ({ deviceId: 'd1', actuator: 'dimmer', action: 'set', value });
+
+    it('covers the actuator, actions and range the user approved, until it expires or is revoked', () => {
+        const approvals = new ScopedApprovals(30);
+        const granted = approvals.grant(dimmer(50), { minutes: 60, min: 20, max: 80 }, origin, T0);
+        assert.ok(granted);
+        assert.equal(granted.expires_at, new Date(T0 + 30 * 60000).toISOString(), 'bounded by the operator');
+        assert.deepEqual(granted.values, { min: 20, max: 80 });
+        assert.equal(approvals.use(dimmer(70), T0 + 1000)?.id, granted.id);
+        assert.equal(approvals.use(dimmer(90), T0 + 1000), undefined, 'outside the range');
+        assert.equal(approvals.use({ ...dimmer(70), actuator: 'door' }, T0), undefined, 'another actuator');
+        assert.equal(approvals.use({ ...dimmer(70), action: 'write' }, T0), undefined, 'another action');
+        assert.equal(approvals.use(dimmer(70), T0 + 30 * 60000), undefined, 'expired');
+        assert.equal(approvals.list(T0)[0]?.uses, 1);
+        assert.equal(approvals.revoke(granted.id), true);
+        assert.equal(approvals.use(dimmer(70), T0 + 1000), undefined, 'revoked');
+    });
+
+    it('without a range, approves only the value confirmed; 0 minutes turns them off', () => {
+        const approvals = new ScopedApprovals(30);
+        const door = { deviceId: 'd1', actuator: 'door', action: 'open', value: undefined };
+        const granted = approvals.grant(door, { minutes: 5 }, origin, T0);
+        assert.deepEqual(granted?.values, [null]);
+        assert.ok(approvals.use(door, T0 + 1));
+        assert.equal(approvals.use(dimmer(50), T0 + 1), undefined);
+        const exact = approvals.grant(dimmer(40), { minutes: 5 }, origin, T0);
+        assert.deepEqual(exact?.values, [40]);
+        assert.equal(approvals.use(dimmer(41), T0 + 1), undefined);
+        assert.equal(new ScopedApprovals(0).grant(door, { minutes: 5 }, origin, T0), undefined);
     });
 });

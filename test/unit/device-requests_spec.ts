@@ -611,6 +611,46 @@ describe('unit: DeviceRequests (loop guard, leases, dry run, ledger)', () => {
         assert.deepEqual([c?.commands_sent, c?.commands_rate_limited], [1, 0], 'a dry run counts nothing');
     });
 
+    it('a scoped approval lets later commands inside it through without a new ticket, recorded as such', async () => {
+        const bench = relayBench();
+        const asked = await bench.requests.command('d1', 'door', { action: 'on' });
+        assert.ok(asked.outcome === 'confirmation_required');
+        const first = await bench.requests.command('d1', 'door', {
+            action: 'on',
+            confirmation: asked.ticket,
+            approve_scope: { minutes: 10 },
+        });
+        assert.ok(first.outcome === 'applied');
+        assert.equal(first.approval?.kind, 'ticket');
+        assert.ok(first.granted_scope?.ref);
+        const plan = await bench.requests.command('d1', 'door', { action: 'on', dry_run: true });
+        assert.ok(plan.outcome === 'planned');
+        assert.equal(plan.confirmation_required, false, 'inside the approval: no question');
+        const again = await bench.requests.command('d1', 'door', { action: 'on' });
+        assert.ok(again.outcome === 'applied');
+        assert.deepEqual(again.approval, {
+            kind: 'scope',
+            ref: first.granted_scope.ref,
+            expires_at: new Date(T0 + 10 * 60000).toISOString(),
+        });
+        clock.tick(1000);
+        const other = await bench.requests.command('d1', 'door', { action: 'off' });
+        assert.equal(other.outcome === 'rate_limited' || other.outcome === 'confirmation_required', true);
+        assert.equal(bench.requests.approvals.revoke(first.granted_scope.ref), true);
+        assert.equal(
+            (await bench.requests.command('d1', 'door', { action: 'on' })).outcome,
+            'confirmation_required',
+        );
+        const log = bench.registry.ledger.query({ outcome: 'applied', limit: 10 });
+        assert.deepEqual(
+            log.entries.map((e) => [e.approval?.kind, e.granted_scope?.ref]),
+            [
+                ['scope', undefined],
+                ['ticket', first.granted_scope.ref],
+            ],
+        );
+    });
+
     it('records every command in the ledger: origin, reason, approval, outcome', async () => {
         const bench = relayBench();
         const client = { name: 'claude-desktop', version: '1.2', session_id: 's-1' };

@@ -11,6 +11,7 @@ import {
     commandRequest,
     identifier,
     type ActuatorValue,
+    type ApprovalScopeRequest,
     type CommandClient,
     type CommandOutcome,
     type PlannedOutcome,
@@ -42,6 +43,22 @@ function leaseText(o: Extract<CommandOutcome, { outcome: 'applied' }>): string {
     );
 }
 
+function approvalText(o: Extract<CommandOutcome, { outcome: 'applied' }>): string {
+    const parts: string[] = [];
+    if (o.approval?.kind === 'scope') {
+        parts.push(
+            ` Approved by the user's scoped approval ${o.approval.ref} (until ${o.approval.expires_at ?? '?'}).`,
+        );
+    }
+    if (o.granted_scope) {
+        parts.push(
+            ` The user also approved further commands like this one until ${o.granted_scope.expires_at ?? '?'} ` +
+                `(approval ${o.granted_scope.ref}): they will not be asked again within it.`,
+        );
+    }
+    return parts.join('');
+}
+
 function planText(o: PlannedOutcome): string {
     const g = o.loop_guard;
     const parts = [
@@ -70,7 +87,8 @@ function outcomeResult(o: CommandOutcome, args: CommandArgs): CallToolResult {
             return success(
                 o,
                 `Applied: ${target} is now ${JSON.stringify(o.state)} (acknowledged in ${o.duration_ms} ms).` +
-                    leaseText(o),
+                    leaseText(o) +
+                    approvalText(o),
             );
         case 'planned':
             return success(o, planText(o));
@@ -224,7 +242,7 @@ async function runCommand(
     client: CommandClient,
 ): Promise<CallToolResult> {
     const timeoutMs = args.timeout_s !== undefined ? Math.round(args.timeout_s * 1000) : undefined;
-    const send = (confirmation?: string) =>
+    const send = (confirmation?: string, approveScope?: ApprovalScopeRequest) =>
         ctx.registry.sendCommand(
             args.device_id,
             args.actuator,
@@ -237,6 +255,7 @@ async function runCommand(
                 reason: args.reason,
                 client,
                 ...(confirmation ? { confirmation } : {}),
+                ...(approveScope ? { approve_scope: approveScope } : {}),
             },
             // The registry caps its wait; the HTTP request must outlive it.
             { signal, timeoutMs: (timeoutMs ?? MAX_ANSWER_TIMEOUT_MS) + HTTP_SLACK_MS },
@@ -245,7 +264,7 @@ async function runCommand(
     try {
         const first = await send();
         if (first.outcome !== 'confirmation_required') return outcomeResult(first, args);
-        const answer = await askUserToConfirm(
+        const { answer, scope } = await askUserToConfirm(
             server,
             {
                 deviceId: args.device_id,
@@ -263,7 +282,7 @@ async function runCommand(
         } else if (answer !== 'confirmed') {
             return notConfirmed(answer, args);
         }
-        return outcomeResult(await send(first.ticket), args);
+        return outcomeResult(await send(first.ticket, scope), args);
     } catch (e) {
         return registryFailure(e, ctxErr);
     }

@@ -7,6 +7,7 @@
  */
 import {
     ANSWER_MARGIN_MS,
+    APPROVAL_MINUTES_DEFAULT,
     DEFAULT_ANSWER_TIMEOUT_MS,
     MAX_ANSWER_TIMEOUT_MS,
     commandRequest,
@@ -40,6 +41,7 @@ import { createHash } from 'node:crypto';
 import { ConfirmationTickets } from './confirmation-tickets';
 import type { DeviceRegistry } from './device-registry';
 import type { GuardSubject, GuardVerdict } from './loop-guard';
+import { ScopedApprovals } from './scoped-approvals';
 import { PendingRequests } from './pending-requests';
 import type { DeviceRecord } from './types';
 
@@ -70,6 +72,7 @@ export type RequestOrigin = Omit<CommandOrigin, 'client'>;
 interface Decided {
     outcome: CommandOutcome;
     approval?: CommandApproval;
+    grantedScope?: CommandApproval;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -89,11 +92,16 @@ interface RequestTarget {
 export class DeviceRequests {
     readonly pending = new PendingRequests();
     readonly tickets = new ConfirmationTickets();
+    /** Scoped approvals users granted along with a confirmation (bounded by the operator's minutes). */
+    readonly approvals: ScopedApprovals;
 
     constructor(
         private readonly registry: DeviceRegistry,
         private readonly publish: Publisher,
-    ) {}
+        options: { approvalMaxMinutes?: number } = {},
+    ) {
+        this.approvals = new ScopedApprovals(options.approvalMaxMinutes ?? APPROVAL_MINUTES_DEFAULT);
+    }
 
     /** Hands a device's answer to the request waiting for it (actuator status, config, diagnostics). */
     deliver(message: DeviceMessage): void {
@@ -125,12 +133,20 @@ export class DeviceRequests {
         const receivedAt = Date.now();
         const request = parseBody(checkAgainst(commandRequest, body ?? {}));
         if (isInvalid(request)) return request;
-        const decided = await this.decide(deviceId, actuator, request);
+        const fullOrigin: CommandOrigin = request.client
+            ? { ...origin, via: 'mcp', client: request.client }
+            : origin;
+        const decided = await this.decide(deviceId, actuator, request, fullOrigin);
         this.record(deviceId, actuator, request, origin, decided, receivedAt);
         return decided.outcome;
     }
 
-    private async decide(deviceId: string, actuator: string, request: CommandRequest): Promise<Decided> {
+    private async decide(
+        deviceId: string,
+        actuator: string,
+        request: CommandRequest,
+        origin: CommandOrigin,
+    ): Promise<Decided> {
         const record = this.registry.devices.get(deviceId);
         if (!record) {
             return {
@@ -163,11 +179,12 @@ export class DeviceRequests {
         };
         const now = Date.now();
         const verdict = this.registry.guard.check(guarded, now);
-        const needsConfirmation = this.registry.safety.requiresConfirmation(
-            deviceId,
-            actuator,
-            checked.metadata.requires_confirmation,
-        );
+        const needsConfirmation =
+            this.registry.safety.requiresConfirmation(
+                deviceId,
+                actuator,
+                checked.metadata.requires_confirmation,
+            ) && !(request.confirmation === undefined && this.approvals.covers(subject, now));
         if (request.dry_run) {
             return { outcome: this.plan(record, guarded, verdict, needsConfirmation, request.lease_s, now) };
         }
@@ -182,6 +199,17 @@ export class DeviceRequests {
             };
         }
         let approval: CommandApproval | undefined;
+        let grantedScope: CommandApproval | undefined;
+        const scoped =
+            request.confirmation === undefined &&
+            this.registry.safety.requiresConfirmation(
+                deviceId,
+                actuator,
+                checked.metadata.requires_confirmation,
+            )
+                ? this.approvals.use(subject, now)
+                : undefined;
+        if (scoped) approval = { kind: 'scope', ref: scoped.id, expires_at: scoped.expires_at };
         if (needsConfirmation) {
             if (request.confirmation === undefined) {
                 const { ticket, expiresAt } = this.tickets.issue(subject, now);
@@ -209,13 +237,26 @@ export class DeviceRequests {
                 };
             }
             approval = { kind: 'ticket', ref: ticketRef(request.confirmation) };
+            if (request.approve_scope) {
+                const granted = this.approvals.grant(subject, request.approve_scope, origin, now);
+                if (granted)
+                    grantedScope = { kind: 'scope', ref: granted.id, expires_at: granted.expires_at };
+            }
         }
         const timeoutMs = Math.min(
             request.timeout_ms ?? (checked.metadata.response_time_ms ?? 0) + ANSWER_MARGIN_MS,
             MAX_ANSWER_TIMEOUT_MS,
         );
-        const outcome = await this.sendCommand(guarded, verdict, checked.lease_s, timeoutMs);
-        return approval ? { outcome, approval } : { outcome };
+        const sent = await this.sendCommand(guarded, verdict, checked.lease_s, timeoutMs);
+        const outcome: CommandOutcome =
+            sent.outcome === 'applied'
+                ? {
+                      ...sent,
+                      ...(approval ? { approval } : {}),
+                      ...(grantedScope ? { granted_scope: grantedScope } : {}),
+                  }
+                : sent;
+        return { outcome, ...(approval ? { approval } : {}), ...(grantedScope ? { grantedScope } : {}) };
     }
 
     /** Publishes a command that passed every check and turns the device's answer into the outcome. */
@@ -366,6 +407,7 @@ export class DeviceRequests {
             ...(request.lease_s !== undefined ? { lease_s: request.lease_s } : {}),
             ...(request.dry_run ? { dry_run: true } : {}),
             origin: request.client ? { ...origin, via: 'mcp', client: request.client } : origin,
+            ...(decided.grantedScope ? { granted_scope: decided.grantedScope } : {}),
             ...(request.reason !== undefined ? { reason: request.reason } : {}),
             ...(decided.approval ? { approval: decided.approval } : {}),
             outcome: o.outcome,

@@ -291,6 +291,19 @@ function commandLog(entry: LiveRegistry, req: AdminRequest, res: AdminResponse):
     );
 }
 
+function listApprovals(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
+    const device = queryString(req, 'device');
+    const approvals = entry.requests.approvals
+        .list(Date.now())
+        .filter((a) => device === undefined || a.device_id === device);
+    res.json({ approvals });
+}
+
+function revokeApproval(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
+    const revoked = entry.requests.approvals.revoke(req.params.approval);
+    res.json({ id: req.params.approval, revoked });
+}
+
 function forgetDevice(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
     const record = deviceOf(entry, req.params.device);
     entry.registry.forget(record.id);
@@ -361,6 +374,7 @@ export function registerRegistryApi(RED: NodeAPI): void {
     get(registryRoutes.status, (e, _req, res) => systemStatus(e, res));
     get(registryRoutes.events, (e, _req, res) => e.events.add(res));
     get(registryRoutes.commandLog, commandLog);
+    get(registryRoutes.approvals, listApprovals);
 
     change('post', registryRoutes.command, (e, req, res) =>
         answer(res, e.requests.command(req.params.device, req.params.actuator, req.body, originOf(req))),
@@ -373,4 +387,5 @@ export function registerRegistryApi(RED: NodeAPI): void {
     );
     change('delete', registryRoutes.device, forgetDevice);
     change('delete', registryRoutes.confirmationRequirement, clearConfirmation);
+    change('delete', registryRoutes.approval, revokeApproval);
 }

@@ -19,6 +19,7 @@ const DOCUMENTS = {
     ConfigOutcome: shapes.configOutcome,
     DiagnosticsOutcome: shapes.diagnosticsOutcome,
     CommandLog: shapes.commandLog,
+    ApprovalList: shapes.approvalList,
     ApiError: shapes.apiError,
 } as const;
 

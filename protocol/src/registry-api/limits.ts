@@ -48,5 +48,9 @@ export const COMMAND_REASON_MAX = 500;
 export const ORIGIN_FIELD_MAX = 128;
 /** Entries of the command ledger returned by one request (newest first). */
 export const COMMAND_LOG_PAGE = { default: 20, max: 200 } as const;
+/** The longest scoped approval a user can give (minutes); the registry's operator setting bounds it further. */
+export const APPROVAL_MINUTES_MAX = 1440;
+/** Default operator bound of scoped approvals (minutes). */
+export const APPROVAL_MINUTES_DEFAULT = 30;
 /** Entries the registry keeps in its command ledger (a ring; persisted in the snapshot). */
 export const COMMAND_LOG_CAPACITY = 1000;

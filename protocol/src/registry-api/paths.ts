@@ -19,6 +19,8 @@ export const registryPaths = {
     status: () => '/status',
     events: () => '/events',
     commandLog: () => '/commands',
+    approvals: () => '/approvals',
+    approval: (id: string) => `/approvals/${seg(id)}`,
     confirmationRequirement: (device: string, actuator: string) =>
         `/devices/${seg(device)}/actuators/${seg(actuator)}/confirmation-requirement`,
 } as const;
@@ -37,5 +39,7 @@ export const registryRoutes = {
     status: registryPaths.status(),
     events: registryPaths.events(),
     commandLog: registryPaths.commandLog(),
+    approvals: registryPaths.approvals(),
+    approval: '/approvals/:approval',
     confirmationRequirement: '/devices/:device/actuators/:actuator/confirmation-requirement',
 } as const;

@@ -18,6 +18,7 @@ import type {
 } from '../messages';
 import { deviceConfigPayload, mqttPayload } from './mqtt-payloads';
 import {
+    APPROVAL_MINUTES_MAX,
     COMMAND_REASON_MAX,
     DIAGNOSTICS_CHECKS_MAX,
     MAX_ANSWER_TIMEOUT_MS,
@@ -328,6 +329,18 @@ export const commandClient = z.object({
     session_id: originText.optional().describe('the MCP session'),
 });
 
+/**
+ * Sent with a redeemed confirmation ticket: the user also approved later commands to the same
+ * actuator for `minutes` (bounded by the operator), with these actions, and — for number values —
+ * within min..max (without a range: only the confirmed value).
+ */
+export const approvalScopeRequest = z.object({
+    minutes: z.number().int().min(1).max(APPROVAL_MINUTES_MAX),
+    actions: z.array(z.string().min(1).max(32)).max(16).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+});
+
 export const commandRequest = z.object({
     action: z.string().min(1).max(32),
     value: actuatorValue.optional(),
@@ -352,6 +365,11 @@ export const commandRequest = z.object({
         .optional()
         .describe('why the command is sent, kept in the command ledger'),
     client: commandClient.optional(),
+    approve_scope: approvalScopeRequest
+        .optional()
+        .describe(
+            'with `confirmation`: the user approved later commands to this actuator too (scoped approval)',
+        ),
 });
 
 const configLimits = configSet.properties;
@@ -385,6 +403,46 @@ export const diagnosticsRequestBody = z.object({
         .optional(),
     timeout_ms: timeoutMs.optional(),
 });
+
+/* Origins and approvals of commands */
+
+export const commandOrigin = z.object({
+    via: z
+        .enum(['mcp', 'http', 'flow'])
+        .describe('mcp: an MCP client through the adapter; http: the registry API; flow: a command node'),
+    client: commandClient.optional().describe('the MCP client, as the adapter reported it'),
+    user: z
+        .string()
+        .optional()
+        .describe('the Node-RED admin user of the HTTP request (when adminAuth is on)'),
+    node_id: z.string().optional().describe('the command node that sent it'),
+});
+
+export const commandApproval = z.object({
+    kind: z.enum(['ticket', 'scope']),
+    ref: z
+        .string()
+        .describe(
+            'ticket: a fingerprint of the one-time ticket (issued, or redeemed); scope: the approval id',
+        ),
+    expires_at: isoTime.optional().describe('scope: when the approval ends'),
+});
+
+/** A user's scoped approval: commands to this actuator inside it need no new confirmation until it expires. */
+export const scopedApproval = z.object({
+    id: z.string(),
+    device_id: z.string(),
+    actuator: z.string(),
+    actions: z.array(z.string()),
+    values: z
+        .union([z.object({ min: z.number().optional(), max: z.number().optional() }), z.array(actuatorValue)])
+        .describe('a number range, or the exact values approved'),
+    granted_at: isoTime,
+    expires_at: isoTime,
+    uses: z.number().int(),
+    origin: commandOrigin,
+});
+export const approvalList = z.object({ approvals: z.array(scopedApproval) });
 
 /* Outcomes of requests sent to a device */
 
@@ -510,6 +568,12 @@ export const commandOutcome = z.discriminatedUnion('outcome', [
         lease_until: isoTime.optional().describe('when the device reverts the actuator (leased commands)'),
         lease_remaining_ms: z.number().int().optional(),
         lease_reverts_to: actuatorValue.optional(),
+        approval: commandApproval
+            .optional()
+            .describe('how the user approved it, when it needed confirmation'),
+        granted_scope: commandApproval
+            .optional()
+            .describe('the scoped approval the user granted with it: later commands inside need no question'),
     }),
     z.object({
         outcome: z.literal('rejected'),
@@ -525,23 +589,6 @@ export const commandOutcome = z.discriminatedUnion('outcome', [
 
 /* The command ledger */
 
-export const commandOrigin = z.object({
-    via: z
-        .enum(['mcp', 'http', 'flow'])
-        .describe('mcp: an MCP client through the adapter; http: the registry API; flow: a command node'),
-    client: commandClient.optional().describe('the MCP client, as the adapter reported it'),
-    user: z
-        .string()
-        .optional()
-        .describe('the Node-RED admin user of the HTTP request (when adminAuth is on)'),
-    node_id: z.string().optional().describe('the command node that sent it'),
-});
-
-export const commandApproval = z.object({
-    kind: z.enum(['ticket']),
-    ref: z.string().describe('a fingerprint of the one-time ticket (issued, or redeemed)'),
-});
-
 export const commandLogEntry = z.object({
     seq: z.number().int().describe('position in the ledger'),
     at: isoTime.describe('when the registry received the command'),
@@ -554,6 +601,9 @@ export const commandLogEntry = z.object({
     origin: commandOrigin,
     reason: z.string().optional().describe('why, as the caller stated it'),
     approval: commandApproval.optional(),
+    granted_scope: commandApproval
+        .optional()
+        .describe('a scoped approval the user granted with this command'),
     outcome: z.enum([
         'applied',
         'rejected',
@@ -650,6 +700,9 @@ export type CommandOrigin = z.infer<typeof commandOrigin>;
 export type CommandApproval = z.infer<typeof commandApproval>;
 export type CommandLogEntry = z.infer<typeof commandLogEntry>;
 export type CommandLog = z.infer<typeof commandLog>;
+export type ApprovalScopeRequest = z.infer<typeof approvalScopeRequest>;
+export type ScopedApproval = z.infer<typeof scopedApproval>;
+export type ApprovalList = z.infer<typeof approvalList>;
 export type ConfigRequest = z.infer<typeof configRequest>;
 export type DiagnosticsRequestBody = z.infer<typeof diagnosticsRequestBody>;
 export type InvalidOutcome = z.infer<typeof invalidOutcome>;
