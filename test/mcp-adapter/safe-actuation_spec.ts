@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import mqtt from 'mqtt';
 import { startAdapter, type RunningAdapter } from '../../mcp-adapter/src/index';
 import { silentLogger } from '../../mcp-adapter/src/logger';
@@ -276,6 +277,63 @@ describe('safe actuation through a real MCP client (loop guard, leases, dry run,
         assert.equal(metrics.data.devices[0]?.counters.commands_rate_limited, limited.length, 'counted');
     });
 
+    it('scoped approval: the user approves the door for 5 minutes; the next command is not asked; revoked, it is', async function () {
+        const asked: string[] = [];
+        let reply: ElicitResult = {
+            action: 'accept',
+            content: { confirm: true, approve_minutes: 5 },
+        };
+        const client = new Client(
+            { name: 'approving-agent', version: '1.0.0' },
+            { capabilities: { elicitation: { form: {} } } },
+        );
+        client.setRequestHandler(ElicitRequestSchema, (request) => {
+            asked.push(JSON.stringify(request.params));
+            return reply;
+        });
+        await client.connect(new StreamableHTTPClientTransport(new URL(endpoint(adapter))));
+        const user = await contractClient(client);
+        try {
+            const door = {
+                device_id: id,
+                actuator: 'door',
+                action: 'on',
+                reason: 'open up for the delivery',
+            };
+            const first = await user.ok<{
+                outcome: string;
+                granted_scope?: { ref: string; expires_at: string };
+            }>('control_actuator', door);
+            assert.equal(asked.length, 1);
+            assert.ok(asked[0]?.includes('approve_minutes'), 'the form offers the scope');
+            assert.ok(first.data.granted_scope, text(first.result));
+            assert.match(text(first.result), /will not be asked again/);
+            const second = await user.ok<{ outcome: string; approval?: { kind: string; ref: string } }>(
+                'control_actuator',
+                door,
+            );
+            assert.equal(asked.length, 1, 'inside the approval: nobody was asked');
+            assert.deepEqual(second.data.approval?.kind, 'scope');
+            const base = `${runtime.adminUrl}mcp-bridge/registries/registry`;
+            const listed = (await (await fetch(`${base}/approvals?device=${id}`)).json()) as {
+                approvals: { id: string; uses: number; origin: { client?: { name: string } } }[];
+            };
+            assert.deepEqual(
+                listed.approvals.map((a) => [a.id, a.uses, a.origin.client?.name]),
+                [[first.data.granted_scope.ref, 1, 'approving-agent']],
+            );
+            const revoked = await fetch(`${base}/approvals/${first.data.granted_scope.ref}`, {
+                method: 'DELETE',
+            });
+            assert.deepEqual(await revoked.json(), { id: first.data.granted_scope.ref, revoked: true });
+            reply = { action: 'decline' };
+            await user.fails('control_actuator', door, /declined/);
+            assert.equal(asked.length, 2, 'revoked: the user is asked again');
+        } finally {
+            await client.close();
+        }
+    });
+
     it('get_command_log lists the commands with the client name and the reason given', async function () {
         const log = await agent.ok<{
             entries: {
@@ -289,7 +347,9 @@ describe('safe actuation through a real MCP client (loop guard, leases, dry run,
         }>('get_command_log', { device_id: id, limit: 200 });
         const relay = log.data.entries.filter((e) => e.actuator === 'relay');
         assert.equal(relay.length, 50);
-        for (const e of log.data.entries) {
+        for (const e of log.data.entries.filter(
+            (x) => x.actuator !== 'door' || x.origin.client?.name !== 'approving-agent',
+        )) {
             assert.equal(e.origin.via, 'mcp');
             assert.deepEqual(
                 [e.origin.client?.name, e.origin.client?.version],
