@@ -207,7 +207,7 @@ describe('safe actuation through a real MCP client (loop guard, leases, dry run,
         );
         assert.equal(revert.state, false);
         assert.equal(revert.command_id, undefined, 'no command made the revert');
-        assert.ok(revertS > 1.8 && revertS < 3, `revert after ${revertS} s`);
+        assert.ok(revertS > 1.5 && revertS < 3, `revert after ${revertS} s`);
         await waitFor('the registry to drop the lease', async () => {
             const after = await agent.ok<{
                 actuator_states: Record<string, { state: unknown; lease?: object }>;
