@@ -101,6 +101,10 @@ export class DeviceRequests {
         options: { approvalMaxMinutes?: number } = {},
     ) {
         this.approvals = new ScopedApprovals(options.approvalMaxMinutes ?? APPROVAL_MINUTES_DEFAULT);
+        // A forgotten device takes its approvals along (it may come back as something else).
+        registry.on('change', (deviceId: string, change: string) => {
+            if (change === 'removed') this.approvals.forget(deviceId);
+        });
     }
 
     /** Hands a device's answer to the request waiting for it (actuator status, config, diagnostics). */
