@@ -32,7 +32,10 @@ function send(guard: LoopGuard, s: GuardSubject, now: number, id: string, applie
     const verdict = guard.check(s, now);
     if (!verdict.allowed) return verdict;
     guard.sent(s, id, verdict.prediction, now);
-    guard.answered(s.deviceId, s.actuator, id, applied, verdict.prediction.changes, now);
+    const change = verdict.prediction.changes
+        ? { from: s.current, to: verdict.prediction.to ?? null }
+        : undefined;
+    guard.answered(s.deviceId, s.actuator, id, applied, change, now);
     return verdict;
 }
 
@@ -123,6 +126,19 @@ describe('unit: loop guard', () => {
             false,
             'the state expected after c1 is true, so toggle goes to false',
         );
+    });
+
+    it('an applied change the registry did not predict (stale state) counts all the same', () => {
+        const guard = new LoopGuard();
+        const meta = { ...RELAY, min_interval_ms: 1000 };
+        const s = subject(meta, 'on', true); // the registry believes it is on already
+        const v = guard.check(s, T0);
+        assert.ok(v.allowed && !v.prediction.changes);
+        guard.sent(s, 'c1', v.prediction, T0);
+        guard.answered('d1', 'relay', 'c1', true, { from: false, to: true }, T0 + 50);
+        const next = guard.check(subject(meta, 'off', true), T0 + 500);
+        assert.ok(!next.allowed);
+        assert.equal(next.retryAfterMs, 550);
     });
 
     it('a command the device refused made no change', () => {

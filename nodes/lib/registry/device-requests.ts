@@ -281,19 +281,19 @@ export class DeviceRequests {
         const answer = await this.send(record, id, topic, body, timeoutMs);
         const answeredAt = Date.now();
         if (answer === 'unsent') {
-            guard.answered(deviceId, actuator, id, false, false, answeredAt);
+            guard.answered(deviceId, actuator, id, false, undefined, answeredAt);
             return brokerUnavailable(record, actuator);
         }
         const base = { command_id: id, device_id: deviceId, actuator, action };
         if (answer === undefined || answer.kind !== 'actuator_status') {
-            guard.answered(deviceId, actuator, id, undefined, false, answeredAt);
+            guard.answered(deviceId, actuator, id, undefined, undefined, answeredAt);
             this.registry.countCommand(deviceId, 'timeout');
             return { outcome: 'timeout', ...base, timeout_ms: timeoutMs };
         }
         const status = answer.payload;
         const duration_ms = answeredAt - started;
         if (status.result === 'rejected') {
-            guard.answered(deviceId, actuator, id, false, false, answeredAt);
+            guard.answered(deviceId, actuator, id, false, undefined, answeredAt);
             if (status.code === 'RATE_LIMITED') {
                 this.registry.countCommand(deviceId, 'rate_limited');
                 const wait = status.retry_after_ms ?? guarded.metadata.min_interval_ms ?? 1000;
@@ -314,7 +314,9 @@ export class DeviceRequests {
                 duration_ms,
             };
         }
-        guard.answered(deviceId, actuator, id, true, status.state !== guarded.current, answeredAt);
+        const change =
+            status.state !== guarded.current ? { from: guarded.current, to: status.state } : undefined;
+        guard.answered(deviceId, actuator, id, true, change, answeredAt);
         this.registry.countCommand(deviceId, 'applied');
         const leased = status.lease_command_id === id && status.lease_remaining_ms !== undefined;
         return {

@@ -304,24 +304,29 @@ export class LoopGuard {
     /**
      * The device answered a command (or it timed out: `applied` undefined). A
      * refused command made no change; an applied one changed the state at
-     * `now` (the device counts its interval from there), or not at all.
+     * `now` (the device counts its interval from there) when `change` says so,
+     * or not at all — whatever the registry predicted when it was sent.
      */
     answered(
         deviceId: string,
         actuator: string,
         commandId: string,
         applied: boolean | undefined,
-        changed: boolean,
+        change: { from: ActuatorValue | undefined; to: ActuatorValue } | undefined,
         now: number,
     ): void {
         const track = this.tracks.get(key(deviceId, actuator));
         if (!track) return;
         if (track.expected?.commandId === commandId) track.expected = undefined;
         const at = track.changes.findIndex((c) => c.commandId === commandId);
-        if (at < 0 || applied === undefined) return;
-        const change = track.changes[at] as Change;
-        if (!applied || !changed) track.changes.splice(at, 1);
-        else change.at = Math.max(change.at, now);
+        if (applied === undefined) return;
+        if (at < 0) {
+            // A change the registry did not expect (its state was stale): it counts all the same.
+            if (applied && change) this.addChange(track, { at: now, ...change, commandId }, true);
+            return;
+        }
+        if (!applied || !change) track.changes.splice(at, 1);
+        else (track.changes[at] as Change).at = Math.max((track.changes[at] as Change).at, now);
     }
 
     /** A state change the registry saw without a command of its own (a lease revert, a wall switch). */
