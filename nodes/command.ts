@@ -1,6 +1,8 @@
 /**
  * mcpb-command: sends a validated command to a device through the registry
- * and reports what the device confirmed. Output 1: applied. Output 2:
+ * and reports what the device confirmed; the registry records it in its
+ * ledger with this node's id as the origin. Output 1: applied, or the plan
+ * of a dry run (planned). Output 2: rate_limited (with retry_after_ms),
  * rejected, timeout, offline, broker_unavailable, confirmation_required (with
  * the one-time ticket to send back as msg.confirmation once a user agreed) or
  * invalid, with the reason.
@@ -17,7 +19,10 @@ interface CommandDef extends NodeDef, CommandConfig {
 function reasonOf(outcome: CommandOutcome): string {
     switch (outcome.outcome) {
         case 'applied':
+        case 'planned':
             return '';
+        case 'rate_limited':
+            return outcome.message;
         case 'rejected':
             return outcome.reason;
         case 'timeout':
@@ -54,7 +59,10 @@ export = function (RED: NodeAPI) {
                 };
             }
             this.status({ fill: 'blue', shape: 'ring', text: 'mcpb-command.status.waiting' });
-            return registryNode.requests.command(input.device, input.actuator, input);
+            return registryNode.requests.command(input.device, input.actuator, input, {
+                via: 'flow',
+                node_id: this.id,
+            });
         };
 
         this.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
@@ -67,7 +75,7 @@ export = function (RED: NodeAPI) {
                 .then((outcome) => {
                     msg.payload = outcome;
                     msg.outcome = outcome.outcome;
-                    const ok = outcome.outcome === 'applied';
+                    const ok = outcome.outcome === 'applied' || outcome.outcome === 'planned';
                     if (!ok) msg.reason = reasonOf(outcome);
                     this.status({
                         fill: ok

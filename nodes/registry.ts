@@ -7,7 +7,7 @@
  * sensor stream.
  */
 import path from 'node:path';
-import { decode } from '@mcp-mqtt-bridge/protocol';
+import { APPROVAL_MINUTES_DEFAULT, APPROVAL_MINUTES_MAX, decode } from '@mcp-mqtt-bridge/protocol';
 import { findBroker, type CoreBrokerNode } from './lib/core-mqtt-broker';
 import type { HistoryStore } from './lib/history-store';
 import type { NodeAPI, NodeDef } from './lib/node-red-types';
@@ -19,6 +19,7 @@ import { EventStream } from './lib/registry/event-stream';
 import { registerRegistryApi } from './lib/registry/http-api';
 import { liveRegistries } from './lib/registry/live-registries';
 import type { RegistryNode } from './lib/registry/registry-node';
+import { parseLoopGuardPolicy } from './lib/registry/loop-guard';
 import { parseConfirmPatterns } from './lib/registry/safety-rules';
 import { SnapshotFile } from './lib/registry/snapshot-file';
 import { MemoryEventLog, type HistoryEventLog } from './lib/history-events';
@@ -37,6 +38,10 @@ interface RegistryDef extends NodeDef {
     historyPoints?: number | string;
     maxDevices?: number | string;
     confirm?: string;
+    /** Loop guard policy: `device/actuator glob: key=value, ...` lines (loop-guard.ts). */
+    loopGuard?: string;
+    /** The longest scoped approval a user can give, in minutes (0: off). */
+    approvalMinutes?: number | string;
     persist?: boolean;
     /** sqlite (default): a file in the user directory; memory: the bounded in-memory ring only. */
     history?: 'sqlite' | 'memory';
@@ -58,12 +63,16 @@ export = function (RED: NodeAPI) {
         // The runtime's own (non-enumerable) fields stay on `saved`; settings are read from `def`.
         RED.nodes.createNode(this, saved);
         const def = migrateConfig('mcpb-registry', saved);
+        const loopGuard = parseLoopGuardPolicy(def.loopGuard);
+        for (const problem of loopGuard.problems)
+            this.warn(RED._('mcpb-registry.errors.loop-guard', { problem }));
         const registry = new DeviceRegistry({
             ...DEFAULT_REGISTRY_OPTIONS,
             offlineTimeoutMs: positive(def.offlineTimeout, 300) * 1000,
             historyPoints: Math.round(positive(def.historyPoints, DEFAULT_REGISTRY_OPTIONS.historyPoints)),
             maxDevices: Math.round(positive(def.maxDevices, DEFAULT_REGISTRY_OPTIONS.maxDevices)),
             confirmPatterns: parseConfirmPatterns(def.confirm),
+            loopGuardRules: loopGuard.rules,
         });
         const shareGroup = shareGroupOf(def.shareGroup);
         if (shareGroup === null) this.warn(RED._('mcpb-registry.errors.bad-share-group'));
@@ -72,8 +81,16 @@ export = function (RED: NodeAPI) {
         const broker: CoreBrokerNode | undefined = findBroker(RED, def.broker);
         if (!broker && def.broker) this.warn(RED._('mcpb-registry.errors.no-broker'));
         let link: BrokerLink | undefined;
-        const requests = new DeviceRequests(registry, (topic, body) =>
-            link ? link.publish(topic, body) : Promise.resolve(false),
+        const approvalMinutes = Number(def.approvalMinutes ?? APPROVAL_MINUTES_DEFAULT);
+        const requests = new DeviceRequests(
+            registry,
+            (topic, body) => (link ? link.publish(topic, body) : Promise.resolve(false)),
+            {
+                approvalMaxMinutes:
+                    Number.isFinite(approvalMinutes) && approvalMinutes >= 0
+                        ? Math.min(approvalMinutes, APPROVAL_MINUTES_MAX)
+                        : APPROVAL_MINUTES_DEFAULT,
+            },
         );
         if (broker?.brokerurl) {
             registry.setBrokerState('down', Date.now());

@@ -91,6 +91,7 @@ export function mergeCounters(all: DeviceCounters[]): DeviceCounters {
         commands_applied: 0,
         commands_rejected: 0,
         commands_timed_out: 0,
+        commands_rate_limited: 0,
     };
     let maxControl = 0;
     let shared = false;
@@ -107,6 +108,7 @@ export function mergeCounters(all: DeviceCounters[]): DeviceCounters {
         out.commands_applied += c.commands_applied;
         out.commands_rejected += c.commands_rejected;
         out.commands_timed_out += c.commands_timed_out;
+        out.commands_rate_limited += c.commands_rate_limited;
     }
     out.messages += maxControl;
     if (shared) out.lost += mergedLoss(all.map((c) => c.seq_epochs));

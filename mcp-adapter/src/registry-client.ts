@@ -7,6 +7,7 @@ import {
     REGISTRY_API_ROOT,
     alertList,
     checkAgainst,
+    commandLog,
     commandOutcome,
     configOutcome,
     deviceDetail,
@@ -18,6 +19,7 @@ import {
     sensorReading,
     systemStatus,
     type AlertList,
+    type CommandLog,
     type CommandOutcome,
     type CommandRequest,
     type ConfigOutcome,
@@ -65,6 +67,16 @@ export interface CallOptions {
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
+
+/** Filters of the command ledger (GET …/commands): since in Unix seconds, cursor from next_cursor. */
+export interface CommandLogQuery {
+    device?: string;
+    actuator?: string;
+    outcome?: string;
+    since?: number;
+    limit?: number;
+    cursor?: string;
+}
 
 export class RegistryClient {
     private readonly base: string;
@@ -160,6 +172,10 @@ export class RegistryClient {
         page: { limit?: number; cursor?: string } = {},
     ): Promise<MetricsList> {
         return this.get(metricsList, registryPaths.metrics(), { device, ...page }, call);
+    }
+
+    commandLog(query: CommandLogQuery, call?: CallOptions): Promise<CommandLog> {
+        return this.get(commandLog, registryPaths.commandLog(), { ...query }, call);
     }
 
     status(call?: CallOptions): Promise<SystemStatus> {

@@ -9,6 +9,7 @@ import { registerPrompts } from './prompts';
 import { registerResources, registerSubscriptions } from './resources';
 import type { SubscriptionHub } from './subscriptions';
 import type { ToolContext } from './tool-context';
+import { registerCommandLogTool } from './tools/command-log';
 import { registerConfigureTool } from './tools/configure';
 import { registerControlTool } from './tools/control';
 import { registerDeviceTools } from './tools/devices';
@@ -21,7 +22,8 @@ const INSTRUCTIONS =
     'Tools for IoT devices (ESP32/ESPHome) behind an MQTT bridge. Find devices with list_devices or ' +
     'query_devices, learn a device with get_device_info, read values with read_sensor (one, with history) or ' +
     'read_all_sensors (many at once — prefer it over repeated read_sensor calls). control_actuator returns the ' +
-    "device's acknowledged outcome; report exactly that. Errors say what to do next.";
+    "device's acknowledged outcome; report exactly that. A rate_limited answer means wait retry_after_ms, " +
+    'never retry in a loop; get_command_log tells who sent which command and why. Errors say what to do next.';
 
 export interface SessionServer {
     server: McpServer;
@@ -43,6 +45,7 @@ export function createSessionServer(
     registerDeviceTools(server, ctx);
     registerSensorTools(server, ctx);
     registerMonitoringTools(server, ctx);
+    registerCommandLogTool(server, ctx);
     // Read-only mode, or a policy client without control scope: no tool that needs the registry's
     // write permission (mcp-bridge.write) is registered: commands, configuration and diagnostics
     // requests all publish to a device.

@@ -48,6 +48,8 @@ export interface AdminRequest extends IncomingMessage {
     params: Record<string, string>;
     query: Record<string, unknown>;
     body: unknown;
+    /** The authenticated admin user (Node-RED sets it when adminAuth is on). */
+    user?: { username?: unknown };
 }
 
 export interface AdminResponse extends ServerResponse {

@@ -19,6 +19,7 @@ export const ALL_TOOLS = [
     'control_actuator',
     'device_diagnostics',
     'get_alerts',
+    'get_command_log',
     'get_device_info',
     'get_device_metrics',
     'get_system_status',

@@ -40,7 +40,7 @@ describe('demo (npm start): every MCP tool through the printed endpoint', functi
         if (demo) assert.equal(await demo.stop(), 0, demo.output());
     });
 
-    it('calls each of the twelve tools successfully', async function () {
+    it('calls each of the thirteen tools successfully', async function () {
         assert.deepEqual([...contract.tools.keys()].sort(), [...ALL_TOOLS]);
         await waitFor('both demo devices with all their readings', async () => {
             const all = await contract.ok<{ readings: unknown[] }>('read_all_sensors', {});
@@ -60,6 +60,7 @@ describe('demo (npm start): every MCP tool through the printed endpoint', functi
             ['get_alerts', {}],
             ['get_system_status', {}],
             ['get_device_metrics', {}],
+            ['get_command_log', { device_id: device }],
         ];
         for (const [name, args] of calls) await contract.ok(name, args);
         assert.deepEqual([...contract.succeeded].sort(), [...ALL_TOOLS]);

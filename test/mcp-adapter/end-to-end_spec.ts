@@ -298,10 +298,11 @@ describe('mcp-adapter end to end (Node-RED registry, Mosquitto, simulated device
             assert.equal(devices[0].device.actuatorState.door, true);
             assert.match(answers[0], /Confirm: on on actuator 'door'/);
             reply = 'decline';
+            // "on" again changes nothing, so the door's min_interval_ms (loop guard) lets it reach the question.
             const declined = await call(asking, 'control_actuator', {
                 device_id: ids.main,
                 actuator: 'door',
-                action: 'off',
+                action: 'on',
             });
             assert.equal(declined.isError, true);
             assert.match(text(declined), /declined.*NOT sent/);

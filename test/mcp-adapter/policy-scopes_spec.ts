@@ -291,6 +291,28 @@ describe('mcp-adapter per-client scopes from one policy file (two SDK clients ov
         assert.match(text(stranger), /Unknown device/);
     });
 
+    it('the command log shows each client only the commands to devices in its scope', async function () {
+        // A command to C outside any MCP client (the registry API, as a flow or the editor would).
+        const res = await fetch(
+            `${runtime.adminUrl}mcp-bridge/registries/registry/devices/${C}/actuators/led/commands`,
+            {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ action: 'on', reason: 'garage light' }),
+            },
+        );
+        assert.equal(res.status, 200);
+        const all = structured<{ entries: { device_id: string }[] }>(
+            await call(viewer, 'get_command_log', { limit: 200 }),
+        );
+        assert.ok(all.entries.length >= 2, 'the operator sent commands to A and B');
+        assert.deepEqual([...new Set(all.entries.map((e) => e.device_id))].sort(), [A, B]);
+        const forC = structured<{ entries: unknown[]; total: number }>(
+            await call(viewer, 'get_command_log', { device_id: C }),
+        );
+        assert.deepEqual([forC.entries, forC.total], [[], 0]);
+    });
+
     it("a session is usable only with its own client's token", async function () {
         const url = endpoint(adapter);
         const init = await fetch(url, {

@@ -55,6 +55,8 @@ export interface RegistryRuntimeOptions {
     maxDevices?: number;
     /** Also store readings in this InfluxDB 1.x database, and answer history from it. */
     influx?: { url: string; database: string };
+    /** The registry's loop guard policy (mcpb-registry setting loopGuard). */
+    loopGuard?: string;
 }
 
 export async function startRegistryRuntime(mqttUrl: string, options: RegistryRuntimeOptions = {}) {
@@ -76,6 +78,7 @@ export async function startRegistryRuntime(mqttUrl: string, options: RegistryRun
             ...(options.maxDevices ? { maxDevices: options.maxDevices } : {}),
             persist: false,
             influx: options.influx ? 'influx' : '',
+            loopGuard: options.loopGuard ?? '',
         },
         {
             id: 'decode',

@@ -12,6 +12,7 @@ const ALL_TOOLS = [
     'control_actuator',
     'device_diagnostics',
     'get_alerts',
+    'get_command_log',
     'get_device_info',
     'get_device_metrics',
     'get_system_status',

@@ -143,7 +143,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
         await runtime?.stop();
     });
 
-    it('lists exactly the twelve tools, each with an outputSchema that is a closed object', async function () {
+    it('lists exactly the thirteen tools, each with an outputSchema that is a closed object', async function () {
         assert.deepEqual([...plain.tools.keys()].sort(), [...ALL_TOOLS]);
         for (const tool of plain.tools.values()) {
             const schema = tool.outputSchema as { type: string; additionalProperties?: unknown };
@@ -407,6 +407,17 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
             assert.equal(sim.actuatorState.door, true);
             assert.match(elicited.at(-1) ?? '', /Confirm: on on actuator 'door'/);
             const received = sim.counts().commandsReceived;
+            // The door declares min_interval_ms 2000: switching it back at once is refused by the registry's
+            // loop guard before anybody is asked (the user would confirm a command that cannot go through).
+            const askedBefore = elicited.length;
+            const tooSoon = await asking.fails<Outcome>(
+                'control_actuator',
+                { device_id: ids.main, actuator: 'door', action: 'off' },
+                /Rate limited: .*NOT applied\. Wait at least/s,
+            );
+            assert.equal(tooSoon.data.outcome, 'rate_limited');
+            assert.equal(elicited.length, askedBefore, 'nobody was asked');
+            // Commands that change nothing pass the loop guard and still need the user.
             for (const [answer, code] of [
                 [{ action: 'decline' }, 'DECLINED'],
                 [{ action: 'cancel' }, 'CANCELLED'],
@@ -416,7 +427,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
                 const asked = elicited.length;
                 const r = await asking.fails<Outcome>(
                     'control_actuator',
-                    { device_id: ids.main, actuator: 'door', action: 'off' },
+                    { device_id: ids.main, actuator: 'door', action: 'on' },
                     /NOT sent/,
                 );
                 assert.equal(elicited.length, asked + 1);
@@ -430,7 +441,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
         it('confirmation: a client without elicitation gets a refusal and nothing is sent', async function () {
             const sim = device(ids.main);
             const received = sim.counts().commandsReceived;
-            const r = await control(plain, { device_id: ids.main, actuator: 'door', action: 'off' });
+            const r = await control(plain, { device_id: ids.main, actuator: 'door', action: 'on' });
             assert.equal(r.isError, true);
             assert.match(text(r), /cannot ask the user.*NOT sent/s);
             assert.equal((r.structuredContent as unknown as Outcome).code, 'CONFIRMATION_UNSUPPORTED');
@@ -626,6 +637,28 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
             assert.ok(all.data.devices.length >= Object.keys(ids).length);
             await plain.fails('get_device_metrics', { device_id: `${prefix}-ghost` }, /Unknown device/);
         });
+
+        it('get_command_log: the commands this client sent, with its name; bad filters fail', async function () {
+            const log = await plain.ok<{
+                entries: {
+                    device_id: string;
+                    outcome: string;
+                    origin: { via: string; client?: { name: string } };
+                }[];
+                total: number;
+            }>('get_command_log', { device_id: ids.main, limit: 200 });
+            assert.ok(log.data.entries.length > 0);
+            for (const e of log.data.entries) {
+                assert.equal(e.device_id, ids.main);
+                assert.deepEqual([e.origin.via, e.origin.client?.name], ['mcp', 'adapter-test']);
+            }
+            const applied = await plain.ok<{ entries: { outcome: string }[] }>('get_command_log', {
+                device_id: ids.main,
+                outcome: 'applied',
+            });
+            assert.ok(applied.data.entries.every((e) => e.outcome === 'applied'));
+            await plain.fails('get_command_log', { outcome: 'exploded' }, /outcome/);
+        });
     });
 
     describe('all tools', function () {
@@ -643,6 +676,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
                 get_alerts: {},
                 get_system_status: {},
                 get_device_metrics: {},
+                get_command_log: {},
             };
             await runtime.goAway();
             try {
@@ -691,6 +725,7 @@ describe('mcp-adapter tool contract (every tool, real SDK clients, real registry
                 ['get_alerts', { min_severity: 1 }],
                 ['get_system_status', {}],
                 ['get_device_metrics', { device_id: ids.main }],
+                ['get_command_log', { device_id: ids.main, limit: 5 }],
             ];
             for (const [name, args] of calls) await contract.ok(name, args);
             assert.deepEqual([...contract.succeeded].sort(), [...ALL_TOOLS]);

@@ -44,6 +44,59 @@ for (const major of nodeRedMajors()) {
             }
         });
 
+        it('dry run, lease and loop guard from a flow, each recorded with the node as origin', async function () {
+            const { id, sim, registry } = await onlineDevice();
+            try {
+                const before = sim.device.counts().commandsReceived;
+                const [planPort, plan] = await command({
+                    device: id,
+                    actuator: 'led',
+                    action: 'on',
+                    dry_run: true,
+                    reason: 'flow check',
+                });
+                assert.equal(planPort, 1);
+                assert.deepEqual(
+                    [
+                        (plan.payload as { outcome: string }).outcome,
+                        (plan.payload as { would: string }).would,
+                    ],
+                    ['planned', 'send'],
+                );
+                const [leasePort, leased] = await command({
+                    device: id,
+                    actuator: 'led',
+                    action: 'on',
+                    lease_s: 30,
+                });
+                assert.equal(leasePort, 1);
+                assert.ok((leased.payload as { lease_until?: string }).lease_until);
+                assert.equal(sim.device.counts().commandsReceived, before + 1, 'the dry run sent nothing');
+                // The door declares min_interval_ms 2000: confirmed on, then off at once is refused by the registry.
+                const [, asked] = await command({ device: id, actuator: 'door', action: 'on' });
+                const ticket = (asked.payload as { ticket: string }).ticket;
+                await command({ device: id, actuator: 'door', action: 'on', confirmation: ticket });
+                const [port, limited] = await command({ device: id, actuator: 'door', action: 'off' });
+                assert.equal(port, 2);
+                assert.equal(limited.outcome, 'rate_limited');
+                assert.ok(((limited.payload as { retry_after_ms: number }).retry_after_ms ?? 0) > 0);
+                const log = registry.ledger.query({ device: id, limit: 10 });
+                assert.deepEqual(
+                    log.entries.map((e) => [e.outcome, e.origin.via, e.origin.node_id]),
+                    [
+                        ['rate_limited', 'flow', 'cmd'],
+                        ['applied', 'flow', 'cmd'],
+                        ['confirmation_required', 'flow', 'cmd'],
+                        ['applied', 'flow', 'cmd'],
+                        ['planned', 'flow', 'cmd'],
+                    ],
+                );
+                assert.equal(log.entries.at(-1)?.reason, 'flow check');
+            } finally {
+                await sim.stop();
+            }
+        });
+
         it('reports a rejection by the device with its reason and code', async function () {
             const { id, sim } = await onlineDevice({
                 rejectCommands: { reason: 'door is jammed', code: 'JAMMED' },

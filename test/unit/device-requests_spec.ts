@@ -3,12 +3,14 @@ import {
     ANSWER_MARGIN_MS,
     DEFAULT_ANSWER_TIMEOUT_MS,
     MAX_ANSWER_TIMEOUT_MS,
+    httpStatusOf,
     type DeviceMessage,
 } from '@mcp-mqtt-bridge/protocol';
 import { TICKET_TTL_MS } from '../../nodes/lib/registry/confirmation-tickets';
 import { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import { DeviceRequests, type Publisher } from '../../nodes/lib/registry/device-requests';
 import { PendingRequests } from '../../nodes/lib/registry/pending-requests';
+import { detailOf } from '../../nodes/lib/registry/views';
 import { SWITCH, capabilities, fakeTimers, flush, status, wire } from './support/wire';
 
 const T0 = 1_700_000_000_000;
@@ -438,6 +440,255 @@ describe('unit: DeviceRequests (request correlation)', () => {
             assert.equal(outcome.outcome, 'invalid');
             assert.equal(bench.published.length, 0);
         });
+    });
+});
+
+describe('unit: DeviceRequests (loop guard, leases, dry run, ledger)', () => {
+    let clock: ReturnType<typeof fakeTimers>;
+    beforeEach(() => {
+        clock = fakeTimers({ date: true, now: T0 });
+    });
+    afterEach(() => clock.restore());
+
+    const RELAY = {
+        value_type: 'boolean' as const,
+        supported_actions: ['on', 'off', 'toggle'],
+        min_interval_ms: 1000,
+        max_lease_s: 60,
+        safe_state: false,
+    };
+
+    /** A device with a relay that applies every command and reports leases as the protocol says. */
+    function relayBench(): Bench {
+        const bench = new Bench();
+        bench.receive(
+            capabilities('d1', {
+                seq: 1,
+                actuators: { relay: RELAY, door: { ...RELAY, requires_confirmation: true } },
+            }),
+        );
+        let state = false;
+        bench.respond = ({ topic, body }) => {
+            state = body.action === 'toggle' ? !state : body.action === 'on';
+            const lease =
+                typeof body.lease_s === 'number'
+                    ? {
+                          lease_command_id: body.id,
+                          lease_remaining_ms: body.lease_s * 1000,
+                          lease_reverts_to: false,
+                      }
+                    : {};
+            return [
+                topic.replace(/\/cmd$/, '/status'),
+                { state, command_id: body.id, result: 'applied', ...lease },
+            ];
+        };
+        return bench;
+    }
+
+    it('refuses a change sooner than min_interval_ms with rate_limited and retry_after_ms, sending nothing', async () => {
+        const bench = relayBench();
+        assert.equal((await bench.requests.command('d1', 'relay', { action: 'on' })).outcome, 'applied');
+        clock.tick(400);
+        const refused = await bench.requests.command('d1', 'relay', { action: 'off' });
+        assert.ok(refused.outcome === 'rate_limited');
+        assert.deepEqual([refused.limit, refused.retry_after_ms], ['min_interval', 600]);
+        assert.equal(refused.retry_at, new Date(T0 + 1000).toISOString());
+        assert.equal(httpStatusOf(refused), 429);
+        assert.equal(bench.published.length, 1, 'nothing more was sent');
+        assert.equal(bench.registry.devices.get('d1')?.counters.commands_rate_limited, 1);
+        clock.tick(600);
+        assert.equal((await bench.requests.command('d1', 'relay', { action: 'off' })).outcome, 'applied');
+    });
+
+    it('asks no confirmation for a command the loop guard refuses', async () => {
+        const bench = relayBench();
+        const first = await bench.requests.command('d1', 'door', { action: 'on' });
+        assert.ok(first.outcome === 'confirmation_required');
+        assert.equal(
+            (await bench.requests.command('d1', 'door', { action: 'on', confirmation: first.ticket }))
+                .outcome,
+            'applied',
+        );
+        const again = await bench.requests.command('d1', 'door', { action: 'off' });
+        assert.equal(again.outcome, 'rate_limited');
+        assert.equal(bench.requests.tickets.size, 0, 'no ticket was issued');
+    });
+
+    it("turns the device's own RATE_LIMITED rejection into rate_limited", async () => {
+        const bench = relayBench();
+        bench.respond = ({ topic, body }) => [
+            topic.replace(/\/cmd$/, '/status'),
+            {
+                state: false,
+                command_id: body.id,
+                result: 'rejected',
+                code: 'RATE_LIMITED',
+                reason: 'RATE_LIMITED: too soon',
+                retry_after_ms: 250,
+            },
+        ];
+        const outcome = await bench.requests.command('d1', 'relay', { action: 'on' });
+        assert.ok(outcome.outcome === 'rate_limited');
+        assert.deepEqual(
+            [outcome.limit, outcome.retry_after_ms, outcome.command_id, outcome.state],
+            ['device', 250, bench.published[0]?.body.id, false],
+        );
+        assert.equal(bench.registry.devices.get('d1')?.counters.commands_rate_limited, 1);
+        // The refused command changed nothing: the next one is not held back by the registry.
+        bench.respond = undefined;
+        assert.equal(
+            (await bench.requests.command('d1', 'relay', { action: 'on', dry_run: true })).outcome,
+            'planned',
+        );
+    });
+
+    it('passes lease_s on, answers the lease end, and tracks the lease until the device ends it', async () => {
+        const bench = relayBench();
+        const outcome = await bench.requests.command('d1', 'relay', { action: 'on', lease_s: 2 });
+        assert.equal(bench.published[0]?.body.lease_s, 2);
+        assert.ok(outcome.outcome === 'applied');
+        assert.deepEqual(
+            [outcome.lease_until, outcome.lease_remaining_ms, outcome.lease_reverts_to],
+            [new Date(T0 + 2000).toISOString(), 2000, false],
+        );
+        const record = bench.registry.devices.get('d1');
+        assert.ok(record);
+        clock.tick(500);
+        assert.deepEqual(detailOf(bench.registry, record).actuator_states.relay?.lease, {
+            command_id: outcome.command_id,
+            until: new Date(T0 + 2000).toISOString(),
+            remaining_ms: 1500,
+            reverts_to: false,
+        });
+        clock.tick(1500);
+        bench.receive(
+            wire('devices/d1/actuators/relay/status', {
+                seq: 500,
+                state: false,
+                reason: 'lease_expired',
+                lease_command_id: outcome.command_id,
+            }),
+        );
+        const after = detailOf(bench.registry, record).actuator_states.relay;
+        assert.deepEqual([after?.state, after?.lease], [false, undefined]);
+        const tooLong = await bench.requests.command('d1', 'relay', { action: 'on', lease_s: 61 });
+        assert.ok(tooLong.outcome === 'invalid');
+        assert.equal(tooLong.code, 'LEASE_TOO_LONG');
+    });
+
+    it('a dry run answers the plan and sends nothing, tickets included', async () => {
+        const bench = relayBench();
+        const plan = await bench.requests.command('d1', 'door', { action: 'on', lease_s: 30, dry_run: true });
+        assert.ok(plan.outcome === 'planned');
+        assert.deepEqual(
+            [
+                plan.would,
+                plan.online,
+                plan.confirmation_required,
+                plan.expected_state,
+                plan.loop_guard.allowed,
+            ],
+            ['confirmation_required', true, true, true, true],
+        );
+        assert.deepEqual(plan.lease, {
+            lease_s: 30,
+            until: new Date(T0 + 30000).toISOString(),
+            reverts_to: false,
+        });
+        assert.deepEqual(plan.loop_guard.limits, { min_interval_ms: 1000 });
+        assert.equal(bench.published.length, 0);
+        assert.equal(bench.requests.tickets.size, 0);
+        await bench.requests.command('d1', 'relay', { action: 'on' });
+        const limited = await bench.requests.command('d1', 'relay', { action: 'off', dry_run: true });
+        assert.ok(limited.outcome === 'planned');
+        assert.deepEqual(
+            [limited.would, limited.loop_guard.retry_after_ms, limited.current_state],
+            ['rate_limited', 1000, true],
+        );
+        assert.equal(bench.published.length, 1);
+        const c = bench.registry.devices.get('d1')?.counters;
+        assert.deepEqual([c?.commands_sent, c?.commands_rate_limited], [1, 0], 'a dry run counts nothing');
+    });
+
+    it('a scoped approval lets later commands inside it through without a new ticket, recorded as such', async () => {
+        const bench = relayBench();
+        const asked = await bench.requests.command('d1', 'door', { action: 'on' });
+        assert.ok(asked.outcome === 'confirmation_required');
+        const first = await bench.requests.command('d1', 'door', {
+            action: 'on',
+            confirmation: asked.ticket,
+            approve_scope: { minutes: 10 },
+        });
+        assert.ok(first.outcome === 'applied');
+        assert.equal(first.approval?.kind, 'ticket');
+        assert.ok(first.granted_scope?.ref);
+        const plan = await bench.requests.command('d1', 'door', { action: 'on', dry_run: true });
+        assert.ok(plan.outcome === 'planned');
+        assert.equal(plan.confirmation_required, false, 'inside the approval: no question');
+        const again = await bench.requests.command('d1', 'door', { action: 'on' });
+        assert.ok(again.outcome === 'applied');
+        assert.deepEqual(again.approval, {
+            kind: 'scope',
+            ref: first.granted_scope.ref,
+            expires_at: new Date(T0 + 10 * 60000).toISOString(),
+        });
+        clock.tick(1000);
+        const other = await bench.requests.command('d1', 'door', { action: 'off' });
+        assert.equal(other.outcome === 'rate_limited' || other.outcome === 'confirmation_required', true);
+        assert.equal(bench.requests.approvals.revoke(first.granted_scope.ref), true);
+        assert.equal(
+            (await bench.requests.command('d1', 'door', { action: 'on' })).outcome,
+            'confirmation_required',
+        );
+        const log = bench.registry.ledger.query({ outcome: 'applied', limit: 10 });
+        assert.deepEqual(
+            log.entries.map((e) => [e.approval?.kind, e.granted_scope?.ref]),
+            [
+                ['scope', undefined],
+                ['ticket', first.granted_scope.ref],
+            ],
+        );
+    });
+
+    it('records every command in the ledger: origin, reason, approval, outcome', async () => {
+        const bench = relayBench();
+        const client = { name: 'claude-desktop', version: '1.2', session_id: 's-1' };
+        const asked = await bench.requests.command(
+            'd1',
+            'door',
+            { action: 'on', reason: 'the user asked', client },
+            { via: 'http', user: 'alice' },
+        );
+        assert.ok(asked.outcome === 'confirmation_required');
+        await bench.requests.command(
+            'd1',
+            'door',
+            { action: 'on', confirmation: asked.ticket, reason: 'the user asked', client },
+            { via: 'http', user: 'alice' },
+        );
+        await bench.requests.command('d1', 'relay', { action: 'off' }, { via: 'flow', node_id: 'n1' });
+        await bench.requests.command('nope', 'relay', { action: 'on' });
+        const log = bench.registry.ledger.query({ limit: 10 });
+        assert.deepEqual(
+            log.entries.map((e) => [e.device_id, e.outcome, e.origin.via, e.reason ?? null]),
+            [
+                ['nope', 'invalid', 'http', null],
+                ['d1', 'applied', 'flow', null],
+                ['d1', 'applied', 'mcp', 'the user asked'],
+                ['d1', 'confirmation_required', 'mcp', 'the user asked'],
+            ],
+        );
+        const [, flow, applied, issued] = log.entries;
+        assert.deepEqual(applied?.origin, { via: 'mcp', user: 'alice', client });
+        assert.equal(flow?.origin.node_id, 'n1');
+        assert.ok(applied?.approval && issued?.approval);
+        assert.equal(applied.approval.ref, issued.approval.ref, 'the ticket issued is the ticket used');
+        assert.ok(
+            asked.ticket && !JSON.stringify(log).includes(asked.ticket),
+            'the ticket itself is not kept',
+        );
+        assert.deepEqual([applied.state, applied.command_id], [true, bench.published[0]?.body.id]);
     });
 });
 

@@ -70,6 +70,7 @@ describe('seq ledger (share group loss)', function () {
             commands_applied: 0,
             commands_rejected: 0,
             commands_timed_out: 0,
+            commands_rate_limited: 0,
         };
         const merged = mergeCounters([
             { ...base, messages: 6, control_messages: 2, seq_epochs: a.epochsOf('d') },

@@ -2,7 +2,10 @@
  * Answers the adapter's elicitation requests by asking the person at the
  * terminal. The adapter asks before sending a command to an actuator that
  * requires confirmation; only an explicit "y"/"yes" accepts. End of input
- * cancels, so a script without an answer never sends such a command.
+ * cancels, so a script without an answer never sends such a command. Only
+ * the form's required questions are asked: optional ones (such as a scoped
+ * approval's minutes) keep their defaults, so the terminal never approves
+ * more than the one command.
  */
 import type { ElicitRequestFormParams, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ElicitationHandler } from './mcp-connection';
@@ -16,7 +19,11 @@ const YES = /^\s*(y|yes)\s*$/i;
 export function terminalElicitation(terminal: Terminal, output: Output): ElicitationHandler {
     return async (params: ElicitRequestFormParams): Promise<ElicitResult> => {
         output.err(`\n⚠ The MCP adapter asks: ${params.message}\n`);
-        const properties = (params.requestedSchema.properties ?? {}) as Record<string, Field>;
+        const all = (params.requestedSchema.properties ?? {}) as Record<string, Field>;
+        const required = params.requestedSchema.required;
+        const properties = Object.fromEntries(
+            Object.entries(all).filter(([name]) => required === undefined || required.includes(name)),
+        );
         const content: Record<string, string | number | boolean> = {};
         for (const [name, field] of Object.entries(properties)) {
             const label = field.title ?? field.description ?? name;

@@ -10,8 +10,10 @@
  */
 import {
     ALERT_PAGE,
+    COMMAND_LOG_PAGE,
     DEVICE_PAGE,
     type AlertList,
+    type CommandLog,
     type CommandOutcome,
     type CommandRequest,
     type ConfigOutcome,
@@ -29,6 +31,7 @@ import {
 import {
     RegistryClient,
     type CallOptions,
+    type CommandLogQuery,
     type DeviceQuery,
     type RegistryClientOptions,
 } from '../registry-client';
@@ -245,6 +248,47 @@ export class ScopedRegistryClient extends RegistryClient {
         const list = await super.metrics(device, call);
         const visible = await this.visibleIds(call);
         return visible ? { devices: list.devices.filter((d) => visible.has(d.device_id)) } : list;
+    }
+
+    /**
+     * Only commands to visible devices: one device is asked for directly; without
+     * one, the registry's pages are read (at most MAX_SCAN_PAGES) and filtered here.
+     */
+    override async commandLog(query: CommandLogQuery, call?: CallOptions): Promise<CommandLog> {
+        if (this.scope.seesEverything) return super.commandLog(query, call);
+        if (query.device !== undefined) {
+            try {
+                await this.requireVisible(query.device, call);
+            } catch (e) {
+                if (isRegistryError(e) && e.code === 'UNKNOWN_DEVICE') return { entries: [], total: 0 };
+                throw e;
+            }
+            return super.commandLog(query, call);
+        }
+        const visible = (await this.visibleIds(call)) ?? new Set<string>();
+        const limit = query.limit ?? COMMAND_LOG_PAGE.default;
+        const entries: CommandLog['entries'] = [];
+        let cursor = query.cursor;
+        let more = false;
+        for (let page = 0; page < MAX_SCAN_PAGES; page++) {
+            const log = await super.commandLog({ ...query, limit: COMMAND_LOG_PAGE.max, cursor }, call);
+            for (const e of log.entries) {
+                if (!visible.has(e.device_id)) continue;
+                if (entries.length === limit) {
+                    more = true;
+                    break;
+                }
+                entries.push(e);
+            }
+            cursor = log.next_cursor;
+            if (more || !cursor) break;
+        }
+        const last = entries.at(-1);
+        return {
+            entries,
+            total: entries.length,
+            ...(more && last ? { next_cursor: String(last.seq) } : {}),
+        };
     }
 
     /** Site-wide rates and counters stay; the device counts are the client's devices. */

@@ -6,11 +6,15 @@ import { askUserToConfirm, type ConfirmationAnswer } from '../confirmation';
 import {
     HTTP_SLACK_MS,
     MAX_ANSWER_TIMEOUT_MS,
+    ORIGIN_FIELD_MAX,
     actuatorValue,
     commandRequest,
     identifier,
     type ActuatorValue,
+    type ApprovalScopeRequest,
+    type CommandClient,
     type CommandOutcome,
+    type PlannedOutcome,
 } from '@mcp-mqtt-bridge/protocol';
 import type { ToolContext } from '../tool-context';
 import { commandOutput } from '../tool-outputs';
@@ -22,6 +26,58 @@ interface CommandArgs {
     action: string;
     value?: ActuatorValue;
     timeout_s?: number;
+    lease_s?: number;
+    dry_run?: boolean;
+    reason?: string;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+function leaseText(o: Extract<CommandOutcome, { outcome: 'applied' }>): string {
+    if (o.lease_until === undefined) return '';
+    const back = o.lease_reverts_to !== undefined ? ` back to ${JSON.stringify(o.lease_reverts_to)}` : '';
+    const left = o.lease_remaining_ms !== undefined ? ` (in ${seconds(o.lease_remaining_ms)})` : '';
+    return (
+        ` Lease: the device itself reverts it${back} at ${o.lease_until}${left}, with no further command; ` +
+        'a new command to this actuator replaces the lease.'
+    );
+}
+
+function approvalText(o: Extract<CommandOutcome, { outcome: 'applied' }>): string {
+    const parts: string[] = [];
+    if (o.approval?.kind === 'scope') {
+        parts.push(
+            ` Approved by the user's scoped approval ${o.approval.ref} (until ${o.approval.expires_at ?? '?'}).`,
+        );
+    }
+    if (o.granted_scope) {
+        parts.push(
+            ` The user also approved further commands like this one until ${o.granted_scope.expires_at ?? '?'} ` +
+                `(approval ${o.granted_scope.ref}): they will not be asked again within it.`,
+        );
+    }
+    return parts.join('');
+}
+
+function planText(o: PlannedOutcome): string {
+    const g = o.loop_guard;
+    const parts = [
+        `Dry run, nothing was sent. ${o.message}.`,
+        `Device ${o.online ? 'online' : 'OFFLINE'}; command valid; confirmation ${o.confirmation_required ? 'required' : 'not required'}.`,
+        `Loop guard: ${g.allowed ? 'would allow it' : `would refuse it (${g.limit ?? '?'}), retry after ${seconds(g.retry_after_ms ?? 0)}`}; ` +
+            `${g.commands_last_min} command(s) in the last minute, ${g.reversals_in_window} reversal(s) in the flap window.`,
+    ];
+    if (o.lease) {
+        const back = o.lease.reverts_to !== undefined ? ` to ${JSON.stringify(o.lease.reverts_to)}` : '';
+        parts.push(
+            `Lease of ${o.lease.lease_s} s: the device would revert it${back} at about ${o.lease.until}.`,
+        );
+    }
+    if (o.expected_state !== undefined) {
+        const from = o.current_state !== undefined ? `${JSON.stringify(o.current_state)} → ` : '';
+        parts.push(`Expected state: ${from}${JSON.stringify(o.expected_state)}.`);
+    }
+    return parts.join(' ');
 }
 
 function outcomeResult(o: CommandOutcome, args: CommandArgs): CallToolResult {
@@ -30,7 +86,19 @@ function outcomeResult(o: CommandOutcome, args: CommandArgs): CallToolResult {
         case 'applied':
             return success(
                 o,
-                `Applied: ${target} is now ${JSON.stringify(o.state)} (acknowledged in ${o.duration_ms} ms).`,
+                `Applied: ${target} is now ${JSON.stringify(o.state)} (acknowledged in ${o.duration_ms} ms).` +
+                    leaseText(o) +
+                    approvalText(o),
+            );
+        case 'planned':
+            return success(o, planText(o));
+        case 'rate_limited':
+            return failure(
+                `Rate limited: ${o.message}. The command was NOT applied. Wait at least ${seconds(o.retry_after_ms)} ` +
+                    `(retry_after_ms ${o.retry_after_ms}, until ${o.retry_at}) before sending a command to ${target} ` +
+                    'again, and do not retry in a loop: this actuator is protected against rapid or flapping ' +
+                    'commands. If the user wants repeated changes, tell them the limit.',
+                o,
             );
         case 'rejected':
             return failure(
@@ -106,7 +174,9 @@ export function registerControlTool(server: McpServer, ctx: ToolContext): void {
                 "the device's reason), timeout (state unknown — check with get_device_info) or offline (not sent). " +
                 "Commands are validated against the device's metadata first (actions, value type, range); some " +
                 'actuators need the user to confirm, which the client will ask for. Use get_device_info to learn ' +
-                'the valid actions and values.',
+                'the valid actions and values. Actuators are protected by a loop guard: a command sent too soon ' +
+                'or too often answers rate_limited with retry_after_ms — wait that long, never retry in a loop. ' +
+                'Give a reason; use dry_run to check first, lease_s for a change that must end by itself.',
             inputSchema: {
                 device_id: identifier,
                 actuator: identifier.describe('actuator id, e.g. relay'),
@@ -124,6 +194,20 @@ export function registerControlTool(server: McpServer, ctx: ToolContext): void {
                     .describe(
                         "how long to wait for the device (default: the actuator's response time + 5 s)",
                     ),
+                lease_s: commandRequest.shape.lease_s.describe(
+                    'lease in seconds ("on for 15 minutes"): the device itself reverts the actuator when it ends, ' +
+                        'even if nothing else runs; only actuators whose metadata has max_lease_s, at most that',
+                ),
+                dry_run: z
+                    .boolean()
+                    .optional()
+                    .describe(
+                        'true: send nothing, return the plan (online, valid, confirmation needed, loop guard, ' +
+                            'lease, expected state)',
+                    ),
+                reason: commandRequest.shape.reason.describe(
+                    'why you send this command, in one sentence (kept in the command ledger: get_command_log)',
+                ),
             },
             outputSchema: commandOutput,
             annotations: {
@@ -133,8 +217,20 @@ export function registerControlTool(server: McpServer, ctx: ToolContext): void {
                 openWorldHint: true,
             },
         },
-        async (args, extra) => runCommand(server, ctx, args, extra.requestId, extra.signal),
+        async (args, extra) =>
+            runCommand(server, ctx, args, extra.requestId, extra.signal, clientOf(server, extra.sessionId)),
     );
+}
+
+/** The MCP client as it introduced itself (recorded in the registry's ledger, never used for access). */
+function clientOf(server: McpServer, sessionId: string | undefined): CommandClient {
+    const info = server.server.getClientVersion();
+    const clip = (s: string) => s.slice(0, ORIGIN_FIELD_MAX);
+    return {
+        name: clip(info?.name || 'unknown'),
+        ...(info?.version ? { version: clip(info.version) } : {}),
+        ...(sessionId ? { session_id: clip(sessionId) } : {}),
+    };
 }
 
 async function runCommand(
@@ -143,9 +239,10 @@ async function runCommand(
     args: CommandArgs,
     requestId: RequestId,
     signal: AbortSignal,
+    client: CommandClient,
 ): Promise<CallToolResult> {
     const timeoutMs = args.timeout_s !== undefined ? Math.round(args.timeout_s * 1000) : undefined;
-    const send = (confirmation?: string) =>
+    const send = (confirmation?: string, approveScope?: ApprovalScopeRequest) =>
         ctx.registry.sendCommand(
             args.device_id,
             args.actuator,
@@ -153,7 +250,12 @@ async function runCommand(
                 action: args.action,
                 value: args.value,
                 timeout_ms: timeoutMs,
+                lease_s: args.lease_s,
+                dry_run: args.dry_run,
+                reason: args.reason,
+                client,
                 ...(confirmation ? { confirmation } : {}),
+                ...(approveScope ? { approve_scope: approveScope } : {}),
             },
             // The registry caps its wait; the HTTP request must outlive it.
             { signal, timeoutMs: (timeoutMs ?? MAX_ANSWER_TIMEOUT_MS) + HTTP_SLACK_MS },
@@ -162,7 +264,7 @@ async function runCommand(
     try {
         const first = await send();
         if (first.outcome !== 'confirmation_required') return outcomeResult(first, args);
-        const answer = await askUserToConfirm(
+        const { answer, scope } = await askUserToConfirm(
             server,
             {
                 deviceId: args.device_id,
@@ -180,7 +282,7 @@ async function runCommand(
         } else if (answer !== 'confirmed') {
             return notConfirmed(answer, args);
         }
-        return outcomeResult(await send(first.ticket), args);
+        return outcomeResult(await send(first.ticket, scope), args);
     } catch (e) {
         return registryFailure(e, ctxErr);
     }

@@ -1,7 +1,13 @@
 /** Tools that find devices: list_devices, query_devices, get_device_info. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { DEVICE_PAGE, deviceDetail, identifier, type DeviceList } from '@mcp-mqtt-bridge/protocol';
+import {
+    DEVICE_PAGE,
+    deviceDetail,
+    identifier,
+    type DeviceDetail,
+    type DeviceList,
+} from '@mcp-mqtt-bridge/protocol';
 import type { DeviceQuery } from '../registry-client';
 import { deviceListOutput } from '../tool-outputs';
 import { READ_ONLY, type ToolContext } from '../tool-context';
@@ -17,6 +23,19 @@ const paging = {
         .describe(`page size (1..${DEVICE_PAGE.max}, default 50); use cursor to get more`),
     cursor: z.string().optional().describe('next_cursor from the previous page'),
 };
+
+/** Active leases, one sentence each: what the device will do by itself, and when. */
+function leasesText(detail: DeviceDetail): string {
+    const lines = Object.entries(detail.actuator_states).flatMap(([actuator, a]) => {
+        if (!a.lease) return [];
+        const back = a.lease.reverts_to !== undefined ? ` to ${JSON.stringify(a.lease.reverts_to)}` : '';
+        return [
+            ` Active lease on '${actuator}' (now ${JSON.stringify(a.state)}): the device reverts it${back} at ` +
+                `${a.lease.until} (in ${Math.round(a.lease.remaining_ms / 1000)} s, command ${a.lease.command_id}).`,
+        ];
+    });
+    return lines.join('');
+}
 
 function page(list: DeviceList) {
     return { ...list, returned: list.devices.length };
@@ -124,7 +143,10 @@ export function registerDeviceTools(server: McpServer, ctx: ToolContext): void {
         async ({ device_id }, extra) => {
             try {
                 const detail = await ctx.registry.getDevice(device_id, { signal: extra.signal });
-                return success(detail, `Device ${device_id} is ${detail.online ? 'online' : 'OFFLINE'}.`);
+                return success(
+                    detail,
+                    `Device ${device_id} is ${detail.online ? 'online' : 'OFFLINE'}.${leasesText(detail)}`,
+                );
             } catch (e) {
                 return registryFailure(e, { deviceId: device_id });
             }

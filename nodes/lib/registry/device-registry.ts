@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import {
     KIND_DIRECTION,
+    LEASE_EXPIRED,
     SequenceTracker,
     type Alert,
     type CapabilitiesPayload,
@@ -20,6 +21,8 @@ import {
 } from '@mcp-mqtt-bridge/protocol';
 import { AlertLog, foldInto } from './alert-log';
 import { CapabilitiesAssembler } from './capabilities-assembler';
+import { CommandLedger } from './command-ledger';
+import { LoopGuard, type LoopGuardRule } from './loop-guard';
 import { MemoryHistory } from './memory-history';
 import { RegistryCounters } from './registry-counters';
 import { SafetyRules } from './safety-rules';
@@ -41,6 +44,8 @@ export interface RegistryOptions {
     maxUndeclaredSensors: number;
     /** Operator policy: `device/actuator` globs that always need a user's confirmation. */
     confirmPatterns: string[];
+    /** Operator policy: loop guard limits per `device/actuator` glob (they only tighten the device's). */
+    loopGuardRules: LoopGuardRule[];
 }
 
 export const DEFAULT_REGISTRY_OPTIONS: RegistryOptions = {
@@ -51,6 +56,7 @@ export const DEFAULT_REGISTRY_OPTIONS: RegistryOptions = {
     maxDevices: 10000,
     maxUndeclaredSensors: 32,
     confirmPatterns: [],
+    loopGuardRules: [],
 };
 
 /** Alerts about the registry itself (bounds reached) carry this id, which no device can have. */
@@ -65,6 +71,10 @@ export class DeviceRegistry extends EventEmitter {
     readonly sequences = new SequenceTracker();
     readonly alerts: AlertLog;
     readonly safety: SafetyRules;
+    /** Per-actuator rate limits, enforced on every command whoever sends it. */
+    readonly guard: LoopGuard;
+    /** Every command handled, with its origin, reason, approval and outcome (bounded ring). */
+    readonly ledger = new CommandLedger();
     private readonly capabilityParts = new CapabilitiesAssembler();
     /** Devices that never announced capabilities, oldest first: evicted first at the device cap. */
     private readonly unannounced = new Set<string>();
@@ -84,6 +94,7 @@ export class DeviceRegistry extends EventEmitter {
         this.history = new MemoryHistory(options.historyPoints);
         this.alerts = new AlertLog(options.alertsPerSeverity);
         this.safety = new SafetyRules(options.confirmPatterns);
+        this.guard = new LoopGuard(options.loopGuardRules);
     }
 
     get brokerState(): BrokerState {
@@ -149,7 +160,7 @@ export class DeviceRegistry extends EventEmitter {
                 this.applyStatus(record, message, retained, receivedAt);
                 break;
             case 'actuator_status':
-                this.applyActuator(record, message, receivedAt);
+                this.applyActuator(record, message, retained, receivedAt);
                 break;
             case 'config_state':
                 record.config = message.payload.config;
@@ -228,13 +239,17 @@ export class DeviceRegistry extends EventEmitter {
         }
     }
 
-    countCommand(deviceId: string, outcome: 'sent' | 'applied' | 'rejected' | 'timeout'): void {
+    countCommand(
+        deviceId: string,
+        outcome: 'sent' | 'applied' | 'rejected' | 'timeout' | 'rate_limited',
+    ): void {
         const counters = this.devices.get(deviceId)?.counters;
         if (outcome === 'sent') this.counters.totals.commands_sent++;
         if (!counters) return;
         if (outcome === 'sent') counters.commands_sent++;
         else if (outcome === 'applied') counters.commands_applied++;
         else if (outcome === 'rejected') counters.commands_rejected++;
+        else if (outcome === 'rate_limited') counters.commands_rate_limited++;
         else counters.commands_timed_out++;
     }
 
@@ -248,6 +263,7 @@ export class DeviceRegistry extends EventEmitter {
         this.history.forget(deviceId);
         this.alerts.forget(deviceId);
         this.safety.forget(deviceId);
+        this.guard.forget(deviceId);
         this.capabilityParts.forget(deviceId);
         this.changed(deviceId, 'removed');
         return true;
@@ -433,6 +449,7 @@ export class DeviceRegistry extends EventEmitter {
     private applyActuator(
         record: DeviceRecord,
         message: MessageOf<'actuator_status'>,
+        retained: boolean,
         receivedAt: number,
     ): void {
         const actuator = message.actuator as string;
@@ -446,9 +463,16 @@ export class DeviceRegistry extends EventEmitter {
             return;
         }
         const { state, command_id, result, reason } = message.payload;
+        const previous = record.actuators.get(actuator);
         const entry: ActuatorState = { state, updatedAt: receivedAt };
         if (command_id && result) {
             entry.lastCommand = { command_id, result, ...(reason ? { reason } : {}) };
+        }
+        const lease = leaseOf(message.payload, retained, receivedAt);
+        if (lease) entry.lease = lease;
+        // The answers to its own commands reach the guard through DeviceRequests.
+        if (!command_id && !retained && previous) {
+            this.guard.observed(record.id, actuator, previous.state, state, receivedAt);
         }
         record.actuators.set(actuator, entry);
         this.changed(record.id, 'actuator');
@@ -540,6 +564,27 @@ function deviceAlert(deviceId: string, message: MessageOf<'error'>, receivedAt: 
         severity,
         timestamp: timestamp ?? receivedAt / 1000,
         ...(component ? { component } : {}),
+    };
+}
+
+/**
+ * The lease a status reports running: lease_remaining_ms counts from when the
+ * device sent it (a live message: its receipt; a retained replay: its
+ * timestamp when it has one). A lease_expired status, or one without lease
+ * fields, means none runs.
+ */
+function leaseOf(
+    payload: MessageOf<'actuator_status'>['payload'],
+    retained: boolean,
+    receivedAt: number,
+): ActuatorState['lease'] {
+    const { lease_command_id, lease_remaining_ms, lease_reverts_to, reason, timestamp } = payload;
+    if (!lease_command_id || lease_remaining_ms === undefined || reason === LEASE_EXPIRED) return undefined;
+    const sentAt = retained && timestamp !== undefined ? timestamp * 1000 : receivedAt;
+    return {
+        commandId: lease_command_id,
+        until: sentAt + lease_remaining_ms,
+        ...(lease_reverts_to !== undefined ? { revertsTo: lease_reverts_to } : {}),
     };
 }
 

@@ -9,6 +9,7 @@
 import {
     ALERT_PAGE,
     API_ERROR_STATUS,
+    COMMAND_LOG_PAGE,
     DEVICE_PAGE,
     HISTORY_MINUTES_MAX,
     HISTORY_POINTS,
@@ -29,6 +30,7 @@ import {
 import type { AdminHandler, AdminRequest, AdminResponse, NodeAPI } from '../node-red-types';
 import { MemoryEventLog } from '../history-events';
 import { REGISTRY_ALERT_ID } from './device-registry';
+import type { RequestOrigin } from './device-requests';
 import { historyAnswer } from './history-answer';
 import { liveRegistries, type LiveRegistry } from './live-registries';
 import { refuseCrossSite } from './same-site';
@@ -251,6 +253,58 @@ function systemStatus(entry: LiveRegistry, res: AdminResponse): void {
     res.json(status);
 }
 
+/** Who sent a request, as far as the registry knows: the authenticated admin user, if any. */
+function originOf(req: AdminRequest): RequestOrigin {
+    const name = req.user?.username;
+    return typeof name === 'string' && name ? { via: 'http', user: name.slice(0, 128) } : { via: 'http' };
+}
+
+const OUTCOME_NAMES = new Set([
+    'applied',
+    'rejected',
+    'rate_limited',
+    'planned',
+    'confirmation_required',
+    'offline',
+    'broker_unavailable',
+    'timeout',
+    'invalid',
+]);
+
+function commandLog(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
+    const outcome = queryString(req, 'outcome');
+    if (outcome !== undefined && !OUTCOME_NAMES.has(outcome)) {
+        throw new ApiError(
+            'BAD_REQUEST',
+            `query parameter outcome must be one of ${[...OUTCOME_NAMES].join(', ')}`,
+        );
+    }
+    const since = queryInt(req, 'since', 0, Number.MAX_SAFE_INTEGER);
+    res.json(
+        entry.registry.ledger.query({
+            device: queryString(req, 'device'),
+            actuator: queryString(req, 'actuator'),
+            outcome,
+            sinceMs: since === undefined ? undefined : since * 1000,
+            before: queryInt(req, 'cursor', 1, Number.MAX_SAFE_INTEGER),
+            limit: queryInt(req, 'limit', 1, COMMAND_LOG_PAGE.max) ?? COMMAND_LOG_PAGE.default,
+        }),
+    );
+}
+
+function listApprovals(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
+    const device = queryString(req, 'device');
+    const approvals = entry.requests.approvals
+        .list(Date.now())
+        .filter((a) => device === undefined || a.device_id === device);
+    res.json({ approvals });
+}
+
+function revokeApproval(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
+    const revoked = entry.requests.approvals.revoke(req.params.approval);
+    res.json({ id: req.params.approval, revoked });
+}
+
 function forgetDevice(entry: LiveRegistry, req: AdminRequest, res: AdminResponse): void {
     const record = deviceOf(entry, req.params.device);
     entry.registry.forget(record.id);
@@ -320,9 +374,11 @@ export function registerRegistryApi(RED: NodeAPI): void {
     });
     get(registryRoutes.status, (e, _req, res) => systemStatus(e, res));
     get(registryRoutes.events, (e, _req, res) => e.events.add(res));
+    get(registryRoutes.commandLog, commandLog);
+    get(registryRoutes.approvals, listApprovals);
 
     change('post', registryRoutes.command, (e, req, res) =>
-        answer(res, e.requests.command(req.params.device, req.params.actuator, req.body)),
+        answer(res, e.requests.command(req.params.device, req.params.actuator, req.body, originOf(req))),
     );
     change('post', registryRoutes.config, (e, req, res) =>
         answer(res, e.requests.config(req.params.device, req.body)),
@@ -332,4 +388,5 @@ export function registerRegistryApi(RED: NodeAPI): void {
     );
     change('delete', registryRoutes.device, forgetDevice);
     change('delete', registryRoutes.confirmationRequirement, clearConfirmation);
+    change('delete', registryRoutes.approval, revokeApproval);
 }

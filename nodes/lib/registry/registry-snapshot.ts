@@ -22,6 +22,8 @@ export interface RegistrySnapshot {
     devices: SavedRecord[];
     alerts: Alert[];
     totals: RegistryTotals;
+    /** The command ledger, oldest first (absent in snapshots of earlier versions). */
+    commands?: unknown[];
 }
 
 /** Version 1 kept readings and actuators as objects keyed by id, and no sequence state. */
@@ -54,6 +56,7 @@ export function snapshotOf(registry: DeviceRegistry): RegistrySnapshot {
         devices,
         alerts: registry.alerts.recent(),
         totals: registry.counters.totals,
+        commands: registry.ledger.all(),
     };
 }
 
@@ -78,6 +81,7 @@ export function restoreSnapshot(registry: DeviceRegistry, raw: unknown, now: num
     }
     registry.alerts.load(Array.isArray(snapshot.alerts) ? snapshot.alerts : []);
     registry.counters.restore(snapshot.totals);
+    registry.ledger.load(snapshot.commands);
 }
 
 function upgrade(raw: unknown): RegistrySnapshot {

@@ -28,6 +28,8 @@ export interface ActuatorState {
     state: ActuatorValue;
     updatedAt: number;
     lastCommand?: { command_id: string; result: 'applied' | 'rejected'; reason?: string };
+    /** The lease the device reported running: until (ms since the epoch) it reverts to revertsTo. */
+    lease?: { commandId: string; until: number; revertsTo?: ActuatorValue };
 }
 
 /** Everything the registry knows about one device. */
@@ -60,6 +62,7 @@ export function newCounters(): DeviceCounters {
         commands_applied: 0,
         commands_rejected: 0,
         commands_timed_out: 0,
+        commands_rate_limited: 0,
     };
 }
 

@@ -70,21 +70,32 @@ function readingView(state: SensorState): StoredReading {
     };
 }
 
-function actuatorView(a: ActuatorState): ActuatorStateView {
+function actuatorView(a: ActuatorState, now: number): ActuatorStateView {
+    const lease = a.lease && a.lease.until > now ? a.lease : undefined;
     return {
         state: a.state,
         updated_at: iso(a.updatedAt),
         ...(a.lastCommand ? { last_command: a.lastCommand } : {}),
+        ...(lease
+            ? {
+                  lease: {
+                      command_id: lease.commandId,
+                      until: iso(lease.until),
+                      remaining_ms: Math.round(lease.until - now),
+                      ...(lease.revertsTo !== undefined ? { reverts_to: lease.revertsTo } : {}),
+                  },
+              }
+            : {}),
     };
 }
 
-export function detailOf(registry: DeviceRegistry, record: DeviceRecord): DeviceDetail {
+export function detailOf(registry: DeviceRegistry, record: DeviceRecord, now = Date.now()): DeviceDetail {
     return {
         ...summaryOf(registry, record),
         capabilities: record.capabilities,
         readings: Object.fromEntries([...record.readings].map(([s, state]) => [s, readingView(state)])),
         actuator_states: Object.fromEntries(
-            [...record.actuators].map(([a, state]) => [a, actuatorView(state)]),
+            [...record.actuators].map(([a, state]) => [a, actuatorView(state, now)]),
         ),
         config: record.config,
         device_metrics: record.metrics,

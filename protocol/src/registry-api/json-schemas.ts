@@ -18,6 +18,8 @@ const DOCUMENTS = {
     CommandOutcome: shapes.commandOutcome,
     ConfigOutcome: shapes.configOutcome,
     DiagnosticsOutcome: shapes.diagnosticsOutcome,
+    CommandLog: shapes.commandLog,
+    ApprovalList: shapes.approvalList,
     ApiError: shapes.apiError,
 } as const;
 

@@ -4,6 +4,7 @@
  * here; the MQTT message limits live in ../limits.ts and the message schemas.
  */
 import common from '../../schemas/common.schema.json';
+import actuatorCommand from '../../schemas/actuator_command.schema.json';
 import diagnosticsRequest from '../../schemas/diagnostics_request.schema.json';
 
 /** Longest a registry request waits for a device's answer. */
@@ -37,3 +38,19 @@ export const STREAMING_INTERVAL_MS = {
     min: streamingInterval.minimum,
     max: streamingInterval.maximum,
 } as const;
+
+/** The longest lease a command may carry (seconds), from the protocol's schema; an actuator's max_lease_s bounds it further. */
+export const MAX_LEASE_S = actuatorCommand.properties.lease_s.maximum;
+
+/** The model's stated reason for a command, as kept in the command ledger. */
+export const COMMAND_REASON_MAX = 500;
+/** Client names, versions and session ids a caller reports about itself. */
+export const ORIGIN_FIELD_MAX = 128;
+/** Entries of the command ledger returned by one request (newest first). */
+export const COMMAND_LOG_PAGE = { default: 20, max: 200 } as const;
+/** The longest scoped approval a user can give (minutes); the registry's operator setting bounds it further. */
+export const APPROVAL_MINUTES_MAX = 1440;
+/** Default operator bound of scoped approvals (minutes). */
+export const APPROVAL_MINUTES_DEFAULT = 30;
+/** Entries the registry keeps in its command ledger (a ring; persisted in the snapshot). */
+export const COMMAND_LOG_CAPACITY = 1000;

@@ -13,6 +13,8 @@ const STATUS_OF_OUTCOME: Record<OutcomeName, number> = {
     rejected: 409,
     offline: 409,
     confirmation_required: 428,
+    rate_limited: 429,
+    planned: 200,
     broker_unavailable: 503,
     timeout: 504,
     invalid: 422,

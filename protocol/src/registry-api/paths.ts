@@ -18,6 +18,9 @@ export const registryPaths = {
     metrics: () => '/metrics',
     status: () => '/status',
     events: () => '/events',
+    commandLog: () => '/commands',
+    approvals: () => '/approvals',
+    approval: (id: string) => `/approvals/${seg(id)}`,
     confirmationRequirement: (device: string, actuator: string) =>
         `/devices/${seg(device)}/actuators/${seg(actuator)}/confirmation-requirement`,
 } as const;
@@ -35,5 +38,8 @@ export const registryRoutes = {
     metrics: registryPaths.metrics(),
     status: registryPaths.status(),
     events: registryPaths.events(),
+    commandLog: registryPaths.commandLog(),
+    approvals: registryPaths.approvals(),
+    approval: '/approvals/:approval',
     confirmationRequirement: '/devices/:device/actuators/:actuator/confirmation-requirement',
 } as const;

@@ -17,7 +17,15 @@ import type {
     MetricsPayload,
 } from '../messages';
 import { deviceConfigPayload, mqttPayload } from './mqtt-payloads';
-import { DIAGNOSTICS_CHECKS_MAX, MAX_ANSWER_TIMEOUT_MS, STREAMING_INTERVAL_MS } from './limits';
+import {
+    APPROVAL_MINUTES_MAX,
+    COMMAND_REASON_MAX,
+    DIAGNOSTICS_CHECKS_MAX,
+    MAX_ANSWER_TIMEOUT_MS,
+    MAX_LEASE_S,
+    ORIGIN_FIELD_MAX,
+    STREAMING_INTERVAL_MS,
+} from './limits';
 
 export const identifier = z
     .string()
@@ -81,6 +89,10 @@ export const deviceCounters = z.object({
     commands_applied: z.number().int(),
     commands_rejected: z.number().int(),
     commands_timed_out: z.number().int(),
+    commands_rate_limited: z
+        .number()
+        .int()
+        .describe('commands the loop guard refused, or the device refused with RATE_LIMITED'),
     seq_epochs: z
         .array(seqEpoch)
         .optional()
@@ -130,10 +142,19 @@ export const lastCommand = z.object({
     reason: z.string().optional(),
 });
 
+/** A lease the device reported running (protocol: lease_* fields of the actuator status). */
+export const actuatorLease = z.object({
+    command_id: z.string().describe('the command whose lease is running'),
+    until: isoTime.describe('when the device reverts the actuator (its report plus lease_remaining_ms)'),
+    remaining_ms: z.number().int().describe('milliseconds left at the time of this answer'),
+    reverts_to: actuatorValue.optional().describe('the state the device sets when the lease ends'),
+});
+
 export const actuatorState = z.object({
     state: actuatorValue,
     updated_at: isoTime,
     last_command: lastCommand.optional(),
+    lease: actuatorLease.optional().describe('the running lease, when the device reported one'),
 });
 
 export const deviceDetail = deviceSummary.extend({
@@ -345,6 +366,26 @@ const timeoutMs = z
     .max(MAX_ANSWER_TIMEOUT_MS)
     .describe('how long to wait for the device, in ms');
 
+const originText = z.string().min(1).max(ORIGIN_FIELD_MAX);
+/** Who sends a command, as the calling MCP adapter reports it (recorded, never trusted for access). */
+export const commandClient = z.object({
+    name: originText.describe("the MCP client's name (clientInfo.name)"),
+    version: originText.optional(),
+    session_id: originText.optional().describe('the MCP session'),
+});
+
+/**
+ * Sent with a redeemed confirmation ticket: the user also approved later commands to the same
+ * actuator for `minutes` (bounded by the operator), with these actions, and — for number values —
+ * within min..max (without a range: only the confirmed value).
+ */
+export const approvalScopeRequest = z.object({
+    minutes: z.number().int().min(1).max(APPROVAL_MINUTES_MAX),
+    actions: z.array(z.string().min(1).max(32)).max(16).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+});
+
 export const commandRequest = z.object({
     action: z.string().min(1).max(32),
     value: actuatorValue.optional(),
@@ -354,6 +395,26 @@ export const commandRequest = z.object({
         .max(64)
         .optional()
         .describe('the ticket of a confirmation_required answer, sent once the user agreed'),
+    lease_s: z
+        .number()
+        .positive()
+        .max(MAX_LEASE_S)
+        .optional()
+        .describe(
+            "lease in seconds: the device itself reverts the actuator when it ends (at most the actuator's max_lease_s)",
+        ),
+    dry_run: z.boolean().optional().describe('answer the plan (outcome planned) and send nothing'),
+    reason: z
+        .string()
+        .max(COMMAND_REASON_MAX)
+        .optional()
+        .describe('why the command is sent, kept in the command ledger'),
+    client: commandClient.optional(),
+    approve_scope: approvalScopeRequest
+        .optional()
+        .describe(
+            'with `confirmation`: the user approved later commands to this actuator too (scoped approval)',
+        ),
 });
 
 const configLimits = configSet.properties;
@@ -387,6 +448,46 @@ export const diagnosticsRequestBody = z.object({
         .optional(),
     timeout_ms: timeoutMs.optional(),
 });
+
+/* Origins and approvals of commands */
+
+export const commandOrigin = z.object({
+    via: z
+        .enum(['mcp', 'http', 'flow'])
+        .describe('mcp: an MCP client through the adapter; http: the registry API; flow: a command node'),
+    client: commandClient.optional().describe('the MCP client, as the adapter reported it'),
+    user: z
+        .string()
+        .optional()
+        .describe('the Node-RED admin user of the HTTP request (when adminAuth is on)'),
+    node_id: z.string().optional().describe('the command node that sent it'),
+});
+
+export const commandApproval = z.object({
+    kind: z.enum(['ticket', 'scope']),
+    ref: z
+        .string()
+        .describe(
+            'ticket: a fingerprint of the one-time ticket (issued, or redeemed); scope: the approval id',
+        ),
+    expires_at: isoTime.optional().describe('scope: when the approval ends'),
+});
+
+/** A user's scoped approval: commands to this actuator inside it need no new confirmation until it expires. */
+export const scopedApproval = z.object({
+    id: z.string(),
+    device_id: z.string(),
+    actuator: z.string(),
+    actions: z.array(z.string()),
+    values: z
+        .union([z.object({ min: z.number().optional(), max: z.number().optional() }), z.array(actuatorValue)])
+        .describe('a number range, or the exact values approved'),
+    granted_at: isoTime,
+    expires_at: isoTime,
+    uses: z.number().int(),
+    origin: commandOrigin,
+});
+export const approvalList = z.object({ approvals: z.array(scopedApproval) });
 
 /* Outcomes of requests sent to a device */
 
@@ -430,6 +531,69 @@ export const confirmationRequiredOutcome = z.object({
     expires_at: isoTime,
     message: z.string(),
 });
+/** Which limit of the loop guard refused a command; `device`: the device's own RATE_LIMITED answer. */
+export const loopGuardLimit = z.enum(['min_interval', 'max_per_min', 'flap', 'device']);
+
+/**
+ * The loop guard refused the command (nothing was sent), or the device did
+ * (RATE_LIMITED, with its command_id and state). Wait retry_after_ms; never retry in a loop.
+ */
+export const rateLimitedOutcome = z.object({
+    outcome: z.literal('rate_limited'),
+    device_id: z.string(),
+    actuator: z.string(),
+    action: z.string(),
+    retry_after_ms: z.number().int().min(0),
+    retry_at: isoTime,
+    limit: loopGuardLimit,
+    message: z.string(),
+    command_id: z.string().optional(),
+    state: actuatorValue.optional(),
+});
+
+/** The limits in force for an actuator: the device's declaration, tightened by the operator's policy. */
+export const loopGuardLimits = z.object({
+    min_interval_ms: z.number().int().optional(),
+    max_commands_per_min: z.number().int().optional(),
+    max_reversals: z.number().int().optional(),
+    flap_window_s: z.number().int().optional(),
+});
+
+export const loopGuardState = z.object({
+    allowed: z.boolean().describe('whether the loop guard would let this command through now'),
+    retry_after_ms: z.number().int().optional(),
+    limit: loopGuardLimit.optional(),
+    limits: loopGuardLimits,
+    commands_last_min: z.number().int(),
+    reversals_in_window: z.number().int(),
+    last_change_at: isoTime.nullable(),
+});
+
+/** A dry run: what the registry would do with the command. Nothing was sent. */
+export const plannedOutcome = z.object({
+    outcome: z.literal('planned'),
+    device_id: z.string(),
+    actuator: z.string(),
+    action: z.string(),
+    value: actuatorValue.optional(),
+    would: z
+        .enum(['send', 'confirmation_required', 'rate_limited', 'offline', 'broker_unavailable'])
+        .describe('what a real command would get now'),
+    online: z.boolean(),
+    confirmation_required: z.boolean(),
+    loop_guard: loopGuardState,
+    lease: z
+        .object({
+            lease_s: z.number(),
+            until: isoTime.describe('estimated: now plus lease_s'),
+            reverts_to: actuatorValue.optional(),
+        })
+        .optional(),
+    current_state: actuatorValue.optional(),
+    expected_state: actuatorValue.optional().describe('the state after the command, when predictable'),
+    message: z.string(),
+});
+
 /** Answers every request to a device can get besides the device's own answer. */
 const undelivered = [invalidOutcome, offlineOutcome, brokerUnavailableOutcome, timeoutOutcome] as const;
 
@@ -442,7 +606,20 @@ const commandBase = {
     duration_ms: z.number(),
 };
 export const commandOutcome = z.discriminatedUnion('outcome', [
-    z.object({ outcome: z.literal('applied'), ...commandBase, value: actuatorValue.optional() }),
+    z.object({
+        outcome: z.literal('applied'),
+        ...commandBase,
+        value: actuatorValue.optional(),
+        lease_until: isoTime.optional().describe('when the device reverts the actuator (leased commands)'),
+        lease_remaining_ms: z.number().int().optional(),
+        lease_reverts_to: actuatorValue.optional(),
+        approval: commandApproval
+            .optional()
+            .describe('how the user approved it, when it needed confirmation'),
+        granted_scope: commandApproval
+            .optional()
+            .describe('the scoped approval the user granted with it: later commands inside need no question'),
+    }),
     z.object({
         outcome: z.literal('rejected'),
         ...commandBase,
@@ -450,8 +627,56 @@ export const commandOutcome = z.discriminatedUnion('outcome', [
         code: z.string().optional(),
     }),
     confirmationRequiredOutcome,
+    rateLimitedOutcome,
+    plannedOutcome,
     ...undelivered,
 ]);
+
+/* The command ledger */
+
+export const commandLogEntry = z.object({
+    seq: z.number().int().describe('position in the ledger'),
+    at: isoTime.describe('when the registry received the command'),
+    device_id: z.string(),
+    actuator: z.string(),
+    action: z.string(),
+    value: actuatorValue.optional(),
+    lease_s: z.number().optional(),
+    dry_run: z.boolean().optional(),
+    origin: commandOrigin,
+    reason: z.string().optional().describe('why, as the caller stated it'),
+    approval: commandApproval.optional(),
+    granted_scope: commandApproval
+        .optional()
+        .describe('a scoped approval the user granted with this command'),
+    outcome: z.enum([
+        'applied',
+        'rejected',
+        'rate_limited',
+        'planned',
+        'confirmation_required',
+        'offline',
+        'broker_unavailable',
+        'timeout',
+        'invalid',
+    ]),
+    code: z.string().optional(),
+    message: z.string().optional(),
+    command_id: z.string().optional(),
+    state: actuatorValue.optional().describe("the actuator's state the device reported after the command"),
+    retry_after_ms: z.number().int().optional(),
+    lease_until: isoTime.optional(),
+    duration_ms: z.number().describe('from receipt to the outcome'),
+});
+
+export const commandLog = z.object({
+    entries: z.array(commandLogEntry).describe('newest first'),
+    total: z.number().int().describe('entries matching the filters'),
+    next_cursor: z
+        .string()
+        .optional()
+        .describe('pass as `cursor` to get older entries; absent on the last page'),
+});
 
 const configBase = {
     command_id: z.string(),
@@ -494,6 +719,7 @@ export type Alert = z.infer<typeof alert>;
 export type AlertList = z.infer<typeof alertList>;
 export type StoredReading = z.infer<typeof storedReading>;
 export type ActuatorStateView = z.infer<typeof actuatorState>;
+export type ActuatorLease = z.infer<typeof actuatorLease>;
 export type DeviceDetail = z.infer<typeof deviceDetail>;
 export type HistoryPointView = z.infer<typeof historyPoint>;
 export type HistoryStats = z.infer<typeof historyStats>;
@@ -510,6 +736,19 @@ export type InstanceHealth = z.infer<typeof instanceHealth>;
 export type DeviceChange = z.infer<typeof deviceChange>;
 export type DeviceEvent = z.infer<typeof deviceEvent>;
 export type CommandRequest = z.infer<typeof commandRequest>;
+export type CommandClient = z.infer<typeof commandClient>;
+export type LoopGuardLimit = z.infer<typeof loopGuardLimit>;
+export type LoopGuardLimits = z.infer<typeof loopGuardLimits>;
+export type LoopGuardState = z.infer<typeof loopGuardState>;
+export type RateLimitedOutcome = z.infer<typeof rateLimitedOutcome>;
+export type PlannedOutcome = z.infer<typeof plannedOutcome>;
+export type CommandOrigin = z.infer<typeof commandOrigin>;
+export type CommandApproval = z.infer<typeof commandApproval>;
+export type CommandLogEntry = z.infer<typeof commandLogEntry>;
+export type CommandLog = z.infer<typeof commandLog>;
+export type ApprovalScopeRequest = z.infer<typeof approvalScopeRequest>;
+export type ScopedApproval = z.infer<typeof scopedApproval>;
+export type ApprovalList = z.infer<typeof approvalList>;
 export type ConfigRequest = z.infer<typeof configRequest>;
 export type DiagnosticsRequestBody = z.infer<typeof diagnosticsRequestBody>;
 export type InvalidOutcome = z.infer<typeof invalidOutcome>;
