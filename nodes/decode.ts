@@ -108,17 +108,26 @@ export = function (RED: NodeAPI) {
         let failed = 0;
         let shown = '';
 
-        const statusTimer = setInterval(() => {
+        /** Red while the store is down, yellow after failures, drops or a buffer above half full. */
+        const showStatus = () => {
             const store = influx?.storeStatus();
-            const text = `${decoded} ok, ${failed} bad, ${store?.buffered}, ${store?.dropped}`;
+            const text = `${decoded} ok, ${failed} bad, ${store?.buffered}, ${store?.dropped}, ${store?.connected}`;
             if (text === shown) return;
             shown = text;
             const counts = store
                 ? RED._('mcpb-decode.status.counts-stored', { decoded, failed, ...store })
                 : RED._('mcpb-decode.status.counts', { decoded, failed });
-            const trouble = failed > 0 || (store !== undefined && store.dropped > 0);
+            if (store && !store.connected) {
+                this.status({ fill: 'red', shape: 'ring', text: counts });
+                return;
+            }
+            const high = influx !== null && store !== undefined && store.buffered * 2 >= influx.writer.limit;
+            const trouble = failed > 0 || (store !== undefined && store.dropped > 0) || high;
             this.status({ fill: trouble ? 'yellow' : 'green', shape: 'dot', text: counts });
-        }, STATUS_INTERVAL_MS);
+        };
+        const statusTimer = setInterval(showStatus, STATUS_INTERVAL_MS);
+        // Storage going down or up shows at once.
+        influx?.writer.on('event', showStatus);
 
         /** False when the registry refused the message just handled (a bound): it is not stored either. */
         let accepted = true;
@@ -198,6 +207,7 @@ export = function (RED: NodeAPI) {
 
         this.on('close', (removed, done) => {
             clearInterval(statusTimer);
+            influx?.writer.off('event', showStatus);
             if (!broker) return done();
             broker.unsubscribe(topic, this.id, removed);
             broker.deregister(this, done, removed);

@@ -25,6 +25,7 @@ import {
     type SystemStatus,
 } from '@mcp-mqtt-bridge/protocol';
 import type { AdminHandler, AdminRequest, AdminResponse, NodeAPI } from '../node-red-types';
+import type { HistoryPoint, HistoryStore } from '../history-store';
 import { liveRegistries, type LiveRegistry } from './live-registries';
 import { refuseCrossSite } from './same-site';
 import {
@@ -152,17 +153,24 @@ async function sensorReading(entry: LiveRegistry, req: AdminRequest, res: AdminR
     const now = Date.now();
     const view: SensorReadingView = sensorReadingOf(registry, record, sensor, state, now);
     if (minutes > 0) {
-        const store = entry.store();
-        const points = await store.query({
-            deviceId: record.id,
-            sensor,
-            sinceMs: now - minutes * 60000,
-            limit: limit + 1,
-        });
+        let store: HistoryStore = entry.store();
+        const query = { deviceId: record.id, sensor, sinceMs: now - minutes * 60000, limit: limit + 1 };
+        let points: HistoryPoint[];
+        let note: string | undefined;
+        try {
+            points = await store.query(query);
+        } catch (e) {
+            // The history store is away: the current value still answers, with the memory history.
+            if (store === registry.history) throw e;
+            note = `history store unavailable (${(e as Error).message}): recent history from memory only`;
+            store = registry.history;
+            points = await store.query(query);
+        }
         const truncated = points.length > limit;
         const kept = truncated ? points.slice(points.length - limit) : points;
         view.history = {
             source: store.kind === 'memory' ? 'memory' : 'influxdb',
+            ...(note ? { note } : {}),
             minutes,
             points: kept.map((p) => ({
                 time: new Date(p.time).toISOString(),

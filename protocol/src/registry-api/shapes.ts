@@ -149,6 +149,8 @@ export const sensorHistory = z.object({
     points: z.array(historyPoint),
     stats: historyStats,
     truncated: z.boolean(),
+    /** Set when the configured store could not answer and the memory history stands in. */
+    note: z.string().optional(),
 });
 
 export const sensorReading = storedReading.extend({
