@@ -35,7 +35,14 @@ export class DeviceConnection {
 
     /** Connects; `willFor` gives the connection that device's last will. */
     static async open(url: string, clientId: string, willFor?: string): Promise<DeviceConnection> {
-        const options: IClientOptions = { clientId, reconnectPeriod: 1000, connectTimeout: 10000 };
+        // Like the firmware, a reading published while the link is down is gone (its seq too, so the
+        // server counts it lost); mqtt.js would otherwise queue it and replay it after the reconnect.
+        const options: IClientOptions = {
+            clientId,
+            reconnectPeriod: 1000,
+            connectTimeout: 10000,
+            queueQoSZero: false,
+        };
         if (willFor) {
             options.will = {
                 topic: topics.status(willFor),

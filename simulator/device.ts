@@ -115,6 +115,8 @@ export class SimulatedDevice {
      */
     async announce(): Promise<void> {
         if (!this.connection.client.connected) return;
+        // capabilities, one status per actuator and config carry a seq (status does not)
+        this.announceMessages += 2 + this.capabilities.actuators.length;
         await this.publish('capabilities', topics.capabilities(this.id), {
             ...this.capabilities,
             seq: this.nextSeq(),
@@ -134,6 +136,8 @@ export class SimulatedDevice {
 
     /** Announce requests answered (for tests). */
     announcements = 0;
+    /** Messages with a seq published by re-announcements (a server may count them lost in a race). */
+    announceMessages = 0;
 
     onReconnect(): void {
         if (!this.started) return; // stopped

@@ -22,6 +22,13 @@ export interface Figures {
     sent: number;
     stored: number;
     lost: number;
+    /**
+     * Counted lost beyond the readings missing: re-announcement messages (capabilities,
+     * actuator states, config carry a seq) a device published after a reconnect before the
+     * registry's link had resubscribed. The registry still gets them as retained messages,
+     * but retained replays never move the seq count. Bounded by what the devices announced.
+     */
+    announceLost: number;
 }
 
 /** Publishes readings round-robin over the fleet at a fixed total rate, counting per device. */
@@ -165,12 +172,30 @@ export class FaultBed {
         return new Map(answer.devices.map((d) => [d.device_id, d.counters.lost]));
     }
 
-    /** Totals, once every device's sent = stored + lost (or the figures as they are at the timeout). */
+    /** Seq-carrying messages each device published by re-announcing, across reboots. */
+    private readonly retiredAnnounced = new Map<string, number>();
+
+    private announced(i: number): number {
+        const device = this.fleet.devices[i];
+        return device.announceMessages + (this.retiredAnnounced.get(device.id) ?? 0);
+    }
+
+    async restartDevice(index: number): Promise<void> {
+        const old = this.fleet.devices[index];
+        this.retiredAnnounced.set(old.id, this.announced(index));
+        await this.fleet.restart(index);
+    }
+
+    /**
+     * Totals, once for every device sent ≤ stored + lost ≤ sent + its re-announcement
+     * messages (or the figures as they are at the timeout).
+     */
     async settle(timeoutMs = 30000): Promise<Figures & { exact: boolean; mismatch: string[] }> {
         let last: Figures & { exact: boolean; mismatch: string[] } = {
             sent: 0,
             stored: 0,
             lost: 0,
+            announceLost: 0,
             exact: false,
             mismatch: [],
         };
@@ -182,19 +207,56 @@ export class FaultBed {
                 let sent = 0;
                 let s = 0;
                 let l = 0;
+                let extra = 0;
                 this.ids.forEach((id, i) => {
                     const [a, b, c] = [this.traffic.sent[i], stored.get(id) ?? 0, lost.get(id) ?? 0];
                     sent += a;
                     s += b;
                     l += c;
-                    if (a !== b + c) mismatch.push(`${id}: sent ${a}, stored ${b}, lost ${c}`);
+                    const over = b + c - a;
+                    if (over < 0 || over > this.announced(i)) {
+                        mismatch.push(
+                            `${id}: sent ${a}, stored ${b}, lost ${c}, announced ${this.announced(i)}`,
+                        );
+                    } else extra += over;
                 });
-                last = { sent, stored: s, lost: l, exact: mismatch.length === 0, mismatch };
+                last = {
+                    sent,
+                    stored: s,
+                    lost: l,
+                    announceLost: extra,
+                    exact: mismatch.length === 0,
+                    mismatch,
+                };
                 return last.exact;
             },
             timeoutMs,
         ).catch(() => undefined);
         return last;
+    }
+
+    /** What tells a device's mismatch apart: seqs stored twice, the registry's counters and alerts. */
+    async explain(id: string): Promise<string> {
+        const params = new URLSearchParams({
+            db: DB,
+            q: `SELECT seq FROM sensor_data WHERE device_id = '${id}'`,
+        });
+        const res = await fetch(`${this.influx.url}/query?${params}`);
+        const body = (await res.json()) as { results: { series?: { values: [string, number][] }[] }[] };
+        const seqs = (body.results[0]?.series?.[0]?.values ?? []).map((v) => v[1]);
+        const seen = new Map<number, number>();
+        for (const s of seqs) seen.set(s, (seen.get(s) ?? 0) + 1);
+        const twice = [...seen].filter(([, n]) => n > 1).map(([s]) => s);
+        const metrics = await this.api(`/metrics?device=${id}`);
+        const alerts = (
+            (await this.api(`/alerts?device=${id}&limit=50`)).alerts as {
+                error_type: string;
+                message: string;
+            }[]
+        )
+            .map((a) => `${a.error_type}: ${a.message}`)
+            .join('; ');
+        return `${id}: seqs stored twice ${JSON.stringify(twice.slice(0, 10))}; counters ${JSON.stringify(metrics.devices[0].counters)}; alerts ${alerts}`;
     }
 
     /** SIGKILL and wait for the exit; the data directory stays. */
