@@ -323,7 +323,17 @@ async function run(): Promise<void> {
             const clientId = `bench-drain-${name}-${round}`;
             const { filter, qos } = DRAIN_SUBSCRIPTION[name] as { filter: string; qos: 0 | 1 };
             const session = await mqtt.connectAsync(mosquitto.url, { clientId, clean: false });
+            // devices/# also brings every retained capabilities message: take them all (acknowledged)
+            // before leaving, so the session holds only the backlog of readings.
+            let retained = 0;
+            session.on('message', (_t, _p, packet) => {
+                if (packet.retain) retained++;
+            });
             await session.subscribeAsync(filter, { qos });
+            if (filter === 'devices/#') {
+                const registered = Math.max(opts.registered, opts.devices);
+                await waitFor('the retained capabilities', async () => retained >= registered, 30_000);
+            }
             await session.endAsync();
             await publishAll(devices, drainEncoded);
             // A QoS 1 publish after the readings on every connection: its PUBACK says they are queued.
