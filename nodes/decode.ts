@@ -24,6 +24,14 @@ import type { DeviceRegistry } from './lib/registry/device-registry';
 import type { RegistryNode } from './lib/registry/registry-node';
 
 const STATUS_INTERVAL_MS = 1000;
+/**
+ * Control-plane topics whose messages a decode node with nothing wired has no
+ * use for when the registry hears them itself: none becomes an InfluxDB point
+ * (actuator states and errors do, so they are not here). A resumed session or
+ * a reconnect brings one retained capabilities and status message per device:
+ * 10,000 devices would be 20,000 decodes for nothing.
+ */
+const UNSTORED_CONTROL = /^devices\/[^/]+\/(capabilities|status|config|diagnostics\/result)$/;
 /** Counter values with exactly eight hex digits. */
 const FIRST_COUNT = 0x10000000;
 const COUNT_END = 0x100000000;
@@ -184,6 +192,8 @@ export = function (RED: NodeAPI) {
                 topic,
                 { qos },
                 (t: string, payload: Buffer, packet: MqttPacketInfo) => {
+                    if (!wired && registryHearsControl && !t.endsWith('/data') && UNSTORED_CONTROL.test(t))
+                        return;
                     const receivedAt = Date.now();
                     const retained = packet.retain === true;
                     const result = handle(t, payload, retained, receivedAt);
