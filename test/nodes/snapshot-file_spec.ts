@@ -22,8 +22,8 @@ function feed(registry: DeviceRegistry, id: string, sensor: string, seq: number,
     registry.ingest(result.message, false, Date.now());
 }
 
-function withoutTime(text: string): unknown {
-    const parsed = JSON.parse(text) as { saved_at?: string };
+function withoutTime(text: string | Buffer): unknown {
+    const parsed = JSON.parse(text.toString()) as { saved_at?: string };
     delete parsed.saved_at;
     return parsed;
 }

@@ -4,9 +4,9 @@
  * (atomically: temp file + rename) and synchronously on close.
  *
  * Off the hot path: a reading only marks its device dirty (a Set insert). A
- * write serialises the dirty devices again and reuses the cached JSON of the
- * others, so its synchronous cost follows what changed, not the fleet size
- * (a string join of the cached parts remains); the file is written
+ * write serialises the dirty devices again and reuses the cached UTF-8 JSON of
+ * the others, so its synchronous cost follows what changed, not the fleet size
+ * (one memory copy of the cached parts remains); the file is written
  * asynchronously. Every FULL_EVERY-th write, and the one on close, serialise
  * everything (state that changed without a 'change' event, e.g. command
  * counters, is picked up there).
@@ -18,6 +18,8 @@ import { restoreSnapshot, savedDevice, snapshotOf } from './registry-snapshot';
 
 /** Writes between two full serialisations. */
 const FULL_EVERY = 30;
+const COMMA = Buffer.from(',');
+const HEAD_PLACEHOLDER = Buffer.alloc(0);
 
 export interface SnapshotWriteStats {
     writes: number;
@@ -32,8 +34,8 @@ export interface SnapshotWriteStats {
 
 export class SnapshotFile {
     private timer: NodeJS.Timeout | undefined;
-    /** Serialised devices by id, in registry order when joined. */
-    private readonly cache = new Map<string, string>();
+    /** Serialised devices (UTF-8 JSON) by id, in registry order when joined. */
+    private readonly cache = new Map<string, Buffer>();
     private readonly dirty = new Set<string>();
     private writing = false;
     /** A change arrived while a write was in flight: write again after it. */
@@ -92,32 +94,39 @@ export class SnapshotFile {
         }
     }
 
-    /** The snapshot's text now (incremental); exposed for the benchmark and tests. */
-    build(full = false): string {
+    /** The snapshot's bytes now (incremental); exposed for the benchmark and tests. */
+    build(full = false): Buffer {
         const started = performance.now();
         const { registry } = this;
         if (full) {
             this.cache.clear();
             this.dirty.clear();
         }
-        const parts: string[] = [];
+        const parts: Buffer[] = [HEAD_PLACEHOLDER];
         let serialised = 0;
         for (const [id, record] of registry.devices) {
             let json = this.cache.get(id);
             if (json === undefined || this.dirty.has(id)) {
-                json = JSON.stringify(savedDevice(registry, record));
+                json = Buffer.from(JSON.stringify(savedDevice(registry, record)));
                 this.cache.set(id, json);
                 serialised++;
             }
+            if (parts.length > 1) parts.push(COMMA);
             parts.push(json);
         }
         this.dirty.clear();
         if (this.cache.size > registry.devices.size) {
             for (const id of this.cache.keys()) if (!registry.devices.has(id)) this.cache.delete(id);
         }
-        const text =
-            `{"version":2,"saved_at":${JSON.stringify(new Date().toISOString())},"devices":[${parts.join(',')}],` +
-            `"alerts":${JSON.stringify(registry.alerts.recent())},"totals":${JSON.stringify(registry.counters.totals)}}`;
+        parts[0] = Buffer.from(
+            `{"version":2,"saved_at":${JSON.stringify(new Date().toISOString())},"devices":[`,
+        );
+        parts.push(
+            Buffer.from(
+                `],"alerts":${JSON.stringify(registry.alerts.recent())},"totals":${JSON.stringify(registry.counters.totals)}}`,
+            ),
+        );
+        const text = Buffer.concat(parts);
         const ms = performance.now() - started;
         this.stats.serialised += serialised;
         this.stats.buildMs += ms;
@@ -141,7 +150,7 @@ export class SnapshotFile {
         }
         const full = ++this.sinceFull >= FULL_EVERY;
         if (full) this.sinceFull = 0;
-        let text: string;
+        let text: Buffer;
         try {
             text = this.build(full);
         } catch (e) {
