@@ -11,16 +11,37 @@
  * other processes on a shared machine hits all of them alike) and the table
  * shows each pipeline's median run by msg/s.
  *
- *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--only a,b] [--rounds N] [--profile]
+ * Ours runs in the default configuration: the registry persists its snapshot
+ * (persist on), default buffer bounds, a fleet of --devices devices × 4
+ * sensors publishing and --registered devices known to the registry (retained
+ * capabilities, announced before the runs).
+ *
+ * Drain: the live figure swings with this shared machine because the
+ * publisher and the broker can be the bottleneck. So handwritten, stock and
+ * ours are also measured draining a backlog: --drain-messages readings are
+ * queued in Mosquitto first (a persistent session, clean false, with
+ * queue_qos0_messages, while the pipeline is offline), the broker is paused
+ * (SIGSTOP) while the pipeline starts, and the clock runs from its SIGCONT
+ * until InfluxDB holds every point: the pipeline is the bottleneck. CPU µs per
+ * message is the pipeline process's CPU time over the same window.
+ *
+ * The last line: ours/stock=<x> ours/handwritten=<y> (drain throughput
+ * ratios) cpu ours/stock=<a> cpu ours/handwritten=<b> (CPU per message of the
+ * other divided by ours: higher is better for ours) lost=<n> (ours, live and
+ * drain runs).
+ *
+ *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--registered N]
+ *        [--drain-messages N] [--only a,b] [--rounds N] [--profile]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import mqtt from 'mqtt';
+import { defaultProfile } from '../simulator/profile';
 import { startInfluxDB, startMosquitto, waitFor } from '../test/support/services';
 import type { ChildStats, FromChild, PipelineConfig, PipelineName, ToChild } from './lib/ipc';
-import { connectDevices, encodeForClients, publishAll, seedMessages } from './lib/publisher';
+import { connectDevices, deviceId, encodeForClients, publishAll, seedMessages } from './lib/publisher';
 
 const PIPELINES: { name: PipelineName; label: string }[] = [
     { name: 'bare', label: '(a) bare mqtt.js subscriber, count only' },
@@ -46,7 +67,19 @@ interface Result {
 
 const program = new Command()
     .option('--messages <n>', 'messages to publish', (v) => Number(v), 100_000)
-    .option('--devices <n>', 'simulated devices (4 sensors each)', (v) => Number(v), 50)
+    .option('--devices <n>', 'simulated devices (4 sensors each)', (v) => Number(v), 1000)
+    .option(
+        '--registered <n>',
+        'devices the registry knows (retained capabilities)',
+        (v) => Number(v),
+        10_000,
+    )
+    .option(
+        '--drain-messages <n>',
+        'messages queued in the broker for the drain runs',
+        (v) => Number(v),
+        200_000,
+    )
     .option('--batch <n>', 'points per InfluxDB write', (v) => Number(v), 5000)
     .option('--only <names>', 'comma-separated subset of bare,handwritten,stock,ours,oursStore')
     .option('--rounds <n>', 'runs per pipeline; the median run counts', (v) => Number(v), 1)
@@ -58,6 +91,8 @@ const program = new Command()
 const opts = program.opts<{
     messages: number;
     devices: number;
+    registered: number;
+    drainMessages: number;
     batch: number;
     only?: string;
     rounds: number;
@@ -155,17 +190,49 @@ async function completion(
     }
 }
 
+/** Retained capabilities for `count` devices (the first ones also publish readings). */
+async function registerDevices(mqttUrl: string, count: number): Promise<void> {
+    const client = await mqtt.connectAsync(mqttUrl, { clean: true });
+    for (let i = 0; i < count; i += 500) {
+        const ids = Array.from({ length: Math.min(500, count - i) }, (_, k) => deviceId(i + k));
+        await Promise.all(
+            ids.map((id, k) =>
+                client.publishAsync(
+                    `devices/${id}/capabilities`,
+                    JSON.stringify({ ...defaultProfile(i + k), device_id: id, seq: 0 }),
+                    { qos: 1, retain: true },
+                ),
+            ),
+        );
+    }
+    await client.endAsync();
+}
+
+/** What each pipeline subscribes to, so that its persistent session can be made beforehand. */
+const DRAIN_SUBSCRIPTION: Partial<Record<PipelineName, { filter: string; qos: 0 | 1 }>> = {
+    handwritten: { filter: 'devices/+/sensors/+/data', qos: 0 },
+    stock: { filter: 'devices/+/sensors/+/data', qos: 0 },
+    ours: { filter: 'devices/#', qos: 1 },
+};
+
 async function run(): Promise<void> {
     const messages = seedMessages(opts.messages, opts.devices);
     const encoded = encodeForClients(messages, opts.devices);
     console.log(
-        `pipeline bench: ${opts.messages} messages from ${opts.devices} devices × 4 sensors, batch ${opts.batch}`,
+        `pipeline bench: ${opts.messages} messages from ${opts.devices} devices × 4 sensors, batch ${opts.batch}, ` +
+            `${opts.registered} devices registered; drain of ${opts.drainMessages} queued messages`,
     );
-    const [mosquitto, influx] = await Promise.all([startMosquitto(), startInfluxDB()]);
+    const [mosquitto, influx] = await Promise.all([
+        // Drain runs queue QoS 0 readings for an offline persistent session.
+        startMosquitto({ extraConfig: ['queue_qos0_messages true'] }),
+        startInfluxDB(),
+    ]);
     const watcher = await subscriptionWatcher(mosquitto.url);
+    await registerDevices(mosquitto.url, Math.max(opts.registered, opts.devices));
     const devices = await connectDevices(mosquitto.url, opts.devices);
     const wanted = opts.only?.split(',');
     const results: Result[] = [];
+    const drains: Result[] = [];
     try {
         const base = watcher.current();
         const rounds = Array.from({ length: Math.max(1, opts.rounds) }, (_, round) => round);
@@ -239,12 +306,96 @@ async function run(): Promise<void> {
                 await stopChild(child);
             }
         }
+        // Drain runs: the backlog first, then the pipeline.
+        const drainMessages = seedMessages(opts.drainMessages, opts.devices);
+        // Later device time than the live runs' points (a new database anyway).
+        const drainEncoded = encodeForClients(drainMessages, opts.devices);
+        const drainRuns = rounds.flatMap((round) =>
+            PIPELINES.filter((p) => DRAIN_SUBSCRIPTION[p.name] && (!wanted || wanted.includes(p.name))).map(
+                (p) => ({ ...p, round }),
+            ),
+        );
+        for (const { name, label, round } of drainRuns) {
+            const database = `drain_${name}_${round}`;
+            await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
+                method: 'POST',
+            });
+            const clientId = `bench-drain-${name}-${round}`;
+            const { filter, qos } = DRAIN_SUBSCRIPTION[name] as { filter: string; qos: 0 | 1 };
+            const session = await mqtt.connectAsync(mosquitto.url, { clientId, clean: false });
+            // devices/# also brings every retained capabilities message: take them all (acknowledged)
+            // before leaving, so the session holds only the backlog of readings.
+            let retained = 0;
+            session.on('message', (_t, _p, packet) => {
+                if (packet.retain) retained++;
+            });
+            await session.subscribeAsync(filter, { qos });
+            if (filter === 'devices/#') {
+                const registered = Math.max(opts.registered, opts.devices);
+                await waitFor('the retained capabilities', async () => retained >= registered, 30_000);
+            }
+            await session.endAsync();
+            await publishAll(devices, drainEncoded);
+            // A QoS 1 publish after the readings on every connection: its PUBACK says they are queued.
+            await Promise.all(devices.map((d) => d.publishAsync('bench/sentinel', '', { qos: 1 })));
+            const config: PipelineConfig = {
+                pipeline: name,
+                mqttUrl: mosquitto.url,
+                influxUrl: influx.url,
+                database,
+                expected: drainMessages.length,
+                batchSize: opts.batch,
+                drainClientId: clientId,
+            };
+            mosquitto.process.kill('SIGSTOP'); // the pipeline starts, but nothing flows yet
+            let paused = true;
+            const { child, next } = startChild(config);
+            try {
+                await next('started');
+                child.send({ type: 'mark' } satisfies ToChild);
+                await next('marked');
+                const t0 = Date.now();
+                mosquitto.process.kill('SIGCONT');
+                paused = false;
+                const [stored, doneAt] = await completion(
+                    async () => [await influxCount(influx.url, database)],
+                    drainMessages.length,
+                );
+                child.send({ type: 'stats' } satisfies ToChild);
+                const { stats } = (await next('stats')) as { type: 'stats'; stats: ChildStats };
+                const seconds = (doneAt - t0) / 1000;
+                const cpuMs = stats.cpuUserMs + stats.cpuSystemMs;
+                drains.push({
+                    pipeline: name,
+                    label,
+                    messages: drainMessages.length,
+                    stored,
+                    lost: drainMessages.length - stored,
+                    seconds,
+                    msgPerSec: stored / seconds,
+                    cpuMs,
+                    cpuUsPerMsg: (cpuMs * 1000) / drainMessages.length,
+                    peakRssMb: stats.peakRssMb,
+                });
+                console.log(
+                    `  drain ${label}: ${Math.round(stored / seconds)} msg/s, lost ${drainMessages.length - stored}, ` +
+                        `${((cpuMs * 1000) / drainMessages.length).toFixed(1)} CPU µs/msg`,
+                );
+            } finally {
+                if (paused) mosquitto.process.kill('SIGCONT');
+                await stopChild(child);
+                // Forget the session (and its subscription) before the next run.
+                const forget = await mqtt.connectAsync(mosquitto.url, { clientId, clean: true });
+                await forget.endAsync();
+            }
+        }
     } finally {
+        mosquitto.process.kill('SIGCONT');
         await Promise.all(devices.map((d) => d.endAsync()));
         await watcher.close();
         await Promise.all([mosquitto.stop(), influx.stop()]);
     }
-    report(medianRuns(results));
+    report(medianRuns(results), medianRuns(drains));
 }
 
 /** Each pipeline's median run by msg/s (the lower middle one for an even count), in pipeline order. */
@@ -255,7 +406,7 @@ function medianRuns(results: Result[]): Result[] {
     });
 }
 
-function report(results: Result[]): void {
+function table(results: Result[]): void {
     const rows = results.map((r) => [
         r.label,
         Math.round(r.msgPerSec).toLocaleString('en-US'),
@@ -277,28 +428,58 @@ function report(results: Result[]): void {
         '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|',
     );
     rows.forEach((r) => console.log(line(r)));
+}
 
-    const rate = (n: PipelineName) => results.find((r) => r.pipeline === n)?.msgPerSec;
-    const ours = results.find((r) => r.pipeline === 'ours');
-    const ratio = (other: number | undefined) =>
-        ours && other ? (ours.msgPerSec / other).toFixed(2) : 'n/a';
+function report(results: Result[], drains: Result[]): void {
+    console.log('');
+    console.log('live: from the first publish until InfluxDB holds every point');
+    table(results);
+    console.log('');
+    console.log(
+        'drain: backlog queued in the broker first; from its release until InfluxDB holds every point',
+    );
+    table(drains);
+
+    const live = (n: PipelineName) => results.find((r) => r.pipeline === n);
+    const drain = (n: PipelineName) => drains.find((r) => r.pipeline === n);
+    const ours = drain('ours');
+    const ratio = (other: Result | undefined) =>
+        ours && other ? (ours.msgPerSec / other.msgPerSec).toFixed(2) : 'n/a';
+    const cpuRatio = (other: Result | undefined) =>
+        ours && other ? (other.cpuUsPerMsg / ours.cpuUsPerMsg).toFixed(2) : 'n/a';
+    const lost = [live('ours'), ours].reduce((n, r) => n + (r?.lost ?? 0), 0);
     const summary = {
-        oursOverStock: ratio(rate('stock')),
-        oursOverHandwritten: ratio(rate('handwritten')),
-        lost: ours ? ours.lost : 'n/a',
+        oursOverStock: ratio(drain('stock')),
+        oursOverHandwritten: ratio(drain('handwritten')),
+        cpuOursOverStock: cpuRatio(drain('stock')),
+        cpuOursOverHandwritten: cpuRatio(drain('handwritten')),
+        liveOursOverStock:
+            live('ours') && live('stock')
+                ? ((live('ours') as Result).msgPerSec / (live('stock') as Result).msgPerSec).toFixed(2)
+                : 'n/a',
+        lost,
     };
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(
         path.join(__dirname, 'results', 'pipeline.json'),
         JSON.stringify(
-            { date: new Date().toISOString(), node: process.version, options: opts, results, summary },
+            {
+                date: new Date().toISOString(),
+                node: process.version,
+                options: opts,
+                results,
+                drains,
+                summary,
+            },
             null,
             2,
         ) + '\n',
     );
     console.log('');
     console.log(
-        `ours/stock=${summary.oursOverStock} ours/handwritten=${summary.oursOverHandwritten} lost=${summary.lost}`,
+        `ours/stock=${summary.oursOverStock} ours/handwritten=${summary.oursOverHandwritten} ` +
+            `cpu ours/stock=${summary.cpuOursOverStock} cpu ours/handwritten=${summary.cpuOursOverHandwritten} ` +
+            `lost=${summary.lost}`,
     );
 }
 

@@ -24,6 +24,14 @@ import type { DeviceRegistry } from './lib/registry/device-registry';
 import type { RegistryNode } from './lib/registry/registry-node';
 
 const STATUS_INTERVAL_MS = 1000;
+/**
+ * Control-plane topics whose messages a decode node with nothing wired has no
+ * use for when the registry hears them itself: none becomes an InfluxDB point
+ * (actuator states and errors do, so they are not here). A resumed session or
+ * a reconnect brings one retained capabilities and status message per device:
+ * 10,000 devices would be 20,000 decodes for nothing.
+ */
+const UNSTORED_CONTROL = /^devices\/[^/]+\/(capabilities|status|config|diagnostics\/result)$/;
 /** Counter values with exactly eight hex digits. */
 const FIRST_COUNT = 0x10000000;
 const COUNT_END = 0x100000000;
@@ -113,9 +121,10 @@ export = function (RED: NodeAPI) {
         let failed = 0;
         let shown = '';
 
-        const statusTimer = setInterval(() => {
+        /** Red while the store is down, yellow after failures, drops or a buffer above half full. */
+        const showStatus = () => {
             const store = influx?.storeStatus();
-            const text = `${decoded} ok, ${failed} bad, ${store?.buffered}, ${store?.dropped}`;
+            const text = `${decoded} ok, ${failed} bad, ${store?.buffered}, ${store?.dropped}, ${store?.connected}`;
             if (text === shown) return;
             shown = text;
             // The registry's persistent history could not be opened: say so where users look.
@@ -126,9 +135,17 @@ export = function (RED: NodeAPI) {
                       decoded,
                       failed,
                   });
-            const trouble = failed > 0 || memoryOnly || (store !== undefined && store.dropped > 0);
+            if (store && !store.connected) {
+                this.status({ fill: 'red', shape: 'ring', text: counts });
+                return;
+            }
+            const high = influx !== null && store !== undefined && store.buffered * 2 >= influx.writer.limit;
+            const trouble = failed > 0 || memoryOnly || (store !== undefined && store.dropped > 0) || high;
             this.status({ fill: trouble ? 'yellow' : 'green', shape: 'dot', text: counts });
-        }, STATUS_INTERVAL_MS);
+        };
+        const statusTimer = setInterval(showStatus, STATUS_INTERVAL_MS);
+        // Storage going down or up shows at once.
+        influx?.writer.on('event', showStatus);
 
         /** False when the registry refused the message just handled (a bound): it is not stored either. */
         let accepted = true;
@@ -186,6 +203,14 @@ export = function (RED: NodeAPI) {
                     topic,
                     { qos },
                     (t: string, payload: Buffer, packet: MqttPacketInfo) => {
+                        // Control-plane messages the registry hears itself, with nothing to store or send.
+                        if (
+                            !wired &&
+                            registryHearsControl &&
+                            !t.endsWith('/data') &&
+                            UNSTORED_CONTROL.test(t)
+                        )
+                            return;
                         const receivedAt = Date.now();
                         const retained = packet.retain === true;
                         const result = handle(t, payload, retained, receivedAt);
@@ -209,6 +234,7 @@ export = function (RED: NodeAPI) {
 
         this.on('close', (removed, done) => {
             clearInterval(statusTimer);
+            influx?.writer.off('event', showStatus);
             if (!broker) return done();
             for (const topic of topics) broker.unsubscribe(topic, this.id, removed);
             broker.deregister(this, done, removed);

@@ -7,7 +7,14 @@
  * sensor stream.
  */
 import path from 'node:path';
-import { APPROVAL_MINUTES_DEFAULT, APPROVAL_MINUTES_MAX, decode } from '@mcp-mqtt-bridge/protocol';
+import {
+    ALL_DEVICES_ID,
+    APPROVAL_MINUTES_DEFAULT,
+    APPROVAL_MINUTES_MAX,
+    decode,
+    newCommandId,
+    topics,
+} from '@mcp-mqtt-bridge/protocol';
 import { findBroker, type CoreBrokerNode } from './lib/core-mqtt-broker';
 import type { HistoryStore } from './lib/history-store';
 import type { NodeAPI, NodeDef } from './lib/node-red-types';
@@ -94,8 +101,22 @@ export = function (RED: NodeAPI) {
         );
         if (broker?.brokerurl) {
             registry.setBrokerState('down', Date.now());
+            let connectedBefore = false;
             link = new BrokerLink(broker.brokerurl, linkOptions(broker), {
-                connected: (up) => registry.setBrokerState(up ? 'connected' : 'down', Date.now()),
+                connected: (up) => {
+                    registry.setBrokerState(up ? 'connected' : 'down', Date.now());
+                    if (!up) return;
+                    // After an outage the broker may have lost its retained messages and devices their
+                    // place in our view: every device republishes capabilities and status. (At start the
+                    // snapshot and the retained messages do that, without a burst from the whole fleet.)
+                    if (connectedBefore) {
+                        void link?.publish(topics.announce(ALL_DEVICES_ID), {
+                            id: newCommandId(),
+                            reason: 'broker_reconnected',
+                        });
+                    }
+                    connectedBefore = true;
+                },
                 message: (topic, payload, retained) => {
                     const receivedAt = Date.now();
                     const result = decode(topic, payload);

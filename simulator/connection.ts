@@ -6,11 +6,13 @@
 
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { topics } from '../protocol/src';
+import { ALL_DEVICES_ID, topics } from '../protocol/src';
 
 export interface ConnectionDevice {
     readonly id: string;
     onMessage(topic: string, payload: Buffer): void;
+    /** The connection came back after a loss (mqtt.js has resubscribed). */
+    onReconnect?(): void;
 }
 
 export class DeviceConnection {
@@ -20,16 +22,32 @@ export class DeviceConnection {
     private constructor(readonly client: MqttClient) {
         client.on('message', (topic, payload) => {
             const id = topic.split('/', 2)[1];
+            if (id === ALL_DEVICES_ID) {
+                // A broadcast (devices/_all/announce): every device on this connection answers.
+                for (const device of this.devices.values()) device.onMessage(topic, payload);
+                return;
+            }
             this.devices.get(id)?.onMessage(topic, payload);
         });
         client.on('offline', () => {
             if (!client.disconnecting) this.failures++;
         });
+        // The first 'connect' happened in open(); every later one is a reconnect.
+        client.on('connect', () => {
+            for (const device of this.devices.values()) device.onReconnect?.();
+        });
     }
 
     /** Connects; `willFor` gives the connection that device's last will. */
     static async open(url: string, clientId: string, willFor?: string): Promise<DeviceConnection> {
-        const options: IClientOptions = { clientId, reconnectPeriod: 1000, connectTimeout: 10000 };
+        // Like the firmware, a reading published while the link is down is gone (its seq too, so the
+        // server counts it lost); mqtt.js would otherwise queue it and replay it after the reconnect.
+        const options: IClientOptions = {
+            clientId,
+            reconnectPeriod: 1000,
+            connectTimeout: 10000,
+            queueQoSZero: false,
+        };
         if (willFor) {
             options.will = {
                 topic: topics.status(willFor),
@@ -52,7 +70,13 @@ export class DeviceConnection {
         this.devices.set(device.id, device);
         const base = topics.device(device.id);
         return this.client.subscribeAsync(
-            [`${base}/actuators/+/cmd`, `${base}/config/set`, `${base}/diagnostics/request`],
+            [
+                `${base}/actuators/+/cmd`,
+                `${base}/config/set`,
+                `${base}/diagnostics/request`,
+                topics.announce(device.id),
+                topics.announce(ALL_DEVICES_ID),
+            ],
             { qos: 1 },
         );
     }

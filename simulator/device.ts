@@ -118,6 +118,7 @@ export class SimulatedDevice {
     private readonly lastChange = new Map<string, number>();
     private readonly leases = new Map<string, Lease>();
     private timers: NodeJS.Timeout[] = [];
+    private started = false;
     private readonly startedAt = Date.now();
 
     constructor(
@@ -138,6 +139,7 @@ export class SimulatedDevice {
 
     /** Boot: subscribe, announce capabilities (seq 0), online, actuator states and config; start timers. */
     async start(): Promise<void> {
+        this.started = true;
         await this.connection.attach(this);
         this.seq = 0;
         await this.publish('capabilities', topics.capabilities(this.id), {
@@ -161,12 +163,50 @@ export class SimulatedDevice {
         if (metricsEvery > 0) this.timers.push(setInterval(() => void this.publishMetrics(), metricsEvery));
     }
 
+    /**
+     * Re-announces a running device (seq continues, so the server counts any
+     * gap): capabilities, online status, actuator states and config, all
+     * retained, so a broker that restarted empty holds them again. Answers an
+     * announce request and follows every reconnect.
+     */
+    async announce(): Promise<void> {
+        if (!this.connection.client.connected) return;
+        // capabilities, one status per actuator and config carry a seq (status does not)
+        this.announceMessages += 2 + this.capabilities.actuators.length;
+        await this.publish('capabilities', topics.capabilities(this.id), {
+            ...this.capabilities,
+            seq: this.nextSeq(),
+            timestamp: now(),
+        });
+        await this.publish('status', topics.status(this.id), {
+            status: 'online',
+            device_id: this.id,
+            timestamp: now(),
+        });
+        for (const a of this.capabilities.actuators) await this.publishActuator(a);
+        await this.publish('config_state', topics.configState(this.id), {
+            seq: this.nextSeq(),
+            config: this.config,
+        });
+    }
+
+    /** Announce requests answered (for tests). */
+    announcements = 0;
+    /** Messages with a seq published by re-announcements (a server may count them lost in a race). */
+    announceMessages = 0;
+
+    onReconnect(): void {
+        if (!this.started) return; // stopped
+        void this.announce().catch(() => undefined);
+    }
+
     /** Graceful: publish offline first. Otherwise the link just drops and the will fires. */
     async stop(graceful = true): Promise<void> {
         for (const t of this.timers) clearInterval(t);
         this.timers = [];
         for (const lease of this.leases.values()) clearTimeout(lease.timer);
         this.leases.clear();
+        this.started = false;
         if (graceful && this.connection.client.connected) {
             await this.publish('status', topics.status(this.id), {
                 status: 'offline',
@@ -309,6 +349,10 @@ export class SimulatedDevice {
         if (m.kind === 'actuator_command') void this.onCommand(m);
         else if (m.kind === 'config_set') void this.onConfig(m);
         else if (m.kind === 'diagnostics_request') void this.onDiagnostics(m);
+        else if (m.kind === 'announce_request' && this.firstTime(m.payload.id)) {
+            this.announcements++;
+            void this.announce().catch(() => undefined);
+        }
     }
 
     private async onCommand(m: MessageOf<'actuator_command'>): Promise<void> {

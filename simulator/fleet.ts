@@ -28,6 +28,8 @@ export interface FleetOptions {
 export class Fleet {
     readonly devices: SimulatedDevice[] = [];
     private readonly connections: DeviceConnection[] = [];
+    /** Each device's connection, by device id. */
+    private readonly connectionOf = new Map<string, DeviceConnection>();
 
     constructor(readonly options: FleetOptions) {}
 
@@ -68,8 +70,33 @@ export class Fleet {
                 misbehave: this.options.misbehave,
             });
             this.devices.push(device);
+            this.connectionOf.set(id, connection);
             await device.start();
         }
+    }
+
+    /**
+     * Reboots one device that has its own connection: the link drops (the
+     * broker publishes its last will), a new connection comes up and the
+     * device boots again (seq restarts at 0, capabilities announce it).
+     */
+    async restart(index: number): Promise<SimulatedDevice> {
+        if (this.sharesConnections) throw new Error('restart() needs devices with their own connection');
+        const old = this.devices[index];
+        const connection = this.connectionOf.get(old.id) as DeviceConnection;
+        await old.stop(false);
+        await connection.close(false);
+        const fresh = await DeviceConnection.open(
+            this.options.url,
+            `${old.id}-${Math.random().toString(16).slice(2, 8)}`,
+            old.id,
+        );
+        const device = new SimulatedDevice(fresh, old.options);
+        this.connections[this.connections.indexOf(connection)] = fresh;
+        this.connectionOf.set(old.id, fresh);
+        this.devices[index] = device;
+        await device.start();
+        return device;
     }
 
     /** Publishes one round of readings from every device. */

@@ -7,8 +7,10 @@ import type { PipelineConfig } from './ipc';
 
 const TOPIC = 'devices/+/sensors/+/data';
 
-function broker(mqttUrl: string): Record<string, unknown> {
-    return coreBrokerNode('n-broker', mqttUrl);
+function broker(c: PipelineConfig): Record<string, unknown> {
+    const node = coreBrokerNode('n-broker', c.mqttUrl);
+    // Drain: resume the persistent session that holds the backlog.
+    return c.drainClientId ? { ...node, clientid: c.drainClientId, cleansession: false } : node;
 }
 
 // Ids carry a prefix: an id equal to a node type (e.g. 'join') looks like a config-node cycle to Node-RED.
@@ -29,7 +31,7 @@ export function stockFlow(c: PipelineConfig): object[] {
     const influx = new URL(c.influxUrl);
     return [
         { id: 'tab', type: 'tab', label: 'stock' },
-        broker(c.mqttUrl),
+        broker(c),
         {
             id: 'n-influx',
             type: 'influxdb',
@@ -87,8 +89,9 @@ export function stockFlow(c: PipelineConfig): object[] {
 export function oursFlow(c: PipelineConfig, storeNode = false): object[] {
     const flow: object[] = [
         { id: 'tab', type: 'tab', label: 'ours' },
-        broker(c.mqttUrl),
-        { id: 'n-registry', type: 'mcpb-registry', broker: 'n-broker', influx: 'n-influx', persist: false },
+        broker(c),
+        // The default configuration: persist on (snapshot in the user directory), default bounds.
+        { id: 'n-registry', type: 'mcpb-registry', broker: 'n-broker', influx: 'n-influx', persist: true },
         {
             id: 'n-influx',
             type: 'mcpb-influx-server',
@@ -96,9 +99,6 @@ export function oursFlow(c: PipelineConfig, storeNode = false): object[] {
             url: c.influxUrl,
             database: c.database,
             batchSize: c.batchSize,
-            flushIntervalMs: 1000,
-            maxBufferedPoints: 200000,
-            maxInFlight: 2,
         },
         {
             id: 'n-decode',

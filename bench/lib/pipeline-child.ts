@@ -65,7 +65,28 @@ async function startBare(c: PipelineConfig): Promise<void> {
 async function start(c: PipelineConfig): Promise<void> {
     if (c.pipeline === 'bare') await startBare(c);
     else if (c.pipeline === 'handwritten') await startLineWriter(c);
-    else await startNodeRed(c.pipeline === 'stock' ? stockFlow(c) : oursFlow(c, c.pipeline === 'oursStore'));
+    else {
+        const red = await startNodeRed(
+            c.pipeline === 'stock' ? stockFlow(c) : oursFlow(c, c.pipeline === 'oursStore'),
+        );
+        // MCPB_BENCH_DEBUG=1: the store's and the registry's counters every second (ours).
+        if (process.env.MCPB_BENCH_DEBUG && c.pipeline !== 'stock') {
+            const nodes = (red as unknown as { nodes: { getNode(id: string): unknown } }).nodes;
+            setInterval(() => {
+                const influx = nodes.getNode('n-influx') as { storeStatus(): object } | null;
+                const registry = nodes.getNode('n-registry') as {
+                    registry: { devices: Map<string, unknown>; counters: { totals: object } };
+                } | null;
+                console.log(
+                    JSON.stringify({
+                        store: influx?.storeStatus(),
+                        devices: registry?.registry.devices.size,
+                        totals: registry?.registry.counters.totals,
+                    }),
+                );
+            }, 1000).unref();
+        }
+    }
 }
 
 process.on('message', (m: ToChild) => {

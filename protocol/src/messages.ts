@@ -182,6 +182,12 @@ export interface DiagnosticsRequestPayload {
     checks?: string[];
 }
 
+/** devices/<id>/announce (or devices/_all/announce): republish capabilities and status. */
+export interface AnnounceRequestPayload {
+    id: string;
+    reason?: string;
+}
+
 export interface DiagnosticCheck {
     name: string;
     status: 'ok' | 'warn' | 'fail';
@@ -213,6 +219,7 @@ export interface PayloadByKind {
     config_state: ConfigStatePayload;
     diagnostics_request: DiagnosticsRequestPayload;
     diagnostics_result: DiagnosticsResultPayload;
+    announce_request: AnnounceRequestPayload;
 }
 
 /** A decoded message: the kind and ids come from the topic, the payload is schema-checked. */

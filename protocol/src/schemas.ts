@@ -17,6 +17,7 @@ import configSet from '../schemas/config_set.schema.json';
 import configState from '../schemas/config_state.schema.json';
 import diagnosticsRequest from '../schemas/diagnostics_request.schema.json';
 import diagnosticsResult from '../schemas/diagnostics_result.schema.json';
+import announceRequest from '../schemas/announce_request.schema.json';
 import type { MessageKind } from './topics';
 
 /** The schema documents, keyed by kind (also used by the MCP adapter and docs). */
@@ -33,6 +34,7 @@ export const SCHEMAS: Record<MessageKind, object> = {
     config_state: configState,
     diagnostics_request: diagnosticsRequest,
     diagnostics_result: diagnosticsResult,
+    announce_request: announceRequest,
 };
 
 const ajv = new Ajv2020({

@@ -8,7 +8,7 @@ export interface SequenceObservation {
     duplicate: boolean;
     /** Arrived after a later one and fills a gap already counted. */
     late: boolean;
-    /** The count started again: live capabilities (boot), or a jump no real loss explains. */
+    /** The count started again: live capabilities with seq 0 (boot), or a jump no real loss explains. */
     reset: boolean;
     /** For a reset by a jump: the newest seq before it (so the alert can name both ends). */
     jumpedFrom?: number;
@@ -53,7 +53,9 @@ interface DeviceSequence {
  * Counts messages lost between a device and the server from the per-device
  * `seq` counter. Rules (protocol/README.md, "Sequence numbers"):
  * - retained messages are replays of the past and never move the count;
- * - live capabilities restart it (the device booted or reconnected);
+ * - live capabilities with seq 0 restart it (the device booted); with any other
+ *   seq they are a re-announcement (reconnect, announce request, diagnostics)
+ *   and count like any message, so a gap before them is loss;
  * - status has no seq (the broker publishes the last will);
  * - the counter wraps at 2^32;
  * - a window of the last SEQ_LATE_WINDOW seqs tells a redelivery (duplicate)
@@ -71,11 +73,12 @@ export class SequenceTracker {
     ): SequenceObservation {
         if (seq === undefined || retained || kind === 'status') return NOTHING;
         const state = this.devices.get(deviceId);
+        const boot = kind === 'capabilities' && seq === 0;
         if (state === undefined) {
             this.start(deviceId, seq, state);
-            return kind === 'capabilities' ? { ...NOTHING, reset: true } : NOTHING;
+            return boot ? { ...NOTHING, reset: true } : NOTHING;
         }
-        if (kind === 'capabilities') {
+        if (boot) {
             // The control plane and the sensor stream may reach the server on different connections:
             // a boot's capabilities can arrive just after the first readings of that boot, which then
             // began the count. Such a late announcement is no new boot.
@@ -86,6 +89,7 @@ export class SequenceTracker {
             this.start(deviceId, seq, state);
             return { ...NOTHING, reset: true };
         }
+        // Capabilities with any other seq re-announce a running device: they count like any message.
         if (state.beforeJump) resumeAfterStray(state, seq);
         return this.step(deviceId, state, seq);
     }

@@ -14,6 +14,7 @@ export const MESSAGE_KINDS = [
     'config_state',
     'diagnostics_request',
     'diagnostics_result',
+    'announce_request',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -31,7 +32,14 @@ export const KIND_DIRECTION: Record<MessageKind, 'device' | 'server'> = {
     config_state: 'device',
     diagnostics_request: 'server',
     diagnostics_result: 'device',
+    announce_request: 'server',
 };
+
+/**
+ * The device id of a broadcast: `devices/_all/announce` asks every device to
+ * re-announce. No device may use it as its own id for anything else.
+ */
+export const ALL_DEVICES_ID = '_all';
 
 export interface ParsedTopic {
     kind: MessageKind;
@@ -56,6 +64,7 @@ const FIXED_SUFFIXES: Record<string, MessageKind> = {
     'config/set': 'config_set',
     'diagnostics/request': 'diagnostics_request',
     'diagnostics/result': 'diagnostics_result',
+    announce: 'announce_request',
 };
 
 export function isIdentifier(value: unknown): value is string {
@@ -132,6 +141,8 @@ export const topics = {
     configSet: (deviceId: string) => `${topics.device(deviceId)}/config/set`,
     diagnosticsRequest: (deviceId: string) => `${topics.device(deviceId)}/diagnostics/request`,
     diagnosticsResult: (deviceId: string) => `${topics.device(deviceId)}/diagnostics/result`,
+    /** One device, or every device with ALL_DEVICES_ID. */
+    announce: (deviceId: string) => `${topics.device(deviceId)}/announce`,
     /** Subscription filter for all device traffic. */
     allDevices: `${TOPIC_ROOT}/#`,
 };
@@ -150,4 +161,5 @@ export const DELIVERY: Record<MessageKind, { qos: 0 | 1 | 2; retain: boolean }> 
     config_state: { qos: 1, retain: true },
     diagnostics_request: { qos: 1, retain: false },
     diagnostics_result: { qos: 1, retain: false },
+    announce_request: { qos: 1, retain: false },
 };

@@ -72,6 +72,9 @@ export async function startEmbeddedNodeRed(options: {
         logging: { console: { level: options.logLevel ?? 'warn', metrics: false, audit: false } },
         editorTheme: { tours: false },
         ...(options.adminAuth ? { adminAuth: options.adminAuth } : {}),
+        // The core mqtt-broker node reconnects after 5 s by default: every reading a device
+        // publishes in those seconds after a broker restart is lost (counted, but lost).
+        mqttReconnectTime: 1000,
         // The bench's node-red-contrib-influxdb (a dev dependency, found beside node-red)
         // is not part of the demo: keep it out of the palette.
         nodesExcludes: ['node-red-contrib-influxdb'],

@@ -47,6 +47,14 @@ describe('SequenceTracker', () => {
         assert.equal(t.observe('d', 'sensor_data', 1).lost, 0);
     });
 
+    it('counts a gap before re-announced capabilities (seq continues: reconnect, announce request) as loss', () => {
+        const t = new SequenceTracker();
+        t.observe('d', 'sensor_data', 100);
+        const caps = t.observe('d', 'capabilities', 151);
+        assert.deepEqual([caps.reset, caps.lost], [false, 50]);
+        assert.equal(t.observe('d', 'sensor_data', 152).lost, 0);
+    });
+
     it('treats a far jump back as a restart, not as late', () => {
         const t = new SequenceTracker();
         t.observe('d', 'sensor_data', 900000);

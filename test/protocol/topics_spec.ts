@@ -25,6 +25,7 @@ describe('topic builder and parser', () => {
             [topics.configSet('d-1'), 'config_set'],
             [topics.diagnosticsRequest('d-1'), 'diagnostics_request'],
             [topics.diagnosticsResult('d-1'), 'diagnostics_result'],
+            [topics.announce('d-1'), 'announce_request'],
         ];
         assert.deepEqual(new Set(built.map(([, kind]) => kind)), new Set(MESSAGE_KINDS));
         for (const [topic, kind] of built) {

@@ -152,10 +152,15 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
     return started(service, () => tcpAccepts(port));
 }
 
-/** `port` reuses an address (to restart a server where its clients expect it). */
-export async function startInfluxDB(options: { port?: number } = {}): Promise<RunningService> {
+/**
+ * `port` reuses an address (to restart a server where its clients expect it),
+ * `dataDir` the data of an earlier instance (one that was killed: its stop() was not called).
+ */
+export async function startInfluxDB(
+    options: { port?: number; dataDir?: string } = {},
+): Promise<RunningService> {
     const [port, rpcPort] = [options.port ?? (await freePort()), await freePort()];
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-influxdb-'));
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-influxdb-'));
     const conf = path.join(dataDir, 'influxdb.conf');
     fs.writeFileSync(
         conf,

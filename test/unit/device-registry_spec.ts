@@ -409,7 +409,7 @@ describe('unit: DeviceRegistry', () => {
         it('alerts an announcement that never completes and keeps the previous capabilities', () => {
             const reg = registry();
             reg.ingest(capabilities('d1', { seq: 1, sensors: { old: {} } }), false, T0);
-            reg.ingest(part(0, 2, 10, 'a'), false, T0);
+            reg.ingest(part(0, 2, 2, 'a'), false, T0);
             reg.tick(T0 + PART_TIMEOUT_MS);
             assert.deepEqual(alertTypes(reg, 'd1'), []);
             reg.tick(T0 + PART_TIMEOUT_MS + 1);

@@ -328,7 +328,8 @@ bool BridgeCore::set_guard(const std::string &key, const ActuatorGuard &guard) {
 }
 
 std::vector<std::string> BridgeCore::subscriptions() const {
-  return {topics_.all_commands(), topics_.config_set(), topics_.diagnostics_request()};
+  return {topics_.all_commands(), topics_.config_set(), topics_.diagnostics_request(), topics_.announce(),
+          topics_.announce_all()};
 }
 
 // ------------------------------------------------------------------ sending
@@ -516,6 +517,32 @@ void BridgeCore::on_connected() {
   last_interval_ms_ = now;
   last_metrics_ms_ = now;
   ever_connected_ = true;
+}
+
+void BridgeCore::handle_announce(const JsonValue &body) {
+  AnnounceRequest request;
+  DecodeError error;
+  if (!decode_announce_request(body, request, error)) {
+    report_decode_error(error, "");
+    return;
+  }
+  // A QoS 1 redelivery of the same request re-announces once.
+  if (request.id == last_announce_id_)
+    return;
+  last_announce_id_ = request.id;
+  reannounce();
+}
+
+void BridgeCore::reannounce() {
+  announce();
+  // ESPHome's birth message says "online" on connect; asked, we say it ourselves (retained), so a
+  // broker that restarted without its retained messages knows the device is there.
+  JsonWriter json;
+  json.begin_object().key("status").value("online").key("device_id").value(info_.device_id).end_object();
+  send(topics_.status(), json.str(), 1, true);
+  for (size_t i = 0; i < actuators_.size(); i++)
+    publish_actuator_state(i);
+  publish_config_state("", nullptr, "");
 }
 
 void BridgeCore::check_heap(uint32_t now) {
@@ -989,6 +1016,10 @@ void BridgeCore::on_message(const std::string &topic, const char *payload, size_
     report_decode_error(error, actuator);
     return;
   }
+  if (envelope.topic.kind == MessageKind::ANNOUNCE_REQUEST && envelope.topic.device_id == ALL_DEVICES_ID) {
+    handle_announce(envelope.body);  // the broadcast every device answers
+    return;
+  }
   if (envelope.topic.device_id != info_.device_id) {
     error.code = codes::BAD_TOPIC;
     error.field = "topic";
@@ -1006,6 +1037,9 @@ void BridgeCore::on_message(const std::string &topic, const char *payload, size_
       break;
     case MessageKind::DIAGNOSTICS_REQUEST:
       handle_diagnostics(envelope.body);
+      break;
+    case MessageKind::ANNOUNCE_REQUEST:
+      handle_announce(envelope.body);
       break;
     default:
       break;  // our own device -> server messages (a broad subscription): nothing to do

@@ -201,6 +201,9 @@ class BridgeCore {
   void handle_command(const std::string &actuator, const JsonValue &body);
   void handle_config_set(const JsonValue &body);
   void handle_diagnostics(const JsonValue &body);
+  void handle_announce(const JsonValue &body);
+  /** Capabilities, online status, actuator states and config, all retained (seq continues). */
+  void reannounce();
   void answer_command(size_t index, const std::string &command_id, const char *code, const std::string &reason,
                       uint32_t retry_after_ms = 0);
   /** The state changed now (command, lease revert or local change): starts the min_interval_ms. */
@@ -264,6 +267,8 @@ class BridgeCore {
   std::vector<size_t> due_;
   std::string batch_topic_;
   std::string metrics_topic_;
+  /** Id of the last announce request answered (a QoS 1 redelivery answers once). */
+  std::string last_announce_id_;
 };
 
 }  // namespace mcp_bridge

@@ -286,6 +286,24 @@ bool decode_config_set(const JsonValue &body, ConfigSet &out, DecodeError &error
   return true;
 }
 
+bool decode_announce_request(const JsonValue &body, AnnounceRequest &out, DecodeError &error) {
+  if (!require(body, "id", error) || !check_identifier(*body.get("id"), "/id", error))
+    return false;
+  const JsonValue *reason = body.get("reason");
+  if (reason != nullptr) {
+    if (!reason->is_string())
+      return schema_fail(error, "/reason", std::string("must be string, got ") + reason->type_name());
+    size_t code_points = 0;  // JSON Schema's maxLength counts characters, not bytes
+    for (unsigned char c : reason->string)
+      code_points += (c & 0xC0) != 0x80;
+    if (code_points > 64)
+      return schema_fail(error, "/reason", "must NOT have more than 64 characters");
+  }
+  out = AnnounceRequest{};
+  out.id = body.get("id")->string;
+  return true;
+}
+
 bool decode_diagnostics_request(const JsonValue &body, DiagnosticsRequest &out, DecodeError &error) {
   if (!require(body, "id", error) || !check_identifier(*body.get("id"), "/id", error))
     return false;

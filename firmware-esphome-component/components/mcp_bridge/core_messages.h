@@ -113,6 +113,13 @@ struct DiagnosticsRequest {
 bool decode_command(const JsonValue &body, Command &out, DecodeError &error);
 /** Schema check of config_set.schema.json. */
 bool decode_config_set(const JsonValue &body, ConfigSet &out, DecodeError &error);
+struct AnnounceRequest {
+  std::string id;
+};
+
+/** Schema check of announce_request.schema.json. */
+bool decode_announce_request(const JsonValue &body, AnnounceRequest &out, DecodeError &error);
+
 /** Schema check of diagnostics_request.schema.json. */
 bool decode_diagnostics_request(const JsonValue &body, DiagnosticsRequest &out, DecodeError &error);
 

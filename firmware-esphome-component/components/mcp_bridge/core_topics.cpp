@@ -38,6 +38,7 @@ const FixedSuffix FIXED_SUFFIXES[] = {
     {"config/set", MessageKind::CONFIG_SET},
     {"diagnostics/request", MessageKind::DIAGNOSTICS_REQUEST},
     {"diagnostics/result", MessageKind::DIAGNOSTICS_RESULT},
+    {"announce", MessageKind::ANNOUNCE_REQUEST},
 };
 }  // namespace
 
@@ -67,6 +68,8 @@ const char *kind_name(MessageKind kind) {
       return "diagnostics_request";
     case MessageKind::DIAGNOSTICS_RESULT:
       return "diagnostics_result";
+    case MessageKind::ANNOUNCE_REQUEST:
+      return "announce_request";
   }
   return "?";
 }

@@ -25,7 +25,11 @@ enum class MessageKind : uint8_t {
   CONFIG_STATE,
   DIAGNOSTICS_REQUEST,
   DIAGNOSTICS_RESULT,
+  ANNOUNCE_REQUEST,
 };
+
+/** The device id of a broadcast (devices/_all/announce); never a device's own id. */
+constexpr const char *ALL_DEVICES_ID = "_all";
 
 /** snake_case name of a kind, as in protocol/src/topics.ts MESSAGE_KINDS. */
 const char *kind_name(MessageKind kind);
@@ -49,7 +53,8 @@ bool parse_topic(const std::string &topic, ParsedTopic &out, std::string &error)
 /** Builds the topics of one device; ids must already be identifiers. */
 class Topics {
  public:
-  Topics(const std::string &root, const std::string &device_id) : base_(root + "/" + device_id) {}
+  Topics(const std::string &root, const std::string &device_id)
+      : base_(root + "/" + device_id), all_(root + "/" + ALL_DEVICES_ID) {}
   const std::string &base() const { return base_; }
   std::string capabilities() const { return base_ + "/capabilities"; }
   std::string status() const { return base_ + "/status"; }
@@ -67,9 +72,13 @@ class Topics {
   std::string config_set() const { return base_ + "/config/set"; }
   std::string diagnostics_request() const { return base_ + "/diagnostics/request"; }
   std::string diagnostics_result() const { return base_ + "/diagnostics/result"; }
+  /** This device's announce request, and the broadcast one every device answers. */
+  std::string announce() const { return base_ + "/announce"; }
+  std::string announce_all() const { return all_ + "/announce"; }
 
  private:
   std::string base_;
+  std::string all_;
 };
 
 /**

@@ -135,6 +135,9 @@ struct Rig {
   void message(const std::string &suffix, const std::string &payload) {
     core.on_message("devices/dev1/" + suffix, payload.data(), payload.size());
   }
+  void raw(const std::string &topic, const std::string &payload) {
+    core.on_message(topic, payload.data(), payload.size());
+  }
 };
 
 }  // namespace
@@ -912,4 +915,40 @@ TEST("lease and min interval: the revert waits for the minimum interval after th
   rig.core.loop();
   CHECK_EQ(rig.sink.states["led"].boolean, false);
   CHECK_EQ(rig.transport.sent.back().body["reason"], "lease_expired");
+}
+
+TEST("announce: the broadcast and the device's own request republish capabilities, status, states and config") {
+  Rig rig;
+  rig.connect();
+  const uint32_t last = rig.transport.sent.back().body["seq"].get<uint32_t>();
+  CHECK(rig.core.subscriptions().size() == 5);
+  rig.transport.sent.clear();
+  rig.raw("devices/_all/announce", R"({"id":"ann-1","reason":"broker_reconnected"})");
+  const auto &sent = rig.transport.sent;
+  CHECK(sent.size() == 5);  // capabilities, status, led, dimmer, config
+  CHECK_EQ(sent[0].topic, std::string("devices/dev1/capabilities"));
+  CHECK(sent[0].retain);
+  // Not a reboot: seq continues, so the server counts a gap before it as loss.
+  CHECK_EQ(sent[0].body["seq"].get<uint32_t>(), last + 1);
+  CHECK_EQ(sent[1].topic, std::string("devices/dev1/status"));
+  CHECK(sent[1].retain && sent[1].qos == 1);
+  CHECK_EQ(sent[1].body["status"], "online");
+  CHECK_EQ(rig.transport.on("/actuators/led/status").size(), static_cast<size_t>(1));
+  CHECK_EQ(rig.transport.on("/config").size(), static_cast<size_t>(1));
+  // A QoS 1 redelivery of the same request is answered once; a new request (own topic) again.
+  rig.raw("devices/_all/announce", R"({"id":"ann-1"})");
+  CHECK(sent.size() == 5);
+  rig.message("announce", R"({"id":"ann-2"})");
+  CHECK(sent.size() == 10);
+}
+
+TEST("announce: a bad request is reported on /error, another device's request is refused") {
+  Rig rig;
+  rig.connect();
+  rig.transport.sent.clear();
+  rig.raw("devices/_all/announce", R"({"reason":"x"})");
+  CHECK_EQ(rig.transport.on("/error").size(), static_cast<size_t>(1));
+  CHECK_EQ(rig.transport.on("/capabilities").size(), static_cast<size_t>(0));
+  rig.raw("devices/other/announce", R"({"id":"a"})");
+  CHECK_EQ(rig.transport.on("/capabilities").size(), static_cast<size_t>(0));
 }

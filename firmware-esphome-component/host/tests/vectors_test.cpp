@@ -45,7 +45,7 @@ std::string payload_of(const json &c) {
 
 bool is_inbound(MessageKind kind) {
   return kind == MessageKind::ACTUATOR_COMMAND || kind == MessageKind::CONFIG_SET ||
-         kind == MessageKind::DIAGNOSTICS_REQUEST;
+         kind == MessageKind::DIAGNOSTICS_REQUEST || kind == MessageKind::ANNOUNCE_REQUEST;
 }
 
 /** Runs the device's decoder for an inbound kind; returns the id it read. */
@@ -63,6 +63,13 @@ bool decode_inbound(const Envelope &envelope, std::string &id, DecodeError &erro
       if (!decode_config_set(envelope.body, config, error))
         return false;
       id = config.id;
+      return true;
+    }
+    case MessageKind::ANNOUNCE_REQUEST: {
+      AnnounceRequest request;
+      if (!decode_announce_request(envelope.body, request, error))
+        return false;
+      id = request.id;
       return true;
     }
     default: {

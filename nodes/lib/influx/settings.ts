@@ -22,6 +22,8 @@ export interface InfluxServerConfig {
     retryMaxMs?: number | string;
     timeoutMs?: number | string;
     closeTimeoutMs?: number | string;
+    /** On-disk spool for points InfluxDB cannot take, in MB (0 = off). */
+    spoolMb?: number | string;
 }
 
 export interface InfluxCredentials {
@@ -43,6 +45,14 @@ export const DEFAULTS = {
     retryMaxMs: 30_000,
     timeoutMs: 10_000,
     closeTimeoutMs: 5000,
+    /**
+     * On by default: batches are deflated (~10 bytes per point), so 256 MB hold
+     * well over an hour at 1,000 points/s, and the disk is only written while
+     * InfluxDB is unreachable. Needs Node-RED's user directory.
+     */
+    spoolMb: 256,
+    /** While InfluxDB does not answer, probe it this often (bounded to ≤ 1 s). */
+    probeIntervalMs: 1000,
 };
 
 export interface ServerSettings {
@@ -50,6 +60,8 @@ export interface ServerSettings {
     connection: ConnectionSettings;
     writer: BatchWriterOptions;
     closeTimeoutMs: number;
+    /** Spool bound in bytes; 0 = no spool. */
+    spoolBytes: number;
 }
 
 function int(value: number | string | undefined, fallback: number, min: number, max: number): number {
@@ -94,7 +106,9 @@ export function serverSettings(
             maxRetries: int(config.maxRetries, DEFAULTS.maxRetries, 0, 1_000_000),
             retryInitialMs,
             retryMaxMs: int(config.retryMaxMs, DEFAULTS.retryMaxMs, retryInitialMs, 3_600_000),
+            probeIntervalMs: DEFAULTS.probeIntervalMs,
         },
         closeTimeoutMs: int(config.closeTimeoutMs, DEFAULTS.closeTimeoutMs, 0, 600_000),
+        spoolBytes: int(config.spoolMb, DEFAULTS.spoolMb, 0, 1_000_000) * 1024 * 1024,
     };
 }

@@ -29,6 +29,7 @@ import {
 } from '@mcp-mqtt-bridge/protocol';
 import type { AdminHandler, AdminRequest, AdminResponse, NodeAPI } from '../node-red-types';
 import { MemoryEventLog } from '../history-events';
+import type { HistoryStore } from '../history-store';
 import { REGISTRY_ALERT_ID } from './device-registry';
 import type { RequestOrigin } from './device-requests';
 import { historyAnswer } from './history-answer';
@@ -161,15 +162,25 @@ async function sensorReading(entry: LiveRegistry, req: AdminRequest, res: AdminR
     const now = Date.now();
     const view: SensorReadingView = sensorReadingOf(registry, record, sensor, state, now);
     if (minutes > 0) {
-        view.history = await historyAnswer({
-            store: entry.store(),
-            events: entry.historyEvents ?? NO_EVENTS,
-            record,
-            sensor,
-            minutes,
-            maxPoints: limit,
-            now,
-        });
+        const ask = (store: HistoryStore) =>
+            historyAnswer({
+                store,
+                events: entry.historyEvents ?? NO_EVENTS,
+                record,
+                sensor,
+                minutes,
+                maxPoints: limit,
+                now,
+            });
+        const store = entry.store();
+        try {
+            view.history = await ask(store);
+        } catch (e) {
+            // The history store is away: the current value still answers, with the memory history.
+            if (store === registry.history) throw e;
+            const note = `history store unavailable (${(e as Error).message}): recent history from memory only`;
+            view.history = { ...(await ask(registry.history)), note };
+        }
     }
     res.json(view);
 }

@@ -36,20 +36,23 @@ interface SnapshotV1 {
     alerts: Alert[];
 }
 
+/** One device as the snapshot keeps it (also serialised one by one by SnapshotFile). */
+export function savedDevice(registry: DeviceRegistry, record: DeviceRecord): SavedRecord {
+    const saved: SavedRecord = {
+        ...record,
+        readings: [...record.readings],
+        actuators: [...record.actuators],
+    };
+    const sequence = registry.sequences.stateOf(record.id);
+    if (sequence) saved.sequence = sequence;
+    const confirm = registry.safety.stickyOf(record.id);
+    if (confirm.length) saved.confirm = confirm;
+    return saved;
+}
+
 export function snapshotOf(registry: DeviceRegistry): RegistrySnapshot {
     const devices: SavedRecord[] = [];
-    for (const record of registry.devices.values()) {
-        const saved: SavedRecord = {
-            ...record,
-            readings: [...record.readings],
-            actuators: [...record.actuators],
-        };
-        const sequence = registry.sequences.stateOf(record.id);
-        if (sequence) saved.sequence = sequence;
-        const confirm = registry.safety.stickyOf(record.id);
-        if (confirm.length) saved.confirm = confirm;
-        devices.push(saved);
-    }
+    for (const record of registry.devices.values()) devices.push(savedDevice(registry, record));
     return {
         version: 2,
         saved_at: new Date().toISOString(),

@@ -2,14 +2,52 @@
  * Keeps the registry across Node-RED restarts: a JSON snapshot under the
  * user directory, written at most once per debounce interval after a change
  * (atomically: temp file + rename) and synchronously on close.
+ *
+ * Off the hot path: a reading only marks its device dirty (a Set insert). A
+ * write serialises the dirty devices again and reuses the cached UTF-8 JSON of
+ * the others, so its synchronous cost follows what changed, not the fleet size
+ * (one memory copy of the cached parts remains); the file is written
+ * asynchronously. Every FULL_EVERY-th write, and the one on close, serialise
+ * everything (state that changed without a 'change' event, e.g. command
+ * counters, is picked up there).
  */
 import fs from 'node:fs';
+import type { DeviceChange } from '@mcp-mqtt-bridge/protocol';
 import type { DeviceRegistry } from './device-registry';
-import { restoreSnapshot, snapshotOf } from './registry-snapshot';
+import { restoreSnapshot, savedDevice, snapshotOf } from './registry-snapshot';
+
+/** Writes between two full serialisations. */
+const FULL_EVERY = 30;
+const COMMA = Buffer.from(',');
+const HEAD_PLACEHOLDER = Buffer.alloc(0);
+
+export interface SnapshotWriteStats {
+    writes: number;
+    /** Devices serialised again, in all. */
+    serialised: number;
+    /** Synchronous time spent building the text, in all (ms). */
+    buildMs: number;
+    /** The longest single synchronous build (ms). */
+    maxBuildMs: number;
+    bytes: number;
+}
 
 export class SnapshotFile {
     private timer: NodeJS.Timeout | undefined;
-    private readonly onChange = () => this.schedule();
+    /** Serialised devices (UTF-8 JSON) by id, in registry order when joined. */
+    private readonly cache = new Map<string, Buffer>();
+    private readonly dirty = new Set<string>();
+    private writing = false;
+    /** A change arrived while a write was in flight: write again after it. */
+    private again = false;
+    private closed = false;
+    private sinceFull = FULL_EVERY;
+    readonly stats: SnapshotWriteStats = { writes: 0, serialised: 0, buildMs: 0, maxBuildMs: 0, bytes: 0 };
+    private readonly onChange = (deviceId: string, change: DeviceChange) => {
+        if (change === 'removed') this.cache.delete(deviceId);
+        else this.dirty.add(deviceId);
+        this.schedule();
+    };
 
     constructor(
         readonly file: string,
@@ -41,23 +79,12 @@ export class SnapshotFile {
         this.registry.on('change', this.onChange);
     }
 
-    /** Stops watching and writes the final state. */
+    /** Stops watching and writes the final state (everything, synchronously). */
     close(): void {
         this.registry.off('change', this.onChange);
         clearTimeout(this.timer);
         this.timer = undefined;
-        this.write();
-    }
-
-    private schedule(): void {
-        if (this.timer) return;
-        this.timer = setTimeout(() => {
-            this.timer = undefined;
-            this.write();
-        }, this.debounceMs);
-    }
-
-    private write(): void {
+        this.closed = true;
         try {
             const temp = `${this.file}.tmp`;
             fs.writeFileSync(temp, JSON.stringify(snapshotOf(this.registry)));
@@ -65,5 +92,88 @@ export class SnapshotFile {
         } catch (e) {
             this.onError(e as Error);
         }
+    }
+
+    /** The snapshot's bytes now (incremental); exposed for the benchmark and tests. */
+    build(full = false): Buffer {
+        const started = performance.now();
+        const { registry } = this;
+        if (full) {
+            this.cache.clear();
+            this.dirty.clear();
+        }
+        const parts: Buffer[] = [HEAD_PLACEHOLDER];
+        let serialised = 0;
+        for (const [id, record] of registry.devices) {
+            let json = this.cache.get(id);
+            if (json === undefined || this.dirty.has(id)) {
+                json = Buffer.from(JSON.stringify(savedDevice(registry, record)));
+                this.cache.set(id, json);
+                serialised++;
+            }
+            if (parts.length > 1) parts.push(COMMA);
+            parts.push(json);
+        }
+        this.dirty.clear();
+        if (this.cache.size > registry.devices.size) {
+            for (const id of this.cache.keys()) if (!registry.devices.has(id)) this.cache.delete(id);
+        }
+        parts[0] = Buffer.from(
+            `{"version":2,"saved_at":${JSON.stringify(new Date().toISOString())},"devices":[`,
+        );
+        parts.push(
+            Buffer.from(
+                `],"alerts":${JSON.stringify(registry.alerts.recent())},"totals":${JSON.stringify(registry.counters.totals)}}`,
+            ),
+        );
+        const text = Buffer.concat(parts);
+        const ms = performance.now() - started;
+        this.stats.serialised += serialised;
+        this.stats.buildMs += ms;
+        this.stats.maxBuildMs = Math.max(this.stats.maxBuildMs, ms);
+        this.stats.bytes = text.length;
+        return text;
+    }
+
+    private schedule(): void {
+        if (this.timer || this.closed) return;
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.write();
+        }, this.debounceMs);
+    }
+
+    private write(): void {
+        if (this.writing) {
+            this.again = true;
+            return;
+        }
+        const full = ++this.sinceFull >= FULL_EVERY;
+        if (full) this.sinceFull = 0;
+        let text: Buffer;
+        try {
+            text = this.build(full);
+        } catch (e) {
+            this.onError(e as Error);
+            return;
+        }
+        this.writing = true;
+        this.stats.writes++;
+        const temp = `${this.file}.tmp-async`;
+        fs.promises
+            .writeFile(temp, text)
+            .then(() => {
+                // close() wrote the final state meanwhile: this older one must not replace it.
+                if (this.closed) return fs.promises.rm(temp, { force: true });
+                fs.renameSync(temp, this.file);
+            })
+            .catch((e: unknown) => this.onError(e as Error))
+            .finally(() => {
+                this.writing = false;
+                if (this.again && !this.closed) {
+                    this.again = false;
+                    this.schedule();
+                }
+            });
     }
 }
