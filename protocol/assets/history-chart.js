@@ -178,10 +178,10 @@
         }
         if (lo === hi) {
             var pad = Math.abs(lo) > 1 ? Math.abs(lo) * 0.01 : 1;
-            return [lo - pad, hi + pad];
+            return [lo - pad, hi + pad, lo, hi];
         }
         var margin = (hi - lo) * 0.08;
-        return [lo - margin, hi + margin];
+        return [lo - margin, hi + margin, lo, hi];
     }
 
     /**
@@ -230,8 +230,9 @@
                 y: pad.t,
                 width: Math.max(1, round(sx(b) - sx(a), 1)),
                 height: H - pad.t - pad.b,
-                fill: COLORS.gap,
-                'fill-opacity': 0.1,
+                // Nothing stored yet (before the first point) is grey; a real gap is red.
+                fill: g.cause === 'not_recorded' ? COLORS.axis : COLORS.gap,
+                'fill-opacity': g.cause === 'not_recorded' ? 0.08 : 0.14,
                 class: 'mcpb-chart-gap',
                 'data-cause': g.cause,
             });
@@ -255,16 +256,16 @@
         text(
             svg,
             pad.l - 3,
-            pad.t + 8,
-            round(domain[1], o.decimals) + unit,
+            Math.max(pad.t + 8, sy(domain[3]) + 3),
+            round(domain[3], o.decimals) + unit,
             'end',
             'mcpb-chart-label mcpb-chart-max',
         );
         text(
             svg,
             pad.l - 3,
-            H - pad.b,
-            round(domain[0], o.decimals) + unit,
+            Math.min(H - pad.b, sy(domain[2]) + 3),
+            round(domain[2], o.decimals) + unit,
             'end',
             'mcpb-chart-label mcpb-chart-min',
         );
