@@ -53,6 +53,10 @@ async function main(): Promise<void> {
         .option('--interval <ms>', 'reading interval of each device', integer, 5000)
         .option('--mcp-port <n>', 'MCP Streamable HTTP port (0 = any free port)', integer, DEFAULT_MCP_PORT)
         .option('--user-dir <dir>', 'keep Node-RED state in this directory (default: temporary)')
+        .option(
+            '--dashboard',
+            'also load FlowFuse Dashboard 2 (a dev dependency) for the example "Chart device history in Dashboard 2"',
+        )
         .parse()
         .opts<{
             port: number;
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
             interval: number;
             mcpPort: number;
             userDir?: string;
+            dashboard?: boolean;
         }>();
 
     const demo = await startDemo({
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
         intervalMs: opts.interval,
         userDir: opts.userDir,
         mcpPort: opts.mcpPort,
+        dashboard: opts.dashboard === true,
     });
     // --mqtt may carry credentials (mqtt://user:password@host): never print them.
     console.log(`MQTT broker: ${redactSecrets(demo.mqttUrl)}`);
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     console.log(`Node-RED editor: ${demo.editorUrl}`);
     console.log(`Node-RED login: ${demo.credentials.username} / ${demo.credentials.password}`);
     console.log(`MCP endpoint: ${demo.mcpUrl}`);
+    if (opts.dashboard) console.log(`Dashboard 2: ${demo.editorUrl}api/dashboard`);
     if (opts.userDir) {
         console.log(
             demo.keptFlows

@@ -10,15 +10,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { collectPageErrors, launchChromium, openLoggedIn } from './browser';
+import { shippedExamples } from './examples';
 import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string };
-const EXAMPLES = fs
-    .readdirSync(path.join(root, 'examples'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.replace(/\.json$/, ''))
-    .sort();
+// Examples that need FlowFuse Dashboard 2 are imported by dashboard-example_spec.ts, in an editor that has it.
+const EXAMPLES = shippedExamples()
+    .filter((e) => !e.needsDashboard)
+    .map((e) => e.name);
 
 /** The editor globals this spec uses (the test tsconfig has no DOM library). */
 interface FlowEditor {
