@@ -131,6 +131,7 @@ describe('editor in Chromium: the demo flow and every shipped example load witho
         assert.equal(await label('mcpb-route'), 'device route');
         assert.equal(await label('mcpb-command'), 'device command');
         assert.equal(await label('mcpb-influx-store'), 'influx store');
+        assert.equal(await label('mcpb-history'), 'device history');
         // node-red-contrib-influxdb (a dev dependency for the benchmarks) stays out of the demo.
         assert.equal(await page.locator('.red-ui-palette-node[data-palette-type^="influxdb"]').count(), 0);
         const modules = (await (
