@@ -147,16 +147,36 @@ describe('Devices sidebar charts and device detail in Chromium', function () {
             15000,
         );
         // A (re)start asks for every sparkline's history again.
+        const reloaded = page.waitForResponse((r) =>
+            /\/devices\/charts-a\/sensors\/temperature\?history_minutes=10&limit=30$/.test(r.url()),
+        );
         await sidebar().locator('.mcpb-devices-tools button').click();
+        const answer = ((await (await reloaded).json()) as HistoryAnswer).history;
+        assert.equal(answer.points.length, stamps.length);
         const spark = row('charts-a').locator(
             '.mcpb-devices-value[data-name="temperature"] svg.mcpb-devices-spark',
         );
+        // The drawn polyline (the row is redrawn on every change: read attribute and line together).
         await waitFor(
-            'the sparkline',
-            async () => (await attr(spark, 'data-points')) === String(stamps.length),
+            'the sparkline of the reloaded history',
+            async () => {
+                const drawn = await spark.evaluateAll((els) =>
+                    els.map((e) => {
+                        const svg = e as unknown as {
+                            getAttribute(n: string): string | null;
+                            querySelector(s: string): { getAttribute(n: string): string | null } | null;
+                        };
+                        const line = svg.querySelector('polyline')?.getAttribute('points') ?? '';
+                        return [
+                            svg.getAttribute('data-points'),
+                            line.trim().split(/\s+/).filter(Boolean).length,
+                        ];
+                    }),
+                );
+                return JSON.stringify(drawn) === JSON.stringify([[String(stamps.length), stamps.length]]);
+            },
             15000,
         );
-        assert.deepEqual(await polylinePoints(spark.locator('polyline')), [stamps.length]);
         // Sensors without a numeric reading get no sparkline.
         assert.equal(
             await row('charts-a').locator('.mcpb-devices-value[data-name="humidity"] svg').count(),
@@ -293,9 +313,13 @@ describe('Devices sidebar charts and device detail in Chromium', function () {
         for (let i = 0; i < 295; i++) {
             const ts = t0 + 2 * i;
             if (ts > t0 + 300 && ts < t0 + 360) continue;
-            const wave = 22 + 3 * Math.sin(i / 25) + ((i * 7919) % 13) / 20;
+            const wave = 22 + 3 * Math.sin(i / 25) + ((i * 7919) % 13) / 8;
             await d.device.publishReading('temperature', Math.round(wave * 10) / 10, ts);
-            await d.device.publishReading('humidity', Math.round(55 - 2 * Math.sin(i / 25)), ts);
+            await d.device.publishReading(
+                'humidity',
+                Math.round((55 - 2 * Math.sin(i / 25) + ((i * 104729) % 7) / 3) * 10) / 10,
+                ts,
+            );
             sent++;
         }
         await waitFor(
