@@ -365,6 +365,54 @@ describe('Devices sidebar charts and device detail in Chromium', function () {
         assertNoPageErrors();
     });
 
+    it('clears a confirmation requirement the registry kept after the device dropped it', async () => {
+        // The door asks for confirmation; after a firmware update it no longer says so: the registry keeps it.
+        const before = await quietDevice(demo.mqttUrl, 'charts-safety');
+        await before.device.publishReading('temperature', 20);
+        await waitFor(
+            'the device',
+            async () =>
+                (await demo.api(`mcp-bridge/registries/${demo.registryId}/devices/charts-safety`)).status ===
+                200,
+        );
+        await before.stop();
+        const profile = defaultProfile(0);
+        const after = await quietDevice(demo.mqttUrl, 'charts-safety', {
+            ...profile,
+            metadata: {
+                ...profile.metadata,
+                door: { ...profile.metadata.door, requires_confirmation: false },
+            },
+        });
+        stops.push(after.stop);
+        await detailPanel().locator('.mcpb-devices-back').click();
+        await row('charts-safety').locator('.mcpb-devices-name').click();
+        const door = actuatorBox('door');
+        const clear = door.locator('.mcpb-devices-clear-confirmation');
+        await clear.waitFor({ state: 'visible', timeout: 15000 });
+        assert.equal(await actuatorBox('led').locator('.mcpb-devices-clear-confirmation:visible').count(), 0);
+        await clear.click();
+        await waitFor('the requirement cleared', async () =>
+            /Confirmation requirement cleared\./.test(
+                (await door.locator('.mcpb-devices-result').textContent()) ?? '',
+            ),
+        );
+        // Now a door command goes through without a confirmation.
+        await door.locator('button[data-action="on"]').click();
+        await waitFor('the door command', async () =>
+            /applied, state true/.test((await door.textContent()) ?? ''),
+        );
+        assert.equal(
+            await page
+                .locator('.red-ui-notification:visible')
+                .filter({ hasText: /charts-safety/ })
+                .count(),
+            0,
+            'asked for a confirmation',
+        );
+        assertNoPageErrors();
+    });
+
     it('shows hostile device text in the detail view as text', async () => {
         const profile = defaultProfile(1);
         const d = await quietDevice(demo.mqttUrl, 'charts-hostile', {
