@@ -4,11 +4,28 @@
 // example flows need no copy: the tracked examples/ folder is what Node-RED and
 // the Flow Library read from the package.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const src = path.join(root, 'nodes');
 const out = path.join(root, 'dist', 'nodes');
+
+const require = createRequire(path.join(root, 'package.json'));
+const INLINE = /<script type="text\/javascript" data-mcpb-inline="([^"]+)"><\/script>/g;
+
+/**
+ * Editor HTML with `<script type="text/javascript" data-mcpb-inline="module/file.js"></script>`
+ * placeholders replaced by that file (shared browser code, e.g. the protocol's history charts):
+ * the editor reads one HTML file per plugin, with no other request.
+ */
+function inlineScripts(html, file) {
+    return html.replace(INLINE, (_, spec) => {
+        const code = fs.readFileSync(require.resolve(spec), 'utf8');
+        if (/<\/script/i.test(code)) throw new Error(`${spec} (inlined into ${file}) contains "</script"`);
+        return `<script type="text/javascript">\n${code}</script>`;
+    });
+}
 
 function copyDir(from, to, filter = () => true) {
     if (!fs.existsSync(from)) return;
@@ -29,7 +46,10 @@ for (const html of nodeTypes) {
     if (!fs.existsSync(path.join(src, 'locales', 'en-US', `${base}.json`))) {
         throw new Error(`nodes/${base} has no en-US message catalog`);
     }
-    fs.copyFileSync(path.join(src, html), path.join(out, html));
+    fs.writeFileSync(
+        path.join(out, html),
+        inlineScripts(fs.readFileSync(path.join(src, html), 'utf8'), html),
+    );
 }
 copyDir(path.join(src, 'locales'), path.join(out, 'locales'));
 
@@ -46,7 +66,8 @@ for (const html of plugins) {
         throw new Error(`plugin ${base} has no en-US message catalog`);
     }
     fs.mkdirSync(pluginOut, { recursive: true });
-    fs.copyFileSync(path.join(pluginSrc, html), path.join(pluginOut, html));
+    const text = fs.readFileSync(path.join(pluginSrc, html), 'utf8');
+    fs.writeFileSync(path.join(pluginOut, html), inlineScripts(text, html));
     copyDir(path.join(src, 'locales'), path.join(pluginOut, 'locales'), (n) => n === `${base}.json`);
 }
 copyDir(path.join(root, 'icons'), path.join(out, 'icons'), (n) => n.endsWith('.svg'));

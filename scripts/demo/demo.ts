@@ -37,6 +37,8 @@ export interface DemoOptions {
     userDir?: string;
     /** MCP Streamable HTTP port (0 = any free port); default DEFAULT_MCP_PORT. */
     mcpPort?: number;
+    /** Also load FlowFuse Dashboard 2 (a dev dependency; left out of the palette by default). */
+    dashboard?: boolean;
     log?: (line: string) => void;
     /** Join this MQTT share group for the high-rate topics (another instance may share the stream). */
     shareGroup?: string;
@@ -122,6 +124,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             port: options.port,
             log,
             adminAuth: adminAuthSetting(credentials),
+            dashboard: options.dashboard,
             adjustKeptFlows: (file) => pointDemoBrokerAt(file, mqttUrl as string),
         });
         cleanups.push(() => nodeRed.stop());

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { listenOn } from './listen';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
+const HTTP_NODE_ROOT = '/api';
 export const PACKAGE_NAME = (
     JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string }
 ).name;
@@ -21,6 +22,7 @@ interface NodeRedRuntime {
     start(): Promise<void>;
     stop(): Promise<void>;
     httpAdmin: http.RequestListener;
+    httpNode: http.RequestListener;
     nodes: { getNodeList(): { id: string; enabled: boolean; err?: string }[] };
 }
 
@@ -51,6 +53,8 @@ export async function startEmbeddedNodeRed(options: {
     adjustKeptFlows?: (flowsFile: string) => void;
     /** Node-RED's adminAuth setting; without it the admin API is open (tests only). */
     adminAuth?: object;
+    /** Load FlowFuse Dashboard 2 (a dev dependency found beside node-red); left out by default. */
+    dashboard?: boolean;
 }): Promise<EmbeddedNodeRed> {
     installPackage(options.userDir);
     // A user directory keeps its flows: the demo flow is written only into a fresh one.
@@ -61,23 +65,38 @@ export async function startEmbeddedNodeRed(options: {
     // node-red ships no types: the few runtime members used are typed above.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const RED = require('node-red') as NodeRedRuntime;
-    const server = http.createServer((req, res) => RED.httpAdmin(req, res));
+    // The editor and admin API at /, the flows' HTTP endpoints (http in, Dashboard 2) under /api,
+    // as Node-RED's own server mounts them (express keeps originalUrl for redirects).
+    const server = http.createServer((req, res) => {
+        const url = req.url ?? '/';
+        if (
+            url === HTTP_NODE_ROOT ||
+            url.startsWith(`${HTTP_NODE_ROOT}/`) ||
+            url.startsWith(`${HTTP_NODE_ROOT}?`)
+        ) {
+            (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = url;
+            req.url = url.slice(HTTP_NODE_ROOT.length) || '/';
+            return RED.httpNode(req, res);
+        }
+        RED.httpAdmin(req, res);
+    });
     RED.init(server, {
         userDir: options.userDir,
         flowFile: 'flows.json',
         credentialSecret: false,
         uiHost: '127.0.0.1',
         httpAdminRoot: '/',
-        httpNodeRoot: '/api',
+        httpNodeRoot: HTTP_NODE_ROOT,
         logging: { console: { level: options.logLevel ?? 'warn', metrics: false, audit: false } },
         editorTheme: { tours: false },
         ...(options.adminAuth ? { adminAuth: options.adminAuth } : {}),
         // The core mqtt-broker node reconnects after 5 s by default: every reading a device
         // publishes in those seconds after a broker restart is lost (counted, but lost).
         mqttReconnectTime: 1000,
-        // The bench's node-red-contrib-influxdb (a dev dependency, found beside node-red)
-        // is not part of the demo: keep it out of the palette.
-        nodesExcludes: ['node-red-contrib-influxdb'],
+        // The bench's node-red-contrib-influxdb and the Dashboard example's Dashboard 2 (dev
+        // dependencies, found beside node-red) are not part of the demo: keep them out of the
+        // palette (Dashboard 2 only on request; its module directory is node-red-dashboard).
+        nodesExcludes: ['node-red-contrib-influxdb', ...(options.dashboard ? [] : ['node-red-dashboard'])],
         // Loopback demo: no update-notification / telemetry question on first open.
         telemetry: { enabled: false, updateNotification: false },
         externalModules: { autoInstall: false, palette: { allowInstall: false } },

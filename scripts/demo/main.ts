@@ -63,6 +63,10 @@ async function main(): Promise<void> {
             '--share-group <name>',
             'take a share of the sensor stream in this MQTT share group (with --mqtt; docs/scale-out.md)',
         )
+        .option(
+            '--dashboard',
+            'also load FlowFuse Dashboard 2 (a dev dependency) for the example "Chart device history in Dashboard 2"',
+        )
         .parse()
         .opts<{
             port: number;
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
             mcpPort: number;
             userDir?: string;
             shareGroup?: string;
+            dashboard?: boolean;
         }>();
 
     const demo = await startDemo({
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
         userDir: opts.userDir,
         mcpPort: opts.mcpPort,
         shareGroup: opts.shareGroup,
+        dashboard: opts.dashboard === true,
     });
     // --mqtt may carry credentials (mqtt://user:password@host): never print them.
     console.log(`MQTT broker: ${redactSecrets(demo.mqttUrl)}`);
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
         );
     }
     console.log(`MCP endpoint: ${demo.mcpUrl}`);
+    if (opts.dashboard) console.log(`Dashboard 2: ${demo.editorUrl}api/dashboard`);
     if (opts.userDir) {
         console.log(
             demo.keptFlows

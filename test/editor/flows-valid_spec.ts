@@ -10,15 +10,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { collectPageErrors, launchChromium, openLoggedIn } from './browser';
+import { shippedExamples } from './examples';
 import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string };
-const EXAMPLES = fs
-    .readdirSync(path.join(root, 'examples'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.replace(/\.json$/, ''))
-    .sort();
+// Examples that need FlowFuse Dashboard 2 are imported by dashboard-example_spec.ts, in an editor that has it.
+const EXAMPLES = shippedExamples()
+    .filter((e) => !e.needsDashboard)
+    .map((e) => e.name);
 
 /** The editor globals this spec uses (the test tsconfig has no DOM library). */
 interface FlowEditor {
@@ -131,6 +131,7 @@ describe('editor in Chromium: the demo flow and every shipped example load witho
         assert.equal(await label('mcpb-route'), 'device route');
         assert.equal(await label('mcpb-command'), 'device command');
         assert.equal(await label('mcpb-influx-store'), 'influx store');
+        assert.equal(await label('mcpb-history'), 'device history');
         // node-red-contrib-influxdb (a dev dependency for the benchmarks) stays out of the demo.
         assert.equal(await page.locator('.red-ui-palette-node[data-palette-type^="influxdb"]').count(), 0);
         const modules = (await (

@@ -218,7 +218,7 @@ describe('mcp-adapter per-client scopes from one policy file (two SDK clients ov
     it('serves resources, completions and subscriptions within the scope only', async function () {
         const listed = (await viewer.listResources()).resources
             .map((r) => r.uri)
-            .filter((u) => u !== 'iot://devices');
+            .filter((u) => u !== 'iot://devices' && !u.startsWith('ui://'));
         assert.deepEqual(listed.sort(), [`iot://devices/${A}`, `iot://devices/${B}`]);
         const listDoc = await viewer.readResource({ uri: 'iot://devices' });
         const doc = JSON.parse((listDoc.contents[0] as { text: string }).text) as {

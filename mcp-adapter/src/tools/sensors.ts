@@ -13,6 +13,7 @@ import {
     type ReadingsAnswer,
     type SensorReadingView,
 } from '@mcp-mqtt-bridge/protocol';
+import { SENSOR_HISTORY_APP_META, registerSensorHistoryApp } from '../apps/sensor-history-app';
 import { deviceSensorReading } from '../tool-outputs';
 import { READ_ONLY, type ToolContext } from '../tool-context';
 import { registryFailure, success, successText } from '../tool-results';
@@ -109,6 +110,9 @@ function deviceReadings(detail: DeviceDetail, now: number) {
 }
 
 export function registerSensorTools(server: McpServer, ctx: ToolContext): void {
+    registerSensorHistoryApp(server);
+    // An MCP App (apps/sensor-history-app.ts) charts the history in hosts that render them; others
+    // show the same text and structured result as before.
     server.registerTool(
         'read_sensor',
         {
@@ -142,6 +146,7 @@ export function registerSensorTools(server: McpServer, ctx: ToolContext): void {
             },
             outputSchema: sensorReading.shape,
             annotations: READ_ONLY,
+            _meta: SENSOR_HISTORY_APP_META,
         },
         async (args, extra) => {
             try {
