@@ -115,7 +115,7 @@ export class FaultBed {
         this.traffic = new Traffic(() => this.fleet.devices, this.perSecond);
         await waitFor(
             'every device in the registry',
-            async () => (await this.api('/devices')).devices.length === this.deviceCount,
+            async () => (await this.api('/devices?limit=1000')).devices.length === this.deviceCount,
             20000,
         );
     }
@@ -132,16 +132,15 @@ export class FaultBed {
     // The answers of several shapes are read field by field.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async api(route: string): Promise<any> {
-        const url = `${this.nodeRed.editorUrl.replace(/\/$/, '')}${REGISTRY_API_ROOT}/${this.nodeRed.registryId}${route}`;
-        const res = await fetch(url);
+        // The demo runs Node-RED with adminAuth: the admin's token.
+        const res = await this.nodeRed.api(`${REGISTRY_API_ROOT}/${this.nodeRed.registryId}${route}`);
         if (!res.ok) throw new Error(`${route}: HTTP ${res.status} ${await res.text()}`);
         return res.json();
     }
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async post(route: string, body: object): Promise<{ status: number; body: any }> {
-        const url = `${this.nodeRed.editorUrl.replace(/\/$/, '')}${REGISTRY_API_ROOT}/${this.nodeRed.registryId}${route}`;
-        const res = await fetch(url, {
+        const res = await this.nodeRed.api(`${REGISTRY_API_ROOT}/${this.nodeRed.registryId}${route}`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(body),
@@ -166,7 +165,7 @@ export class FaultBed {
 
     /** Lost messages the registry counted, per device id. */
     async lost(): Promise<Map<string, number>> {
-        const answer = (await this.api('/metrics')) as {
+        const answer = (await this.api('/metrics?limit=1000')) as {
             devices: { device_id: string; counters: { lost: number } }[];
         };
         return new Map(answer.devices.map((d) => [d.device_id, d.counters.lost]));

@@ -201,7 +201,7 @@ describe('faults: real Mosquitto, InfluxDB and Node-RED with 1,000 readings/s fl
         const killed = Date.now();
         await FaultBed.kill(bed.mqtt);
         await waitFor('every device stale with reason "broker"', async () => {
-            const { devices } = (await bed.api('/devices')) as {
+            const { devices } = (await bed.api('/devices?limit=1000')) as {
                 devices: { online: boolean; offline_reason?: string }[];
             };
             return devices.every((d) => !d.online && d.offline_reason === 'broker');
@@ -226,7 +226,9 @@ describe('faults: real Mosquitto, InfluxDB and Node-RED with 1,000 readings/s fl
         await waitFor(
             'every device online again',
             async () => {
-                const { devices } = (await bed.api('/devices')) as { devices: { online: boolean }[] };
+                const { devices } = (await bed.api('/devices?limit=1000')) as {
+                    devices: { online: boolean }[];
+                };
                 return devices.length === DEVICES && devices.every((d) => d.online);
             },
             20000,

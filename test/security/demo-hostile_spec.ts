@@ -49,6 +49,12 @@ describe('npm start under attack', function () {
             const list = (await json(`${REGISTRY}/devices`)) as { devices: { online: boolean }[] };
             return list.devices.filter((d) => d.online).length === 3;
         });
+        await waitFor(
+            'a temperature reading of demo-0001 and demo-0002',
+            async () =>
+                (await demo.api(`${REGISTRY}/devices/demo-0001/sensors/temperature`)).status === 200 &&
+                (await demo.api(`${REGISTRY}/devices/demo-0002/sensors/temperature`)).status === 200,
+        );
     });
 
     after(async function () {

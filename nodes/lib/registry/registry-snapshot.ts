@@ -50,17 +50,19 @@ export function savedDevice(registry: DeviceRegistry, record: DeviceRecord): Sav
     return saved;
 }
 
-export function snapshotOf(registry: DeviceRegistry): RegistrySnapshot {
-    const devices: SavedRecord[] = [];
-    for (const record of registry.devices.values()) devices.push(savedDevice(registry, record));
+/** What the snapshot keeps besides the devices (one list, for the full and the incremental writer). */
+export function registryWide(registry: DeviceRegistry): Pick<RegistrySnapshot, 'alerts' | 'totals' | 'commands'> {
     return {
-        version: 2,
-        saved_at: new Date().toISOString(),
-        devices,
         alerts: registry.alerts.recent(),
         totals: registry.counters.totals,
         commands: registry.ledger.all(),
     };
+}
+
+export function snapshotOf(registry: DeviceRegistry): RegistrySnapshot {
+    const devices: SavedRecord[] = [];
+    for (const record of registry.devices.values()) devices.push(savedDevice(registry, record));
+    return { version: 2, saved_at: new Date().toISOString(), devices, ...registryWide(registry) };
 }
 
 /** Loads a snapshot; restored devices get a fresh silence window (the registry itself was down). */

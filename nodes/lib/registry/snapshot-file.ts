@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import type { DeviceChange } from '@mcp-mqtt-bridge/protocol';
 import type { DeviceRegistry } from './device-registry';
-import { restoreSnapshot, savedDevice, snapshotOf } from './registry-snapshot';
+import { registryWide, restoreSnapshot, savedDevice, snapshotOf } from './registry-snapshot';
 
 /** Writes between two full serialisations. */
 const FULL_EVERY = 30;
@@ -121,11 +121,8 @@ export class SnapshotFile {
         parts[0] = Buffer.from(
             `{"version":2,"saved_at":${JSON.stringify(new Date().toISOString())},"devices":[`,
         );
-        parts.push(
-            Buffer.from(
-                `],"alerts":${JSON.stringify(registry.alerts.recent())},"totals":${JSON.stringify(registry.counters.totals)}}`,
-            ),
-        );
+        // `],` then the registry-wide fields, as snapshotOf() writes them ({"alerts":…} without its `{`).
+        parts.push(Buffer.from(`],${JSON.stringify(registryWide(registry)).slice(1)}`));
         const text = Buffer.concat(parts);
         const ms = performance.now() - started;
         this.stats.serialised += serialised;
