@@ -51,7 +51,9 @@ export function savedDevice(registry: DeviceRegistry, record: DeviceRecord): Sav
 }
 
 /** What the snapshot keeps besides the devices (one list, for the full and the incremental writer). */
-export function registryWide(registry: DeviceRegistry): Pick<RegistrySnapshot, 'alerts' | 'totals' | 'commands'> {
+export function registryWide(
+    registry: DeviceRegistry,
+): Pick<RegistrySnapshot, 'alerts' | 'totals' | 'commands'> {
     return {
         alerts: registry.alerts.recent(),
         totals: registry.counters.totals,
