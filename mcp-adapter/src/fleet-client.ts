@@ -79,6 +79,18 @@ function pageOf<T>(items: T[], limit: number | undefined, cursor: string | undef
     return { page, next };
 }
 
+/** Per name, the newest entry any instance reported. */
+function newestOf<T>(all: Record<string, T>[], isNewer: (a: T, b: T) => boolean): Record<string, T> {
+    const merged = new Map<string, T>();
+    for (const entries of all) {
+        for (const [name, entry] of Object.entries(entries)) {
+            const known = merged.get(name);
+            if (known === undefined || isNewer(entry, known)) merged.set(name, entry);
+        }
+    }
+    return Object.fromEntries(merged);
+}
+
 /** Counters of one device over every instance's account of it. */
 export function mergeCounters(all: DeviceCounters[]): DeviceCounters {
     const out: DeviceCounters = {
@@ -220,18 +232,15 @@ export class FleetClient extends RegistryClient {
         const answers = this.answered(await this.all((c) => c.getDevice(deviceId, call)));
         let base = answers[0].value;
         for (const { value } of answers) if (newer(value.last_seen_at, base.last_seen_at)) base = value;
-        const readings = { ...base.readings };
-        const actuators = { ...base.actuator_states };
-        for (const { value } of answers) {
-            for (const [sensor, r] of Object.entries(value.readings)) {
-                const known = Object.hasOwn(readings, sensor) ? readings[sensor] : undefined;
-                if (!known || r.timestamp > known.timestamp) readings[sensor] = r;
-            }
-            for (const [actuator, a] of Object.entries(value.actuator_states)) {
-                const known = Object.hasOwn(actuators, actuator) ? actuators[actuator] : undefined;
-                if (!known || a.updated_at > known.updated_at) actuators[actuator] = a;
-            }
-        }
+        // Names come from devices: merged in Maps, returned as own properties (never `obj[name] = …`).
+        const readings = newestOf(
+            answers.map(({ value }) => value.readings),
+            (a, b) => a.timestamp > b.timestamp,
+        );
+        const actuators = newestOf(
+            answers.map(({ value }) => value.actuator_states),
+            (a, b) => a.updated_at > b.updated_at,
+        );
         const counters = this.countersOf(
             deviceId,
             answers.map(({ member, value }) => ({ member, counters: value.counters })),

@@ -69,3 +69,32 @@ export async function openLoggedIn(page: Page, editorUrl: string, accessToken: s
     }, accessToken);
     await page.goto(editorUrl);
 }
+
+/**
+ * The demo's editor in a new page, logged in, with the first-run "Enable Update
+ * Notifications" question answered (no: loopback only), once the demo flow is loaded.
+ */
+export async function openDemoEditor(
+    browser: Browser,
+    demo: {
+        api(path: string, init?: RequestInit): Promise<Response>;
+        editorUrl: string;
+        accessToken(): Promise<string>;
+    },
+    width: number,
+): Promise<{ page: Page; pageErrors: string[] }> {
+    const answered = await demo.api('settings/user', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ telemetryEnabled: false }),
+    });
+    assert.equal(answered.status, 204, await answered.text());
+    const page = await browser.newPage({ viewport: { width, height: 1000 } });
+    const pageErrors = collectPageErrors(page);
+    await openLoggedIn(page, demo.editorUrl, await demo.accessToken());
+    await page.waitForFunction(() => {
+        const { RED } = globalThis as unknown as Partial<EditorGlobals>;
+        return RED?.nodes?.node('demo-command') !== undefined;
+    });
+    return { page, pageErrors };
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { DeviceConnection, SimulatedDevice, defaultProfile, type DeviceProfile } from '../../simulator';
 import { waitFor } from '../support/services';
-import { collectPageErrors, launchChromium, openLoggedIn, type EditorGlobals } from './browser';
+import { launchChromium, openDemoEditor, type EditorGlobals } from './browser';
 import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
@@ -80,20 +80,7 @@ describe('editor in Chromium on the npm start demo', function () {
         assertBuilt();
         demo = await startDemoProcess({ devices: 3, intervalMs: 500 });
         browser = await launchChromium();
-        // Answer the first-run "Enable Update Notifications" question up front (no: loopback only).
-        const answered = await demo.api('settings/user', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ telemetryEnabled: false }),
-        });
-        assert.equal(answered.status, 204, await answered.text());
-        page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-        pageErrors = collectPageErrors(page);
-        await openLoggedIn(page, demo.editorUrl, await demo.accessToken());
-        await page.waitForFunction(() => {
-            const { RED } = globalThis as unknown as Partial<EditorGlobals>;
-            return RED?.nodes?.node('demo-command') !== undefined;
-        });
+        ({ page, pageErrors } = await openDemoEditor(browser, demo, 1600));
     });
 
     after(async function () {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { DeviceConnection, SimulatedDevice, defaultProfile, type DeviceProfile } from '../../simulator';
 import { waitFor } from '../support/services';
-import { collectPageErrors, launchChromium, openLoggedIn, type EditorGlobals } from './browser';
+import { launchChromium, openDemoEditor, type EditorGlobals } from './browser';
 import { assertBuilt, startDemoProcess, type DemoProcess } from '../support/demo-process';
 
 const root = path.resolve(__dirname, '../..');
@@ -96,19 +96,7 @@ describe('Devices sidebar charts and device detail in Chromium', function () {
         assertBuilt();
         demo = await startDemoProcess({ devices: 1, intervalMs: 2000 });
         browser = await launchChromium();
-        const answered = await demo.api('settings/user', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ telemetryEnabled: false }),
-        });
-        assert.equal(answered.status, 204, await answered.text());
-        page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-        pageErrors = collectPageErrors(page);
-        await openLoggedIn(page, demo.editorUrl, await demo.accessToken());
-        await page.waitForFunction(() => {
-            const { RED } = globalThis as unknown as Partial<EditorGlobals>;
-            return RED?.nodes?.node('demo-command') !== undefined;
-        });
+        ({ page, pageErrors } = await openDemoEditor(browser, demo, 1400));
         await page.evaluate(() =>
             (globalThis as unknown as EditorGlobals).RED.actions.invoke(
                 'mcpb-device-sidebar:show-devices-tab',
