@@ -19,9 +19,9 @@
  * Drain: the live figure swings with this shared machine because the
  * publisher and the broker can be the bottleneck. So handwritten, stock and
  * ours are also measured draining a backlog: --drain-messages readings are
- * queued in Mosquitto first (a persistent session, clean false, with
- * queue_qos0_messages, while the pipeline is offline), the broker is paused
- * (SIGSTOP) while the pipeline starts, and the clock runs from its SIGCONT
+ * queued in Mosquitto first: the pipeline starts, subscribes and (ours) knows
+ * the registered fleet, then is frozen (SIGSTOP) while the backlog is
+ * published, and the clock runs from its SIGCONT
  * until InfluxDB holds every point: the pipeline is the bottleneck. CPU µs per
  * message is the pipeline process's CPU time over the same window.
  *
@@ -208,12 +208,8 @@ async function registerDevices(mqttUrl: string, count: number): Promise<void> {
     await client.endAsync();
 }
 
-/** What each pipeline subscribes to, so that its persistent session can be made beforehand. */
-const DRAIN_SUBSCRIPTION: Partial<Record<PipelineName, { filter: string; qos: 0 | 1 }>> = {
-    handwritten: { filter: 'devices/+/sensors/+/data', qos: 0 },
-    stock: { filter: 'devices/+/sensors/+/data', qos: 0 },
-    ours: { filter: 'devices/#', qos: 1 },
-};
+/** The pipelines measured draining a backlog (the receive-only one has nothing to drain into). */
+const DRAINED = new Set<PipelineName>(['handwritten', 'stock', 'ours']);
 
 async function run(): Promise<void> {
     const messages = seedMessages(opts.messages, opts.devices);
@@ -222,13 +218,10 @@ async function run(): Promise<void> {
         `pipeline bench: ${opts.messages} messages from ${opts.devices} devices × 4 sensors, batch ${opts.batch}, ` +
             `${opts.registered} devices registered; drain of ${opts.drainMessages} queued messages`,
     );
-    const [mosquitto, influx] = await Promise.all([
-        // Drain runs queue QoS 0 readings for an offline persistent session.
-        startMosquitto({ extraConfig: ['queue_qos0_messages true'] }),
-        startInfluxDB(),
-    ]);
+    const [mosquitto, influx] = await Promise.all([startMosquitto(), startInfluxDB()]);
     const watcher = await subscriptionWatcher(mosquitto.url);
-    await registerDevices(mosquitto.url, Math.max(opts.registered, opts.devices));
+    const registered = Math.max(opts.registered, opts.devices);
+    await registerDevices(mosquitto.url, registered);
     const devices = await connectDevices(mosquitto.url, opts.devices);
     const wanted = opts.only?.split(',');
     const results: Result[] = [];
@@ -256,6 +249,7 @@ async function run(): Promise<void> {
                 database,
                 expected: messages.length,
                 batchSize: opts.batch,
+                registered,
             };
             const { child, next } = startChild(config);
             try {
@@ -311,33 +305,21 @@ async function run(): Promise<void> {
         // Later device time than the live runs' points (a new database anyway).
         const drainEncoded = encodeForClients(drainMessages, opts.devices);
         const drainRuns = rounds.flatMap((round) =>
-            PIPELINES.filter((p) => DRAIN_SUBSCRIPTION[p.name] && (!wanted || wanted.includes(p.name))).map(
-                (p) => ({ ...p, round }),
-            ),
+            PIPELINES.filter((p) => DRAINED.has(p.name) && (!wanted || wanted.includes(p.name))).map((p) => ({
+                ...p,
+                round,
+            })),
         );
         for (const { name, label, round } of drainRuns) {
+            await waitFor(
+                'the previous pipeline to unsubscribe',
+                async () => watcher.current() === base,
+                20_000,
+            );
             const database = `drain_${name}_${round}`;
             await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
                 method: 'POST',
             });
-            const clientId = `bench-drain-${name}-${round}`;
-            const { filter, qos } = DRAIN_SUBSCRIPTION[name] as { filter: string; qos: 0 | 1 };
-            const session = await mqtt.connectAsync(mosquitto.url, { clientId, clean: false });
-            // devices/# also brings every retained capabilities message: take them all (acknowledged)
-            // before leaving, so the session holds only the backlog of readings.
-            let retained = 0;
-            session.on('message', (_t, _p, packet) => {
-                if (packet.retain) retained++;
-            });
-            await session.subscribeAsync(filter, { qos });
-            if (filter === 'devices/#') {
-                const registered = Math.max(opts.registered, opts.devices);
-                await waitFor('the retained capabilities', async () => retained >= registered, 30_000);
-            }
-            await session.endAsync();
-            await publishAll(devices, drainEncoded);
-            // A QoS 1 publish after the readings on every connection: its PUBACK says they are queued.
-            await Promise.all(devices.map((d) => d.publishAsync('bench/sentinel', '', { qos: 1 })));
             const config: PipelineConfig = {
                 pipeline: name,
                 mqttUrl: mosquitto.url,
@@ -345,18 +327,25 @@ async function run(): Promise<void> {
                 database,
                 expected: drainMessages.length,
                 batchSize: opts.batch,
-                drainClientId: clientId,
+                registered,
             };
-            mosquitto.process.kill('SIGSTOP'); // the pipeline starts, but nothing flows yet
-            let paused = true;
             const { child, next } = startChild(config);
+            let frozen = false;
             try {
                 await next('started');
+                await waitFor(`${name} to subscribe`, async () => watcher.current() > base, 30_000);
+                await new Promise((r) => setTimeout(r, 1200)); // one more $SYS period: every subscription in place
                 child.send({ type: 'mark' } satisfies ToChild);
                 await next('marked');
+                // Frozen, the pipeline reads nothing: the backlog queues in the broker for it.
+                child.kill('SIGSTOP');
+                frozen = true;
+                await publishAll(devices, drainEncoded);
+                // A QoS 1 publish after the readings on every connection: its PUBACK says they are queued.
+                await Promise.all(devices.map((d) => d.publishAsync('bench/sentinel', '', { qos: 1 })));
                 const t0 = Date.now();
-                mosquitto.process.kill('SIGCONT');
-                paused = false;
+                child.kill('SIGCONT');
+                frozen = false;
                 const [stored, doneAt] = await completion(
                     async () => [await influxCount(influx.url, database)],
                     drainMessages.length,
@@ -382,15 +371,11 @@ async function run(): Promise<void> {
                         `${((cpuMs * 1000) / drainMessages.length).toFixed(1)} CPU µs/msg`,
                 );
             } finally {
-                if (paused) mosquitto.process.kill('SIGCONT');
+                if (frozen) child.kill('SIGCONT');
                 await stopChild(child);
-                // Forget the session (and its subscription) before the next run.
-                const forget = await mqtt.connectAsync(mosquitto.url, { clientId, clean: true });
-                await forget.endAsync();
             }
         }
     } finally {
-        mosquitto.process.kill('SIGCONT');
         await Promise.all(devices.map((d) => d.endAsync()));
         await watcher.close();
         await Promise.all([mosquitto.stop(), influx.stop()]);

@@ -10,12 +10,8 @@ export interface PipelineConfig {
     /** messages the pipeline should see */
     expected: number;
     batchSize: number;
-    /**
-     * Drain mode: connect with this client id to the persistent session (clean
-     * false) that already holds the messages, and report 'started' without
-     * waiting for the connection (the broker is paused meanwhile).
-     */
-    drainClientId?: string;
+    /** Devices the registry must know before the pipeline reports 'started' (ours). */
+    registered: number;
 }
 
 export type ToChild =

@@ -11,8 +11,6 @@ export interface LineWriterOptions {
     influxUrl: string;
     database: string;
     batchSize: number;
-    /** Drain mode: resume this persistent session; do not wait for the connection. */
-    drainClientId?: string;
 }
 
 export async function startLineWriter(o: LineWriterOptions): Promise<void> {
@@ -54,10 +52,7 @@ export async function startLineWriter(o: LineWriterOptions): Promise<void> {
         pump();
     };
 
-    const client = mqtt.connect(
-        o.mqttUrl,
-        o.drainClientId ? { clientId: o.drainClientId, clean: false } : { clean: true },
-    );
+    const client = mqtt.connect(o.mqttUrl, { clean: true });
     client.on('message', (topic, payload) => {
         const parts = topic.split('/');
         const p = JSON.parse(payload.toString()) as {
@@ -73,11 +68,6 @@ export async function startLineWriter(o: LineWriterOptions): Promise<void> {
         if (batch.length >= o.batchSize) seal();
         else if (!timer) timer = setTimeout(seal, 1000);
     });
-    if (o.drainClientId) {
-        // The session already holds the subscription and the backlog; the broker is paused now.
-        client.on('connect', () => client.subscribe('devices/+/sensors/+/data', { qos: 0 }));
-        return;
-    }
     await new Promise<void>((resolve, reject) => {
         client.once('connect', () =>
             client.subscribe('devices/+/sensors/+/data', { qos: 0 }, (err) =>

@@ -8,9 +8,7 @@ import type { PipelineConfig } from './ipc';
 const TOPIC = 'devices/+/sensors/+/data';
 
 function broker(c: PipelineConfig): Record<string, unknown> {
-    const node = coreBrokerNode('n-broker', c.mqttUrl);
-    // Drain: resume the persistent session that holds the backlog.
-    return c.drainClientId ? { ...node, clientid: c.drainClientId, cleansession: false } : node;
+    return coreBrokerNode('n-broker', c.mqttUrl);
 }
 
 // Ids carry a prefix: an id equal to a node type (e.g. 'join') looks like a config-node cycle to Node-RED.

@@ -62,6 +62,19 @@ async function startBare(c: PipelineConfig): Promise<void> {
     });
 }
 
+/** Resolves once the registry holds `count` devices: the fleet is registered before any measurement. */
+async function registryKnows(nodes: { getNode(id: string): unknown }, count: number): Promise<void> {
+    // The flows start after RED.start() resolves: the node may not exist yet.
+    const known = () =>
+        (nodes.getNode('n-registry') as { registry: { devices: Map<string, unknown> } } | null)?.registry
+            .devices.size ?? 0;
+    const deadline = Date.now() + 120_000;
+    while (known() < count) {
+        if (Date.now() > deadline) throw new Error(`the registry knows ${known()} devices, not ${count}`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
 async function start(c: PipelineConfig): Promise<void> {
     if (c.pipeline === 'bare') await startBare(c);
     else if (c.pipeline === 'handwritten') await startLineWriter(c);
@@ -69,9 +82,10 @@ async function start(c: PipelineConfig): Promise<void> {
         const red = await startNodeRed(
             c.pipeline === 'stock' ? stockFlow(c) : oursFlow(c, c.pipeline === 'oursStore'),
         );
+        const nodes = (red as unknown as { nodes: { getNode(id: string): unknown } }).nodes;
+        if (c.pipeline !== 'stock') await registryKnows(nodes, c.registered);
         // MCPB_BENCH_DEBUG=1: the store's and the registry's counters every second (ours).
         if (process.env.MCPB_BENCH_DEBUG && c.pipeline !== 'stock') {
-            const nodes = (red as unknown as { nodes: { getNode(id: string): unknown } }).nodes;
             setInterval(() => {
                 const influx = nodes.getNode('n-influx') as { storeStatus(): object } | null;
                 const registry = nodes.getNode('n-registry') as {
