@@ -168,20 +168,19 @@ describe('firmware: every ESPHome entity kind through the glue, a real broker an
         await expectRefused('living_room_preset', { action: 'set', value: 'party' }, 'BAD_VALUE');
         await expectRefused('heat_pump_target_temperature_low', { action: 'set', value: 5 }, 'OUT_OF_RANGE');
         await expectRefused('living_room', { action: 'on' }, 'UNSUPPORTED_ACTION');
-        const heat = await expectApplied(
-            'living_room',
-            { action: 'set', value: 'heat' },
-            room('mode', 'CLIMATE_MODE_HEAT'),
-            'heat',
-        );
-        assert.equal((heat.attributes as { action: string }).action, 'heating');
-        const cool = await expectApplied(
-            'living_room',
-            { action: 'set', value: 'cool' },
-            room('mode', 'CLIMATE_MODE_COOL'),
-            'cool',
-        );
-        assert.equal((cool.attributes as { action: string }).action, 'cooling');
+        for (const [mode, action] of [
+            ['heat', 'heating'],
+            ['cool', 'cooling'],
+        ]) {
+            const esphomeMode = `CLIMATE_MODE_${mode.toUpperCase()}`;
+            const set = { action: 'set', value: mode };
+            const ack = await expectApplied('living_room', set, room('mode', esphomeMode), mode);
+            assert.equal(
+                (ack.attributes as { action: string }).action,
+                action,
+                'the climate action attribute',
+            );
+        }
         await expectApplied(
             'living_room_target_temperature',
             { action: 'set', value: 21.5 },

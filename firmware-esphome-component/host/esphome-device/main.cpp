@@ -9,12 +9,11 @@
 // Every ESPHome-style call an entity receives is printed on stdout as one JSON line:
 //   {"entity":"Living Room","call":"climate.set_mode","value":"CLIMATE_MODE_HEAT"}
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "fake_esphome.h"
+#include "host_cli.h"
 #include "mcp_bridge.h"
 #include "mosquitto_mqtt_client.h"
 #include "recording_entities.h"
@@ -22,15 +21,6 @@
 #include "esphome/core/application.h"
 
 namespace {
-
-volatile std::sig_atomic_t stop_requested = 0;
-
-struct Options {
-  std::string host{"127.0.0.1"};
-  int port{1883};
-  std::string id{"mcpb_esphome"};
-  bool help{false};
-};
 
 const char *const USAGE =
     "usage: mcpb-esphome-device --id <identifier> [--port 1883] [--host 127.0.0.1]\n"
@@ -44,26 +34,16 @@ const char *const USAGE =
     "  --host H, --port N   broker (default 127.0.0.1:1883); it retries until the broker answers\n"
     "  --help               this text\n";
 
-bool parse_options(int argc, char **argv, Options &o) {
-  for (int i = 1; i < argc; i++) {
+/** Reads the flags into `broker`; returns -1 to run, or the exit code after printing the usage. */
+int read_options(int argc, char **argv, host_cli::BrokerOptions &broker) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      o.help = true;
-      return true;
-    }
-    if (i + 1 >= argc)
-      return false;
-    const char *next = argv[++i];
-    if (arg == "--host")
-      o.host = next;
-    else if (arg == "--port")
-      o.port = std::atoi(next);
-    else if (arg == "--id")
-      o.id = next;
-    else
-      return false;
+    if (arg == "--help" || arg == "-h")
+      return host_cli::begin(true, true, USAGE);
+    if (i + 1 >= argc || !host_cli::take_broker_option(arg, argv[i + 1], broker))
+      return host_cli::begin(false, false, USAGE);
   }
-  return mcp_bridge::is_identifier(o.id) && o.port > 0;
+  return host_cli::begin(broker.valid(), false, USAGE);
 }
 
 void print_call(const recording::Call &call) {
@@ -74,7 +54,7 @@ void print_call(const recording::Call &call) {
 /** ESPHome's loop: MQTT messages first, then the component; millis() follows the host clock. */
 void run(esphome::mcp_bridge::McpBridge &bridge) {
   const auto start = std::chrono::steady_clock::now();
-  while (!stop_requested) {
+  while (!host_cli::stop_requested) {
     host_mqtt::deliver_pending(5);
     const auto elapsed = std::chrono::steady_clock::now() - start;
     fake::millis = static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
@@ -85,30 +65,23 @@ void run(esphome::mcp_bridge::McpBridge &bridge) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  Options options;
-  if (!parse_options(argc, argv, options)) {
-    std::fputs(USAGE, stderr);
-    return 2;
-  }
-  if (options.help) {
-    std::fputs(USAGE, stdout);
-    return 0;
-  }
-  std::signal(SIGTERM, [](int) { stop_requested = 1; });
-  std::signal(SIGINT, [](int) { stop_requested = 1; });
+  host_cli::BrokerOptions broker{"127.0.0.1", 1883, "mcpb_esphome"};
+  const int exit_code = read_options(argc, argv, broker);
+  if (exit_code >= 0)
+    return exit_code;
 
   esphome::App.friendly_name_ = esphome::StringRef("ESPHome host device");
   recording::Entities entities;
   entities.register_in(esphome::App);
   recording::set_sink(print_call);
   esphome::mcp_bridge::McpBridge bridge;
-  bridge.set_device_id(options.id);
+  bridge.set_device_id(broker.id);
   bridge.setup();  // the glue subscribes here, before the client connects
   const auto *core = bridge.bridge_core();
   std::fprintf(stderr, "mcpb-esphome-device %s: %zu sensors, %zu actuators; connecting to mqtt://%s:%d\n",
-               options.id.c_str(), core->sensors().size(), core->actuators().size(), options.host.c_str(),
-               options.port);
-  if (!host_mqtt::start(options.host, options.port, "mcpb-" + options.id, "devices/" + options.id + "/status")) {
+               broker.id.c_str(), core->sensors().size(), core->actuators().size(), broker.host.c_str(),
+               broker.port);
+  if (!host_mqtt::start(broker.host, broker.port, "mcpb-" + broker.id, "devices/" + broker.id + "/status")) {
     std::fprintf(stderr, "mcpb-esphome-device: libmosquitto did not start\n");
     return 1;
   }

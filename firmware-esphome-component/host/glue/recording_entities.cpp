@@ -15,7 +15,7 @@ std::function<void(const Call &)> &sink() {
   return current;
 }
 
-void record(const EntityBase &entity, const char *call, json value = nullptr) {
+void record(const EntityBase &entity, const std::string &call, json value = nullptr) {
   if (sink())
     sink()(Call{entity.get_name().c_str(), call, std::move(value)});
 }
@@ -92,15 +92,23 @@ void Climate::control(const climate::ClimateCall &call) {
   this->publish_state();
 }
 
-void Cover::control(const cover::CoverCall &call) {
+namespace {
+/** What cover and valve calls carry alike (ESPHome 2026 derives both from actuator::ActuatorBase). */
+template<typename ActuatorCall>
+void apply_open_close(actuator::ActuatorBase &entity, const std::string &domain, const ActuatorCall &call) {
   if (call.get_stop())
-    record(*this, "cover.set_command_stop");
+    record(entity, domain + ".set_command_stop");
   if (call.get_toggle().has_value())
-    record(*this, "cover.set_command_toggle");
+    record(entity, domain + ".set_command_toggle");
   if (call.get_position().has_value()) {
-    record(*this, "cover.set_position", decimal(*call.get_position()));
-    this->position = *call.get_position();
+    record(entity, domain + ".set_position", decimal(*call.get_position()));
+    entity.position = *call.get_position();
   }
+}
+}  // namespace
+
+void Cover::control(const cover::CoverCall &call) {
+  apply_open_close(*this, "cover", call);
   if (call.get_tilt().has_value()) {
     record(*this, "cover.set_tilt", decimal(*call.get_tilt()));
     this->tilt = *call.get_tilt();
@@ -109,14 +117,7 @@ void Cover::control(const cover::CoverCall &call) {
 }
 
 void Valve::control(const valve::ValveCall &call) {
-  if (call.get_stop())
-    record(*this, "valve.set_command_stop");
-  if (call.get_toggle().has_value())
-    record(*this, "valve.set_command_toggle");
-  if (call.get_position().has_value()) {
-    record(*this, "valve.set_position", decimal(*call.get_position()));
-    this->position = *call.get_position();
-  }
+  apply_open_close(*this, "valve", call);
   this->publish_state();
 }
 

@@ -35,29 +35,24 @@ class Climate : public esphome::climate::Climate {
   void control(const esphome::climate::ClimateCall &call) override;
 };
 
-class Cover : public esphome::cover::Cover {
+/** An entity whose traits the driver sets (an ESPHome component computes its own). */
+template<typename Entity, typename Traits> class WithTraits : public Entity {
  public:
-  esphome::cover::CoverTraits supported;
-  esphome::cover::CoverTraits get_traits() override { return this->supported; }
+  Traits supported;
+  Traits get_traits() override { return this->supported; }
+};
 
+class Cover : public WithTraits<esphome::cover::Cover, esphome::cover::CoverTraits> {
  protected:
   void control(const esphome::cover::CoverCall &call) override;
 };
 
-class Valve : public esphome::valve::Valve {
- public:
-  esphome::valve::ValveTraits supported;
-  esphome::valve::ValveTraits get_traits() override { return this->supported; }
-
+class Valve : public WithTraits<esphome::valve::Valve, esphome::valve::ValveTraits> {
  protected:
   void control(const esphome::valve::ValveCall &call) override;
 };
 
-class Fan : public esphome::fan::Fan {
- public:
-  esphome::fan::FanTraits supported;
-  esphome::fan::FanTraits get_traits() override { return this->supported; }
-
+class Fan : public WithTraits<esphome::fan::Fan, esphome::fan::FanTraits> {
  protected:
   void control(const esphome::fan::FanCall &call) override;
 };
