@@ -167,6 +167,11 @@ describe('firmware: every ESPHome entity kind through the glue, a real broker an
         await expectRefused('living_room_fan_mode', { action: 'set', value: 'turbo' }, 'BAD_VALUE');
         await expectRefused('living_room_preset', { action: 'set', value: 'party' }, 'BAD_VALUE');
         await expectRefused('heat_pump_target_temperature_low', { action: 'set', value: 5 }, 'OUT_OF_RANGE');
+        await expectRefused(
+            'heat_pump_target_temperature_high',
+            { action: 'set', value: 24.25 },
+            'BAD_VALUE',
+        );
         await expectRefused('living_room', { action: 'on' }, 'UNSUPPORTED_ACTION');
         for (const [mode, action] of [
             ['heat', 'heating'],
@@ -201,9 +206,9 @@ describe('firmware: every ESPHome entity kind through the glue, a real broker an
         );
         await expectApplied(
             'heat_pump_target_temperature_low',
-            { action: 'set', value: 18 },
-            [call('Heat Pump', 'climate.set_target_temperature_low', 18)],
-            18,
+            { action: 'set', value: 18.2 },
+            [call('Heat Pump', 'climate.set_target_temperature_low', 18.2)],
+            18.2,
         );
         await expectApplied(
             'heat_pump_target_temperature_high',

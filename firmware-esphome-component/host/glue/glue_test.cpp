@@ -115,6 +115,9 @@ TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") 
   CHECK_EQ(m["living_room_target_temperature"]["step"], 0.5);
   CHECK_EQ(m["living_room_target_temperature"]["group"], "living_room");
   CHECK_EQ(m["living_room_fan_mode"]["options"], json({"auto", "low", "high"}));
+  // The float traits as the decimals they stand for (0.1f widened is 0.10000000149011612).
+  CHECK_EQ(m["heat_pump_target_temperature_low"]["step"], 0.1);
+  CHECK_EQ(m["heat_pump_target_temperature_high"]["min_range"], 10);
   CHECK_EQ(m["garage_door"]["supported_actions"], json({"open", "close", "stop", "set"}));
   CHECK_EQ(m["garage_door_tilt"]["role"], "tilt");
   CHECK_EQ(m["ceiling_fan"]["value_type"], "integer");
@@ -138,6 +141,8 @@ TEST("glue (ESPHome 2026.x): climate commands go through make_call().set_*().per
                  "climate.set_fan_mode(CLIMATE_FAN_HIGH)", "high");
   expect_refused(device, "living_room", R"({"id":"c4","action":"set","value":"dry"})", "BAD_VALUE");
   expect_refused(device, "living_room_target_temperature", R"({"id":"c5","action":"set","value":35})", "OUT_OF_RANGE");
+  expect_applied(device, "heat_pump_target_temperature_low", R"({"id":"c6","action":"set","value":18.2})",
+                 "climate.set_target_temperature_low(18.2)", 18.2);  // not 18.200000762939453
 }
 
 TEST("glue (ESPHome 2026.x): cover and valve commands") {

@@ -178,8 +178,7 @@ Entities::Entities() {
   heat_pump.set_name("Heat Pump");
   heat_pump.supported.add_feature_flags(climate::CLIMATE_SUPPORTS_TWO_POINT_TARGET_TEMPERATURE |
                                         climate::CLIMATE_REQUIRES_TWO_POINT_TARGET_TEMPERATURE);
-  heat_pump.supported.add_supported_mode(climate::CLIMATE_MODE_HEAT_COOL);
-  heat_pump.supported.set_visual_target_temperature_step(0.5f);
+  heat_pump.supported.add_supported_mode(climate::CLIMATE_MODE_HEAT_COOL);  // 10..30 °C, step 0.1
 
   garage_door.set_name("Garage Door");
   garage_door.supported.set_supports_position(true);

@@ -79,7 +79,7 @@ class Select : public esphome::select::Select {
  */
 struct Entities {
   Climate living_room;  // heat/cool/auto, one target 7..30 step 0.5, fan modes, presets, action
-  Climate heat_pump;    // two-point target 10..30 step 0.5
+  Climate heat_pump;    // two-point target 10..30 step 0.1
   Cover garage_door;    // position, tilt, stop (no toggle)
   Valve irrigation;     // position (no stop, no toggle)
   Fan ceiling_fan;      // 3 speeds, oscillation, direction
