@@ -2,7 +2,8 @@
 # Builds the mcp_bridge core on the host and runs its unit tests and the linked glue tests
 # (ctest), then each libFuzzer target for a few seconds, then the compile matrix of the core
 # and of the ESPHome glue against both generations of stand-in ESPHome headers.
-# Also builds mcpb-device for the mocha end-to-end tests. FUZZ_SECONDS=0 skips fuzzing.
+# Also builds mcpb-device and mcpb-esphome-device for the mocha end-to-end tests.
+# FUZZ_SECONDS=0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,8 @@ cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure
 ./build/core_tests | tail -n 1
 ./build/glue_tests | tail -n 1
+./build/mcpb-esphome-device --help >/dev/null
+echo "mcpb-esphome-device: built (the glue on libmosquitto, for test/firmware/esphome_entities_e2e_spec.ts)"
 
 seconds="${FUZZ_SECONDS:-5}"
 if [ "$seconds" -gt 0 ]; then

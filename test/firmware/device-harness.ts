@@ -1,7 +1,8 @@
 /**
  * Runs mcpb-device (the firmware core on libmosquitto, built by CMake from
- * firmware-esphome-component/host) against a real broker, and records every message
- * under its devices/<id>/ subtree, decoded by the protocol's own decode().
+ * firmware-esphome-component/host) or mcpb-esphome-device (the ESPHome glue on libmosquitto)
+ * against a real broker, and records every message under its devices/<id>/ subtree, decoded
+ * by the protocol's own decode().
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -11,16 +12,21 @@ import { waitFor } from '../support/services';
 
 const HOST_DIR = path.resolve(__dirname, '../../firmware-esphome-component/host');
 export const DEVICE_BINARY = path.join(HOST_DIR, 'build', 'mcpb-device');
+export const ESPHOME_DEVICE_BINARY = path.join(HOST_DIR, 'build', 'mcpb-esphome-device');
 
-/** Configures (first time) and builds mcpb-device; incremental, so cheap after run-tests.sh. */
-export function buildDevice(): void {
+/** Configures (first time) and builds a host device; incremental, so cheap after run-tests.sh. */
+export function buildDevice(binary = DEVICE_BINARY): void {
     const compiler = hasClang() ? ['-DCMAKE_CXX_COMPILER=clang++'] : [];
     execFileSync('cmake', ['-S', HOST_DIR, '-B', path.join(HOST_DIR, 'build'), ...compiler], {
         stdio: 'pipe',
     });
-    execFileSync('cmake', ['--build', path.join(HOST_DIR, 'build'), '--target', 'mcpb-device', '-j2'], {
-        stdio: 'pipe',
-    });
+    execFileSync(
+        'cmake',
+        ['--build', path.join(HOST_DIR, 'build'), '--target', path.basename(binary), '-j2'],
+        {
+            stdio: 'pipe',
+        },
+    );
 }
 
 function hasClang(): boolean {
@@ -107,18 +113,29 @@ export interface DeviceProcess {
     send(line: string): void;
     /** Graceful stop: the device publishes its shutdown "offline". */
     stop(): Promise<void>;
+    /** Everything it printed, stdout and stderr. */
     output(): string;
+    /** What it printed on stdout only. */
+    stdout(): string;
 }
 
-export function startDevice(mqttUrl: string, id: string, extraArgs: string[] = []): DeviceProcess {
+export function startDevice(
+    mqttUrl: string,
+    id: string,
+    extraArgs: string[] = [],
+    binary = DEVICE_BINARY,
+): DeviceProcess {
     const url = new URL(mqttUrl);
-    const child = spawn(
-        DEVICE_BINARY,
-        ['--host', url.hostname, '--port', url.port, '--id', id, ...extraArgs],
-        { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } },
-    );
+    const child = spawn(binary, ['--host', url.hostname, '--port', url.port, '--id', id, ...extraArgs], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
+    });
     let output = '';
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    let stdout = '';
+    child.stdout?.on('data', (c: Buffer) => {
+        output += c.toString();
+        stdout += c.toString();
+    });
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     return {
@@ -126,6 +143,7 @@ export function startDevice(mqttUrl: string, id: string, extraArgs: string[] = [
         process: child,
         send: (line) => child.stdin?.write(`${line}\n`),
         output: () => output,
+        stdout: () => stdout,
         async stop() {
             if (child.exitCode === null && child.signalCode === null) {
                 child.kill('SIGTERM');

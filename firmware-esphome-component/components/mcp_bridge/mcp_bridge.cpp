@@ -1,6 +1,7 @@
 #include "mcp_bridge.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <cstdlib>
 #include <map>
@@ -182,8 +183,19 @@ core::Value name_or_null(const char *name) {
   return name != nullptr ? core::Value::of(std::string(name)) : core::Value::null();
 }
 
+/**
+ * A float from ESPHome (a step, a range, a state) as the decimal it stands for: 0.1f widened
+ * to double is 0.10000000149011612, of which no command value is a multiple, and a target set
+ * to 21.3 would read back as 21.299999237060547. A float holds 7 significant digits.
+ */
+double decimal(float v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.7g", static_cast<double>(v));
+  return std::strtod(text, nullptr);
+}
+
 core::Value finite_or_null(float v) {
-  return std::isfinite(v) ? core::Value::of(static_cast<double>(v)) : core::Value::null();
+  return std::isfinite(v) ? core::Value::of(decimal(v)) : core::Value::null();
 }
 
 /** 0..1 (ESPHome positions) to whole percent. */
@@ -821,9 +833,9 @@ void McpBridge::register_actuators_() {
     core::ActuatorDesc desc =
         describe(key, entity_name(n), core::ValueType::NUMBER, {"set"}, this->needs_confirmation_(key));
     desc.has_min = desc.has_max = true;
-    desc.min = n->traits.get_min_value();
-    desc.max = n->traits.get_max_value();
-    desc.step = n->traits.get_step();
+    desc.min = decimal(n->traits.get_min_value());
+    desc.max = decimal(n->traits.get_max_value());
+    desc.step = decimal(n->traits.get_step());
     if (!this->core_->add_actuator(desc))
       continue;
     this->ports_->bind(key, ActuatorEntity::Kind::NUMBER, ActuatorEntity::Role::MAIN, n);
@@ -918,9 +930,9 @@ void McpBridge::register_climates_() {
     auto temperature = [&](const std::string &suffix, const char *role) {
       core::ActuatorDesc t = control(mode, key + suffix, role, core::ValueType::NUMBER, {"set"});
       t.has_min = t.has_max = true;
-      t.min = traits.get_visual_min_temperature();
-      t.max = traits.get_visual_max_temperature();
-      t.step = traits.get_visual_target_temperature_step();
+      t.min = decimal(traits.get_visual_min_temperature());
+      t.max = decimal(traits.get_visual_max_temperature());
+      t.step = decimal(traits.get_visual_target_temperature_step());
       t.unit = "°C";
       return t;
     };

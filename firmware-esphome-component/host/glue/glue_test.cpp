@@ -10,7 +10,9 @@
 
 #include "../tests/check.h"
 #include "fake_esphome.h"
+#include "fake_mqtt_client.h"
 #include "mcp_bridge.h"
+#include "recording_entities.h"
 
 #include "esphome/core/application.h"
 
@@ -24,177 +26,16 @@ std::vector<std::string> &calls() {
   return log;
 }
 
-class TestClimate : public climate::Climate {
- protected:
-  climate::ClimateTraits traits() override {
-    climate::ClimateTraits t;
-    t.add_feature_flags(climate::CLIMATE_SUPPORTS_ACTION | climate::CLIMATE_SUPPORTS_CURRENT_TEMPERATURE);
-    t.add_supported_mode(climate::CLIMATE_MODE_HEAT);
-    t.add_supported_mode(climate::CLIMATE_MODE_COOL);
-    t.add_supported_mode(climate::CLIMATE_MODE_AUTO);
-    t.add_supported_fan_mode(climate::CLIMATE_FAN_AUTO);
-    t.add_supported_fan_mode(climate::CLIMATE_FAN_LOW);
-    t.add_supported_fan_mode(climate::CLIMATE_FAN_HIGH);
-    t.set_visual_min_temperature(7);
-    t.set_visual_max_temperature(30);
-    t.set_visual_target_temperature_step(0.5f);
-    return t;
-  }
-  void control(const climate::ClimateCall &call) override {
-    if (call.get_mode().has_value()) {
-      calls().push_back("climate.set_mode(" + std::to_string(*call.get_mode()) + ")");
-      this->mode = *call.get_mode();
-      this->action = this->mode == climate::CLIMATE_MODE_HEAT ? climate::CLIMATE_ACTION_HEATING : climate::CLIMATE_ACTION_IDLE;
-    }
-    if (call.get_target_temperature().has_value()) {
-      calls().push_back("climate.set_target_temperature(" + std::to_string(*call.get_target_temperature()) + ")");
-      this->target_temperature = *call.get_target_temperature();
-    }
-    if (call.get_fan_mode().has_value()) {
-      calls().push_back("climate.set_fan_mode(" + std::to_string(*call.get_fan_mode()) + ")");
-      this->fan_mode = *call.get_fan_mode();
-    }
-    this->publish_state();
-  }
-};
-
-class TestCover : public cover::Cover {
- public:
-  cover::CoverTraits get_traits() override {
-    cover::CoverTraits t;
-    t.set_supports_position(true);
-    t.set_supports_tilt(true);
-    t.set_supports_stop(true);
-    return t;
-  }
-
- protected:
-  void control(const cover::CoverCall &call) override {
-    if (call.get_stop())
-      calls().push_back("cover.set_command_stop()");
-    if (call.get_position().has_value()) {
-      calls().push_back("cover.set_position(" + std::to_string(*call.get_position()) + ")");
-      this->position = *call.get_position();
-    }
-    if (call.get_tilt().has_value()) {
-      calls().push_back("cover.set_tilt(" + std::to_string(*call.get_tilt()) + ")");
-      this->tilt = *call.get_tilt();
-    }
-    this->publish_state();
-  }
-};
-
-class TestValve : public valve::Valve {
- public:
-  valve::ValveTraits get_traits() override {
-    valve::ValveTraits t;
-    t.set_supports_position(true);
-    return t;
-  }
-
- protected:
-  void control(const valve::ValveCall &call) override {
-    if (call.get_position().has_value()) {
-      calls().push_back("valve.set_position(" + std::to_string(*call.get_position()) + ")");
-      this->position = *call.get_position();
-    }
-    this->publish_state();
-  }
-};
-
-class TestFan : public fan::Fan {
- public:
-  fan::FanTraits get_traits() override { return fan::FanTraits(true, true, true, 3); }
-
- protected:
-  void control(const fan::FanCall &call) override {
-    if (call.get_state().has_value()) {
-      calls().push_back(std::string("fan.set_state(") + (*call.get_state() ? "true" : "false") + ")");
-      this->state = *call.get_state();
-    }
-    if (call.get_speed().has_value()) {
-      calls().push_back("fan.set_speed(" + std::to_string(*call.get_speed()) + ")");
-      this->speed = *call.get_speed();
-    }
-    if (call.get_oscillating().has_value()) {
-      calls().push_back(std::string("fan.set_oscillating(") + (*call.get_oscillating() ? "true" : "false") + ")");
-      this->oscillating = *call.get_oscillating();
-    }
-    if (call.get_direction().has_value()) {
-      calls().push_back(std::string("fan.set_direction(") +
-                        (*call.get_direction() == fan::FanDirection::REVERSE ? "REVERSE" : "FORWARD") + ")");
-      this->direction = *call.get_direction();
-    }
-    this->publish_state();
-  }
-};
-
-class TestLock : public lock::Lock {
- protected:
-  void control(const lock::LockCall &call) override {
-    calls().push_back("lock.set_state(" + std::to_string(*call.get_state()) + ")");
-    this->publish_state(*call.get_state());
-  }
-  void open_latch() override {
-    calls().push_back("lock.open()");
-    this->publish_state(lock::LOCK_STATE_UNLOCKED);
-  }
-};
-
-class TestText : public text::Text {
- protected:
-  void control(const std::string &value) override {
-    calls().push_back("text.set_value(" + value + ")");
-    this->publish_state(value);
-  }
-};
-
-class TestSelect : public select::Select {
- protected:
-  void control(size_t index) override {
-    calls().push_back("select.set_option(" + std::string(this->option_at(index)) + ")");
-    this->publish_state(index);
-  }
-};
-
 struct Device {
-  TestClimate climate;
-  TestCover cover;
-  TestValve valve;
-  TestFan fan;
-  TestLock lock;
-  TestText note;
-  TestSelect select;
-  sensor::Sensor temperature;
+  recording::Entities entities;
   esphome::mcp_bridge::McpBridge bridge;
 
   /** `configure` runs before setup(), like the YAML's codegen. */
   explicit Device(void (*configure)(esphome::mcp_bridge::McpBridge &) = nullptr) {
     App = Application();
     App.friendly_name_ = StringRef("Glue test device");
-    climate.set_name("Living Room");
-    cover.set_name("Garage Door");
-    valve.set_name("Irrigation");
-    fan.set_name("Ceiling Fan");
-    lock.set_name("Front Door");
-    lock.traits.set_supports_open(true);
-    note.set_name("Note");
-    note.traits.set_min_length(2);
-    note.traits.set_max_length(20);
-    select.set_name("Scene");
-    select.traits.set_options({"day", "night", "away"});
-    temperature.set_name("Outside Temperature");
-    temperature.set_unit_of_measurement("°C");
-    temperature.set_device_class("temperature");
-    temperature.set_accuracy_decimals(1);
-    App.climates_.push_back(&climate);
-    App.covers_.push_back(&cover);
-    App.valves_.push_back(&valve);
-    App.fans_.push_back(&fan);
-    App.locks_.push_back(&lock);
-    App.texts_.push_back(&note);
-    App.selects_.push_back(&select);
-    App.sensors_.push_back(&temperature);
+    entities.register_in(App);
+    recording::set_sink([](const recording::Call &call) { calls().push_back(call.text()); });
     fake::reset();
     fake::mqtt_connected = true;
     fake::free_heap = 150000;
@@ -274,6 +115,9 @@ TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") 
   CHECK_EQ(m["living_room_target_temperature"]["step"], 0.5);
   CHECK_EQ(m["living_room_target_temperature"]["group"], "living_room");
   CHECK_EQ(m["living_room_fan_mode"]["options"], json({"auto", "low", "high"}));
+  // The float traits as the decimals they stand for (0.1f widened is 0.10000000149011612).
+  CHECK_EQ(m["heat_pump_target_temperature_low"]["step"], 0.1);
+  CHECK_EQ(m["heat_pump_target_temperature_high"]["min_range"], 10);
   CHECK_EQ(m["garage_door"]["supported_actions"], json({"open", "close", "stop", "set"}));
   CHECK_EQ(m["garage_door_tilt"]["role"], "tilt");
   CHECK_EQ(m["ceiling_fan"]["value_type"], "integer");
@@ -288,28 +132,30 @@ TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") 
 
 TEST("glue (ESPHome 2026.x): climate commands go through make_call().set_*().perform()") {
   Device device;
-  expect_applied(device, "living_room", R"({"id":"c1","action":"set","value":"heat"})", "climate.set_mode(3)", "heat");
+  expect_applied(device, "living_room", R"({"id":"c1","action":"set","value":"heat"})", "climate.set_mode(CLIMATE_MODE_HEAT)", "heat");
   const json answer = device.command("living_room", R"({"id":"c1","action":"set","value":"heat"})").at(0);
   CHECK_EQ(answer["attributes"]["action"], "heating");  // redelivery: same answer, not applied twice
   expect_applied(device, "living_room_target_temperature", R"({"id":"c2","action":"set","value":21.5})",
-                 "climate.set_target_temperature(21.500000)", 21.5);
+                 "climate.set_target_temperature(21.5)", 21.5);
   expect_applied(device, "living_room_fan_mode", R"({"id":"c3","action":"set","value":"high"})",
-                 "climate.set_fan_mode(5)", "high");
+                 "climate.set_fan_mode(CLIMATE_FAN_HIGH)", "high");
   expect_refused(device, "living_room", R"({"id":"c4","action":"set","value":"dry"})", "BAD_VALUE");
   expect_refused(device, "living_room_target_temperature", R"({"id":"c5","action":"set","value":35})", "OUT_OF_RANGE");
+  expect_applied(device, "heat_pump_target_temperature_low", R"({"id":"c6","action":"set","value":18.2})",
+                 "climate.set_target_temperature_low(18.2)", 18.2);  // not 18.200000762939453
 }
 
 TEST("glue (ESPHome 2026.x): cover and valve commands") {
   Device device;
-  expect_applied(device, "garage_door", R"({"id":"v1","action":"open"})", "cover.set_position(1.000000)", 100);
-  expect_applied(device, "garage_door", R"({"id":"v2","action":"set","value":40})", "cover.set_position(0.400000)",
+  expect_applied(device, "garage_door", R"({"id":"v1","action":"open"})", "cover.set_position(1.0)", 100);
+  expect_applied(device, "garage_door", R"({"id":"v2","action":"set","value":40})", "cover.set_position(0.4)",
                  40);
   expect_applied(device, "garage_door", R"({"id":"v3","action":"stop"})", "cover.set_command_stop()", 40);
-  expect_applied(device, "garage_door_tilt", R"({"id":"v4","action":"set","value":25})", "cover.set_tilt(0.250000)",
+  expect_applied(device, "garage_door_tilt", R"({"id":"v4","action":"set","value":25})", "cover.set_tilt(0.25)",
                  25);
   expect_refused(device, "garage_door", R"({"id":"v5","action":"set","value":140})", "OUT_OF_RANGE");
   expect_refused(device, "garage_door", R"({"id":"v6","action":"toggle"})", "UNSUPPORTED_ACTION");
-  expect_applied(device, "irrigation", R"({"id":"v7","action":"set","value":30})", "valve.set_position(0.300000)", 30);
+  expect_applied(device, "irrigation", R"({"id":"v7","action":"set","value":30})", "valve.set_position(0.3)", 30);
   expect_refused(device, "irrigation", R"({"id":"v8","action":"stop"})", "UNSUPPORTED_ACTION");
 }
 
@@ -319,7 +165,7 @@ TEST("glue (ESPHome 2026.x): fan speed, oscillation and direction") {
   CHECK(calls().size() == 2 && calls()[1] == "fan.set_speed(2)");
   expect_applied(device, "ceiling_fan_oscillation", R"({"id":"f2","action":"on"})", "fan.set_oscillating(true)", true);
   expect_applied(device, "ceiling_fan_direction", R"({"id":"f3","action":"set","value":"reverse"})",
-                 "fan.set_direction(REVERSE)", "reverse");
+                 "fan.set_direction(FanDirection::REVERSE)", "reverse");
   expect_applied(device, "ceiling_fan", R"({"id":"f4","action":"off"})", "fan.set_state(false)", 0);
   expect_refused(device, "ceiling_fan", R"({"id":"f5","action":"set","value":4})", "OUT_OF_RANGE");
   expect_refused(device, "ceiling_fan", R"({"id":"f6","action":"set","value":1.5})", "BAD_VALUE");
@@ -327,7 +173,7 @@ TEST("glue (ESPHome 2026.x): fan speed, oscillation and direction") {
 
 TEST("glue (ESPHome 2026.x): lock, text and select") {
   Device device;
-  expect_applied(device, "front_door", R"({"id":"l1","action":"lock"})", "lock.set_state(1)", "locked");
+  expect_applied(device, "front_door", R"({"id":"l1","action":"lock"})", "lock.set_state(LOCK_STATE_LOCKED)", "locked");
   expect_applied(device, "front_door", R"({"id":"l2","action":"open"})", "lock.open()", "unlocked");
   expect_refused(device, "front_door", R"({"id":"l3","action":"set","value":"locked"})", "UNSUPPORTED_ACTION");
   expect_applied(device, "note", R"({"id":"t1","action":"set","value":"buy milk"})", "text.set_value(buy milk)",
@@ -418,7 +264,7 @@ TEST("glue (ESPHome 2026.x): YAML actuators: leases revert through ESPHome's cal
   CHECK(!after.empty() && after[0]["reason"] == "lease_expired" && after[0]["state"] == false &&
         after[0]["lease_command_id"] == "g1");
 
-  expect_applied(device, "garage_door", R"({"id":"g3","action":"set","value":40})", "cover.set_position(0.400000)", 40);
+  expect_applied(device, "garage_door", R"({"id":"g3","action":"set","value":40})", "cover.set_position(0.4)", 40);
   expect_refused(device, "garage_door", R"({"id":"g4","action":"set","value":60})", "RATE_LIMITED");
   expect_refused(device, "front_door", R"({"id":"g5","action":"lock","lease_s":5})", "LEASE_NOT_SUPPORTED");
 }

@@ -13,7 +13,6 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <fstream>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +24,7 @@
 #include <sstream>
 
 #include "core_bridge.h"
+#include "host_cli.h"
 #include "mosquitto_transport.h"
 #include "reference_device.h"
 #include "simulated_device.h"
@@ -33,12 +33,8 @@ using namespace mcp_bridge;
 
 namespace {
 
-volatile std::sig_atomic_t stop_requested = 0;
-
 struct Options {
-  std::string host{"127.0.0.1"};
-  int port{1883};
-  std::string id{"mcpb_sim"};
+  host_cli::BrokerOptions broker{"127.0.0.1", 1883, "mcpb_sim"};
   std::string name{"mcp_bridge simulator"};
   BridgeSettings settings;
   int extra_sensors{0};
@@ -109,13 +105,9 @@ bool parse_options(int argc, char **argv, Options &o) {
     if (next == nullptr)
       return false;
     i++;
-    if (arg == "--host")
-      o.host = next;
-    else if (arg == "--port")
-      o.port = std::atoi(next);
-    else if (arg == "--id")
-      o.id = next;
-    else if (arg == "--name")
+    if (host_cli::take_broker_option(arg, next, o.broker))
+      continue;
+    if (arg == "--name")
       o.name = next;
     else if (arg == "--publish-interval-ms")
       o.settings.publish_interval_ms = static_cast<uint32_t>(std::atol(next));
@@ -132,7 +124,7 @@ bool parse_options(int argc, char **argv, Options &o) {
     else
       return false;
   }
-  return is_identifier(o.id) && o.port > 0 && o.settings.publish_interval_ms > 0 &&
+  return o.broker.valid() && o.settings.publish_interval_ms > 0 &&
          (o.profile == "basic" || o.profile == "reference32" || o.profile == "large64");
 }
 
@@ -183,25 +175,20 @@ void auto_readings(BridgeCore &core, std::mt19937 &rng) {
 
 int main(int argc, char **argv) {
   Options options;
-  if (!parse_options(argc, argv, options)) {
-    std::fputs(USAGE, stderr);
-    return 2;
-  }
-  if (options.help) {
-    std::fputs(USAGE, stdout);
-    return 0;
-  }
-  std::signal(SIGTERM, [](int) { stop_requested = 1; });
-  std::signal(SIGINT, [](int) { stop_requested = 1; });
+  const bool parsed = parse_options(argc, argv, options);
+  const int exit_code = host_cli::begin(parsed, options.help, USAGE);
+  if (exit_code >= 0)
+    return exit_code;
+  const host_cli::BrokerOptions &broker = options.broker;
 
   DeviceInfo info;
-  info.device_id = options.id;
+  info.device_id = broker.id;
   info.name = options.name;
   info.firmware_version = "mcpb-device 0.1.0";
   info.platform = "host";
   HostPlatform platform;
   SimulatedEntities entities;
-  MosquittoTransport transport("mcpb-" + options.id, Topics("devices", options.id).status());
+  MosquittoTransport transport("mcpb-" + broker.id, Topics("devices", broker.id).status());
   BridgeCore core(info, options.settings, transport, entities, platform);
   if (options.profile == "reference32")
     entities.declare_reference(core, declare_reference_device);
@@ -223,11 +210,11 @@ int main(int argc, char **argv) {
   std::fprintf(stderr,
                "mcpb-device %s: %zu sensors, %zu actuators; connecting to mqtt://%s:%d (retrying until the broker "
                "answers); reading sensor/binary/state/quit lines on stdin%s\n",
-               options.id.c_str(), core.sensors().size(), core.actuators().size(), options.host.c_str(), options.port,
+               broker.id.c_str(), core.sensors().size(), core.actuators().size(), broker.host.c_str(), broker.port,
                options.auto_ms > 0 ? ", random readings every --auto-ms" : " (no readings without them: --auto-ms N)");
 
   std::mutex core_lock;  // libmosquitto delivers on its own thread; the core is single-threaded
-  transport.start(options.host, options.port, core.subscriptions(),
+  transport.start(broker.host, broker.port, core.subscriptions(),
                   [&](const std::string &topic, const char *payload, size_t length) {
                     std::lock_guard<std::mutex> guard(core_lock);
                     core.on_message(topic, payload, length);
@@ -239,7 +226,7 @@ int main(int argc, char **argv) {
   std::string buffer;
   bool running = true;
   bool stdin_open = true;
-  while (running && !stop_requested) {
+  while (running && !host_cli::stop_requested) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
     const bool readable = poll(&input, stdin_open ? 1 : 0, 5) > 0 && (input.revents & (POLLIN | POLLHUP)) != 0;
     std::lock_guard<std::mutex> guard(core_lock);
