@@ -4,6 +4,7 @@
 // (the entity's control() receives the call object) and that the command was answered once,
 // with its id. Invalid commands never reach the entity.
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -157,6 +158,38 @@ class TestSelect : public select::Select {
   }
 };
 
+/** Date, time and datetime entities whose state a test sets, as their DateCall/TimeCall would. */
+class TestDate : public datetime::DateEntity {
+ public:
+  void set(uint16_t y, uint8_t m, uint8_t d) {
+    this->year_ = y;
+    this->month_ = m;
+    this->day_ = d;
+    this->publish_state();
+  }
+};
+class TestTime : public datetime::TimeEntity {
+ public:
+  void set(uint8_t h, uint8_t m, uint8_t s) {
+    this->hour_ = h;
+    this->minute_ = m;
+    this->second_ = s;
+    this->publish_state();
+  }
+};
+class TestDateTime : public datetime::DateTimeEntity {
+ public:
+  void set(uint16_t y, uint8_t mo, uint8_t d, uint8_t h, uint8_t mi, uint8_t s) {
+    this->year_ = y;
+    this->month_ = mo;
+    this->day_ = d;
+    this->hour_ = h;
+    this->minute_ = mi;
+    this->second_ = s;
+    this->publish_state();
+  }
+};
+
 struct Device {
   TestClimate climate;
   TestCover cover;
@@ -166,6 +199,11 @@ struct Device {
   TestText note;
   TestSelect select;
   sensor::Sensor temperature;
+  text_sensor::TextSensor ssid;
+  event::Event doorbell;
+  TestDate holiday;
+  TestTime wake_up;
+  TestDateTime next_service;
   esphome::mcp_bridge::McpBridge bridge;
 
   /** `configure` runs before setup(), like the YAML's codegen. */
@@ -195,6 +233,17 @@ struct Device {
     App.texts_.push_back(&note);
     App.selects_.push_back(&select);
     App.sensors_.push_back(&temperature);
+    ssid.set_name("WiFi SSID");
+    doorbell.set_name("Doorbell");
+    doorbell.set_event_types({"single_press", "double_press"});
+    holiday.set_name("Holiday");
+    wake_up.set_name("Wake Up");
+    next_service.set_name("Next Service");
+    App.text_sensors_.push_back(&ssid);
+    App.events_.push_back(&doorbell);
+    App.dates_.push_back(&holiday);
+    App.times_.push_back(&wake_up);
+    App.datetimes_.push_back(&next_service);
     fake::reset();
     fake::mqtt_connected = true;
     fake::free_heap = 150000;
@@ -263,7 +312,7 @@ void expect_refused(Device &device, const std::string &actuator, const std::stri
 TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") {
   Device device;
   const json caps = device.capabilities();
-  CHECK_EQ(caps["sensors"], json({"outside_temperature"}));
+  CHECK_EQ(caps["sensors"], json({"outside_temperature", "wifi_ssid", "doorbell", "holiday", "wake_up", "next_service"}));
   const json &m = caps["metadata"];
   // Device class through get_device_class_to(), unit through get_unit_of_measurement_ref() (≥ 2026.3).
   CHECK_EQ(m["outside_temperature"]["device_class"], "temperature");
@@ -284,6 +333,42 @@ TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") 
   CHECK_EQ(m["irrigation"]["supported_actions"], json({"open", "close", "set"}));
   CHECK_EQ(m["note"]["max_length"], 20);
   CHECK_EQ(m["scene"]["options"], json({"day", "night", "away"}));
+}
+
+TEST("glue (ESPHome 2026.x): text sensor, event and date/time states are published as string readings") {
+  Device device;
+  const json caps = device.capabilities();
+  const json &m = caps["metadata"];
+  CHECK_EQ(m["wifi_ssid"]["value_type"], "string");
+  CHECK_EQ(m["wifi_ssid"]["kind"], "text_sensor");
+  CHECK_EQ(m["doorbell"]["kind"], "event");
+  CHECK_EQ(m["doorbell"]["options"], json({"single_press", "double_press"}));
+  CHECK_EQ(m["holiday"]["format"], "date");
+  CHECK_EQ(m["wake_up"]["format"], "time");
+  CHECK_EQ(m["next_service"]["format"], "date-time");
+  CHECK_EQ(m["next_service"]["kind"], "datetime");
+
+  device.ssid.publish_state("Home \"5G\"");
+  device.doorbell.trigger("long_press");  // not declared: ESPHome ignores it
+  device.doorbell.trigger("double_press");
+  device.holiday.set(2024, 12, 24);
+  device.wake_up.set(6, 5, 0);
+  device.next_service.set(2025, 3, 1, 14, 30, 9);
+  fake::millis += 60000;
+  device.bridge.loop();
+  std::map<std::string, json> readings;
+  for (const auto &p : fake::published) {
+    if (p.topic != "devices/glue1/sensors/batch")
+      continue;
+    const json batch = json::parse(p.payload);
+    for (const auto &r : batch["readings"])
+      readings[r["sensor"].get<std::string>()] = r["reading"];
+  }
+  CHECK_EQ(readings["wifi_ssid"], "Home \"5G\"");
+  CHECK_EQ(readings["doorbell"], "double_press");
+  CHECK_EQ(readings["holiday"], "2024-12-24");
+  CHECK_EQ(readings["wake_up"], "06:05:00");
+  CHECK_EQ(readings["next_service"], "2025-03-01T14:30:09");
 }
 
 TEST("glue (ESPHome 2026.x): climate commands go through make_call().set_*().perform()") {
