@@ -47,6 +47,7 @@ echo "firmware-core: compiles with g++ -std=gnu++11 -Werror=all and -std=gnu++20
 glue=(../components/mcp_bridge/mcp_bridge.cpp)
 all_domains="-DUSE_MQTT -DUSE_SENSOR -DUSE_BINARY_SENSOR -DUSE_SWITCH -DUSE_BUTTON -DUSE_NUMBER -DUSE_SELECT"
 all_domains+=" -DUSE_LIGHT -DUSE_CLIMATE -DUSE_COVER -DUSE_FAN -DUSE_LOCK -DUSE_VALVE -DUSE_TEXT -DUSE_WIFI -DUSE_TIME"
+all_domains+=" -DUSE_TEXT_SENSOR -DUSE_EVENT -DUSE_DATETIME -DUSE_DATETIME_DATE -DUSE_DATETIME_TIME -DUSE_DATETIME_DATETIME"
 builds=0
 compile_glue() {  # generation std compiler defines...
     local generation=$1 std=$2 cxx=$3

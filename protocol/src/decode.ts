@@ -105,7 +105,13 @@ function checkIds(where: ParsedTopic, body: JsonObject): { field: string; messag
     return undefined;
 }
 
-/** Rules a JSON Schema cannot express: every actuator has actuator metadata, ids are not shared. */
+/** Sensor metadata that only describes string readings. */
+const STRING_ONLY_FIELDS = ['max_length', 'options', 'format'] as const;
+
+/**
+ * Rules a JSON Schema cannot express: every actuator has actuator metadata, ids are not shared,
+ * a sensor's string-only fields (max_length, options, format) come with value_type string.
+ */
 function checkCapabilities(caps: CapabilitiesPayload): { field: string; message: string } | undefined {
     for (const [i, actuator] of caps.actuators.entries()) {
         if (caps.sensors.includes(actuator)) {
@@ -119,6 +125,18 @@ function checkCapabilities(caps: CapabilitiesPayload): { field: string; message:
                 field: `/metadata/${actuator}`,
                 message: `/metadata/${actuator} must describe actuator "${actuator}" (value_type, supported_actions)`,
             };
+        }
+    }
+    for (const sensor of caps.sensors) {
+        const meta = Object.hasOwn(caps.metadata, sensor) ? caps.metadata[sensor] : undefined;
+        if (meta === undefined || isActuatorMetadata(meta) || meta.value_type === 'string') continue;
+        for (const field of STRING_ONLY_FIELDS) {
+            if (meta[field] !== undefined) {
+                return {
+                    field: `/metadata/${sensor}/${field}`,
+                    message: `/metadata/${sensor}/${field} is only for value_type "string"`,
+                };
+            }
         }
     }
     for (const [name, meta] of Object.entries(caps.metadata)) {

@@ -26,6 +26,19 @@ export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 export const DEVICE_ERROR_CODES = ['APPLY_FAILED', 'RATE_LIMITED'] as const;
 export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number];
 
+/**
+ * validateReading(): a reading that does not fit its declared sensor. WRONG_TYPE: a string
+ * from a sensor without value_type string, or a number/boolean from a string sensor;
+ * TOO_LONG: over the sensor's max_length; NOT_AN_OPTION: a text the sensor's options do not list.
+ */
+export const READING_ERROR_CODES = ['WRONG_TYPE', 'TOO_LONG', 'NOT_AN_OPTION'] as const;
+export type ReadingErrorCode = (typeof READING_ERROR_CODES)[number];
+
+export interface ReadingError {
+    code: ReadingErrorCode;
+    message: string;
+}
+
 export interface DecodeError {
     code: DecodeErrorCode;
     /** Human-readable, names the offending field or topic segment. */

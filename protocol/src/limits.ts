@@ -18,3 +18,11 @@ export const MAX_PAYLOAD_BYTES = 16384;
 
 /** seq is a uint32 that wraps to 0. */
 export const SEQ_MODULO = 2 ** 32;
+
+/**
+ * Longest string reading (text sensor, event type, date/time), in characters
+ * (Unicode code points, as JSON Schema's maxLength counts). common.schema.json's
+ * `reading` carries the same number; a device truncates longer texts at a
+ * character boundary before sending.
+ */
+export const MAX_STRING_READING_LENGTH = 255;

@@ -6,14 +6,25 @@
  */
 import type { MessageKind } from './topics';
 
-export type Reading = number | boolean | null;
+/** A sensor value; strings only from sensors that declare value_type string (MAX_STRING_READING_LENGTH). */
+export type Reading = number | boolean | string | null;
 export type ActuatorValue = number | boolean | string | null;
+export type SensorValueType = 'number' | 'boolean' | 'string';
 export type ValueType = 'boolean' | 'number' | 'integer' | 'string' | 'enum' | 'none';
 export type Severity = 0 | 1 | 2 | 3;
 
 export interface SensorMetadata {
     unit?: string;
-    value_type?: 'number' | 'boolean';
+    /** Without it: number or boolean. String sensors (text, event, date/time) must declare 'string'. */
+    value_type?: SensorValueType;
+    /** The device-side entity type (ESPHome domain: text_sensor, event, date, time, datetime, ...). */
+    kind?: string;
+    /** value_type string only: the longest reading (1..MAX_STRING_READING_LENGTH). */
+    max_length?: number;
+    /** value_type string only: the only readings the sensor sends (an event's event types). */
+    options?: string[];
+    /** value_type string only: ISO 8601 date (YYYY-MM-DD), time (HH:MM:SS) or date-time. */
+    format?: 'date' | 'time' | 'date-time';
     min_range?: number;
     max_range?: number;
     accuracy?: number;

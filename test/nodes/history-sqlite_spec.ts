@@ -79,6 +79,41 @@ describe('SQLite history store and history answers', function () {
         return { registry, presence };
     }
 
+    it('keeps string readings in column s: points and last come back as text, statistics skip them; a schema-1 file gains the column', async () => {
+        // A schema-1 file (no s column) is migrated on open.
+        const file = path.join(dir, 'history.sqlite');
+        const { db } = openDatabase(file);
+        db.exec(
+            'CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);' +
+                "INSERT INTO meta VALUES ('schema', '1');" +
+                'CREATE TABLE series (id INTEGER PRIMARY KEY, device TEXT NOT NULL, sensor TEXT NOT NULL, UNIQUE (device, sensor));' +
+                'CREATE TABLE readings (series INTEGER NOT NULL, t INTEGER NOT NULL, v REAL, k INTEGER NOT NULL, q REAL);',
+        );
+        db.close();
+        const store = open();
+        store.record('d1', 'mixed', T0, 20);
+        store.record('d1', 'mixed', T0 + 1000, '12.50');
+        store.record('d1', 'mixed', T0 + 2000, 22);
+        store.record('d1', 'mixed', T0 + 3000, 'événement "x"');
+        const points = await store.query({ deviceId: 'd1', sensor: 'mixed', sinceMs: 0, limit: 10 });
+        assert.deepEqual(
+            points.map((p) => p.reading),
+            [20, '12.50', 22, 'événement "x"'],
+        );
+        const summary = await store.summarize({
+            deviceId: 'd1',
+            sensor: 'mixed',
+            fromMs: T0 - 1000,
+            toMs: T0 + 5000,
+            maxPoints: 100,
+        });
+        assert.equal(summary.stats.count, 4);
+        assert.equal(summary.stats.numeric, 2);
+        assert.equal(summary.stats.min, 20);
+        assert.equal(summary.stats.max, 22);
+        assert.equal(summary.stats.last, 'événement "x"');
+    });
+
     it('answers min/max/mean over the whole window equal to those computed straight from the file, with buckets that fit the budget', async () => {
         const store = open();
         const { registry } = fleet(store);

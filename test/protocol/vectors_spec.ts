@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decode, DECODE_ERROR_CODES, validateCommand, COMMAND_ERROR_CODES } from '../../protocol/src';
-import type { CapabilitiesPayload, DeviceMessage } from '../../protocol/src';
+import {
+    decode,
+    DECODE_ERROR_CODES,
+    validateCommand,
+    COMMAND_ERROR_CODES,
+    validateReading,
+    READING_ERROR_CODES,
+    MAX_STRING_READING_LENGTH,
+} from '../../protocol/src';
+import type { CapabilitiesPayload, DeviceMessage, Reading } from '../../protocol/src';
 import { loadDecodeVectors, payloadOf, VECTORS_DIR } from '../support/vectors';
 
 describe('protocol vectors (shared with the C++ core)', () => {
@@ -62,6 +70,44 @@ describe('protocol vectors (shared with the C++ core)', () => {
                 else {
                     assert.equal(result.ok, false);
                     if (!result.ok) assert.equal(result.error.code, c.expect.error, result.error.message);
+                }
+            });
+        }
+    });
+
+    describe('validateReading vectors', () => {
+        const file = JSON.parse(
+            fs.readFileSync(path.join(VECTORS_DIR, 'reading-validation.json'), 'utf8'),
+        ) as {
+            capabilities: CapabilitiesPayload;
+            cases: {
+                name: string;
+                sensor: string;
+                reading: Reading;
+                expect: { ok?: true; error?: string };
+            }[];
+        };
+        it('exercise every reading error code, on capabilities that decode cleanly', () => {
+            const used = new Set(file.cases.map((c) => c.expect.error));
+            for (const code of READING_ERROR_CODES) assert.ok(used.has(code), `no vector for ${code}`);
+            assert.ok(decode('devices/esp32_abc123/capabilities', JSON.stringify(file.capabilities)).ok);
+        });
+        it('the schema bounds string readings at MAX_STRING_READING_LENGTH', () => {
+            const shared = JSON.parse(
+                fs.readFileSync(path.join(VECTORS_DIR, '../schemas/common.schema.json'), 'utf8'),
+            ) as { $defs: { reading: { maxLength: number } } };
+            assert.equal(shared.$defs.reading.maxLength, MAX_STRING_READING_LENGTH);
+        });
+        for (const c of file.cases) {
+            it(c.name, () => {
+                const result = validateReading(file.capabilities, c.sensor, c.reading);
+                if (c.expect.ok) assert.ok(result.ok, result.ok ? '' : result.error.message);
+                else {
+                    assert.equal(result.ok, false);
+                    if (!result.ok) {
+                        assert.equal(result.error.code, c.expect.error, result.error.message);
+                        assert.ok(result.error.message.startsWith(`${c.expect.error}: `));
+                    }
                 }
             });
         }

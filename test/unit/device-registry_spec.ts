@@ -64,6 +64,76 @@ describe('unit: DeviceRegistry', () => {
             assert.deepEqual(points, [{ time: 1_700_000_001_000, reading: 21.5 }]);
         });
 
+        it('keeps string readings of string sensors (current value and history)', async () => {
+            const reg = registry();
+            reg.ingest(
+                capabilities('d1', {
+                    seq: 1,
+                    sensors: { ssid: { value_type: 'string', kind: 'text_sensor' }, t: { unit: '°C' } },
+                }),
+                false,
+                T0,
+            );
+            reg.ingest(reading('d1', 'ssid', 'Home "5G"', 2), false, T0 + 1000);
+            reg.ingest(
+                wire('devices/d1/sensors/batch', {
+                    seq: 3,
+                    readings: [
+                        { sensor: 'ssid', reading: 'Office' },
+                        { sensor: 't', reading: 20.5 },
+                    ],
+                }),
+                false,
+                T0 + 2000,
+            );
+            assert.equal(reg.devices.get('d1')?.readings.get('ssid')?.reading, 'Office');
+            assert.equal(reg.devices.get('d1')?.readings.get('t')?.reading, 20.5);
+            const points = await reg.history.query({ deviceId: 'd1', sensor: 'ssid', sinceMs: 0, limit: 10 });
+            assert.deepEqual(
+                points.map((p) => p.reading),
+                ['Home "5G"', 'Office'],
+            );
+        });
+
+        it('refuses a reading of the wrong type for its declared sensor: counted, alerted, not stored', async () => {
+            const reg = registry();
+            reg.ingest(
+                capabilities('d1', {
+                    seq: 1,
+                    sensors: {
+                        t: { unit: '°C' },
+                        ssid: { value_type: 'string' },
+                        button: { value_type: 'string', options: ['press'] },
+                    },
+                }),
+                false,
+                T0,
+            );
+            assert.equal(reg.ingest(reading('d1', 't', '21.5', 2), false, T0 + 1000), true);
+            reg.ingest(reading('d1', 'ssid', 42, 3), false, T0 + 1000);
+            reg.ingest(
+                wire('devices/d1/sensors/batch', {
+                    seq: 4,
+                    readings: [
+                        { sensor: 'button', reading: 'hold' },
+                        { sensor: 't', reading: 'warm' },
+                        { sensor: 'button', reading: 'press' },
+                    ],
+                }),
+                false,
+                T0 + 2000,
+            );
+            const d = reg.devices.get('d1');
+            assert.equal(d?.readings.has('t'), false);
+            assert.equal(d?.readings.has('ssid'), false);
+            assert.equal(d?.readings.get('button')?.reading, 'press');
+            assert.equal(reg.counters.totals.refused.reading_type, 4);
+            assert.equal(d?.counters.decode_errors, 4);
+            assert.ok(alertTypes(reg, 'd1').includes('reading_type'));
+            const stored = await reg.history.query({ deviceId: 'd1', sensor: 't', sinceMs: 0, limit: 10 });
+            assert.deepEqual(stored, []);
+        });
+
         it('takes the time of receipt when a reading carries no timestamp', () => {
             const reg = registry();
             reg.ingest(reading('d1', 't', 1, 1), false, T0 + 250);

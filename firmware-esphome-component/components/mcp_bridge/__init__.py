@@ -58,6 +58,9 @@ _ENTITY_DOMAINS = (
     "lock",
     "valve",
     "text",
+    "text_sensor",
+    "event",
+    "datetime",
 )
 
 mcp_bridge_ns = cg.esphome_ns.namespace("mcp_bridge")

@@ -117,10 +117,24 @@ uint32_t lease_millis(double seconds) {
 }
 
 void write_sensor_metadata(JsonWriter &json, const SensorDesc &s) {
-  // value_type defaults to "number" for sensors (protocol/README.md), so only booleans say it.
+  // value_type defaults to "number" for sensors (protocol/README.md), so only booleans and strings say it.
   json.key(s.key).begin_object();
-  if (s.binary)
+  if (s.text)
+    json.key("value_type").value("string");
+  else if (s.binary)
     json.key("value_type").value("boolean");
+  if (!s.kind.empty())
+    json.key("kind").value(s.kind);
+  if (s.text && s.max_length > 0 && s.max_length < MAX_STRING_READING_LENGTH)
+    json.key("max_length").value(static_cast<uint32_t>(s.max_length));
+  if (s.text && !s.options.empty()) {
+    json.key("options").begin_array();
+    for (const auto &option : s.options)
+      json.value(option);
+    json.end_array();
+  }
+  if (s.text && !s.format.empty())
+    json.key("format").value(s.format);
   if (!s.unit.empty())
     json.key("unit").value(s.unit);
   if (!s.binary && s.has_min)
@@ -591,9 +605,32 @@ void BridgeCore::on_binary_sensor(const std::string &key, bool value) {
     store_reading(static_cast<size_t>(index), Value::of(value));
 }
 
+void BridgeCore::on_text_sensor(const std::string &key, const std::string &value) {
+  const int index = find_sensor(key);
+  if (index < 0)
+    return;
+  const SensorDesc &sensor = sensors_[static_cast<size_t>(index)];
+  // A text the declaration rules out would be refused by the server: count it here instead.
+  if (!sensor.text ||
+      (!sensor.options.empty() && std::find(sensor.options.begin(), sensor.options.end(), value) == sensor.options.end())) {
+    counters_.sensor_read_errors++;
+    return;
+  }
+  const size_t limit = sensor.max_length > 0 && sensor.max_length < MAX_STRING_READING_LENGTH ? sensor.max_length
+                                                                                              : MAX_STRING_READING_LENGTH;
+  SensorState &state = sensor_states_[static_cast<size_t>(index)];
+  state.latest.type = Value::Type::STRING;
+  assign_bounded_text(state.latest.text, value.data(), value.size(), limit);
+  reading_taken(static_cast<size_t>(index));
+}
+
 void BridgeCore::store_reading(size_t index, const Value &reading) {
+  sensor_states_[index].latest = reading;
+  reading_taken(index);
+}
+
+void BridgeCore::reading_taken(size_t index) {
   SensorState &state = sensor_states_[index];
-  state.latest = reading;
   state.taken_at = platform_.unix_time();
   state.fresh = true;
   if (state.streaming)

@@ -104,6 +104,13 @@ class BridgeCore {
   // ---- events from the host
   void on_sensor(const std::string &key, float value);
   void on_binary_sensor(const std::string &key, bool value);
+  /**
+   * A string reading of a sensor declared `text` (text sensor state, event type, ISO 8601 date or
+   * time): cut to its max_length (or the protocol limit) at a character boundary, invalid UTF-8
+   * replaced. A text outside the sensor's options, or a sensor not declared text, is counted as a
+   * sensor read error and not published.
+   */
+  void on_text_sensor(const std::string &key, const std::string &value);
   void on_actuator_state(const std::string &key, const Value &state);
   void on_message(const std::string &topic, const char *payload, size_t length);
   /** Call often: notices (re)connection, publishes due readings and metrics. */
@@ -176,6 +183,8 @@ class BridgeCore {
   };
 
   void store_reading(size_t index, const Value &reading);
+  /** Stamps a sensor's new latest value and publishes it now when the sensor streams. */
+  void reading_taken(size_t index);
   void on_connected();
   /** Publishes every capabilities part (part 0 retained); false when one could not be sent. */
   bool announce();

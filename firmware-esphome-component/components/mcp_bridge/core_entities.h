@@ -29,6 +29,19 @@ struct SensorDesc {
   double max{0};
   /** Binary sensors report booleans. */
   bool binary{false};
+  /**
+   * Text sensors, events, dates and times report strings (capabilities value_type "string"),
+   * at most MAX_STRING_READING_LENGTH characters.
+   */
+  bool text{false};
+  /** ESPHome domain it comes from ("text_sensor", "event", "date", ...); "" leaves it out of the capabilities. */
+  std::string kind;
+  /** Text sensors: the longest reading in characters (longer texts are cut); 0: the protocol limit. */
+  unsigned max_length{0};
+  /** Text sensors: the only readings it sends (an event's event types); empty: any text. */
+  std::vector<std::string> options;
+  /** Text sensors: "date", "time" or "date-time" (ISO 8601), "" for free text. */
+  std::string format;
   /** Decimals to publish (ESPHome accuracy_decimals); -1: as measured. */
   int accuracy_decimals{-1};
 };

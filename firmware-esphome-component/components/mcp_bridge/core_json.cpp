@@ -149,42 +149,68 @@ void append_json_string(std::string &out, const char *text, size_t length) {
 
 // ---------------------------------------------------------------- UTF-8
 
+namespace {
+
+/** Bytes of the well-formed UTF-8 character at s[i] (1..4), or 0 when the bytes there are not one. */
+size_t utf8_char_length(const unsigned char *s, size_t i, size_t length) {
+  const unsigned char c = s[i];
+  if (c < 0x80)
+    return 1;
+  size_t extra;
+  uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (length - i <= extra)
+    return 0;
+  for (size_t k = 1; k <= extra; k++) {
+    if ((s[i + k] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i + k] & 0x3F);
+  }
+  if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return extra + 1;
+}
+
+}  // namespace
+
 bool is_valid_utf8(const char *data, size_t length) {
   const auto *s = reinterpret_cast<const unsigned char *>(data);
   size_t i = 0;
   while (i < length) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t extra;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
+    const size_t n = utf8_char_length(s, i, length);
+    if (n == 0)
       return false;
-    }
-    if (length - i <= extra)
-      return false;
-    for (size_t k = 1; k <= extra; k++) {
-      if ((s[i + k] & 0xC0) != 0x80)
-        return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += extra + 1;
+    i += n;
   }
   return true;
+}
+
+size_t assign_bounded_text(std::string &out, const char *data, size_t length, size_t max_chars) {
+  const auto *s = reinterpret_cast<const unsigned char *>(data);
+  out.clear();
+  size_t chars = 0;
+  for (size_t i = 0; i < length && chars < max_chars; chars++) {
+    const size_t n = utf8_char_length(s, i, length);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no character
+      i++;
+    } else {
+      out.append(data + i, n);
+      i += n;
+    }
+  }
+  return chars;
 }
 
 // ---------------------------------------------------------------- value

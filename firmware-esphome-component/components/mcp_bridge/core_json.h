@@ -83,4 +83,11 @@ bool parse_json(const char *data, size_t length, JsonValue &out, std::string &er
 /** True when the bytes are well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */
 bool is_valid_utf8(const char *data, size_t length);
 
+/**
+ * Copies text into out as well-formed UTF-8 of at most max_chars characters (code points, as
+ * JSON Schema's maxLength counts): a byte that starts no character becomes U+FFFD, the rest is
+ * cut at a character boundary. Reuses out's capacity. Returns the characters written.
+ */
+size_t assign_bounded_text(std::string &out, const char *data, size_t length, size_t max_chars);
+
 }  // namespace mcp_bridge

@@ -10,6 +10,8 @@ namespace mcp_bridge {
 constexpr size_t MAX_IDENTIFIER_LENGTH = 64;
 constexpr size_t MAX_TOPIC_LENGTH = 256;
 constexpr size_t MAX_PAYLOAD_BYTES = 16384;
+/** Longest string reading in characters (protocol/src/limits.ts MAX_STRING_READING_LENGTH). */
+constexpr size_t MAX_STRING_READING_LENGTH = 255;
 constexpr int PROTOCOL_VERSION = 1;
 
 enum class MessageKind : uint8_t {

@@ -70,6 +70,34 @@ static std::string sensor_device_class(sensor::Sensor *s) {
 }
 #endif
 
+// ISO 8601 text of date, time and datetime entities (public year/month/day/hour/minute/second
+// references in every ESPHome since 2024.5).
+#ifdef USE_DATETIME_DATE
+static std::string iso_state(datetime::DateEntity *d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%04u-%02u-%02u", static_cast<unsigned>(d->year), static_cast<unsigned>(d->month),
+                static_cast<unsigned>(d->day));
+  return text;
+}
+#endif
+#ifdef USE_DATETIME_TIME
+static std::string iso_state(datetime::TimeEntity *t) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%02u:%02u:%02u", static_cast<unsigned>(t->hour), static_cast<unsigned>(t->minute),
+                static_cast<unsigned>(t->second));
+  return text;
+}
+#endif
+#ifdef USE_DATETIME_DATETIME
+static std::string iso_state(datetime::DateTimeEntity *dt) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%04u-%02u-%02uT%02u:%02u:%02u", static_cast<unsigned>(dt->year),
+                static_cast<unsigned>(dt->month), static_cast<unsigned>(dt->day), static_cast<unsigned>(dt->hour),
+                static_cast<unsigned>(dt->minute), static_cast<unsigned>(dt->second));
+  return text;
+}
+#endif
+
 #ifdef USE_SELECT
 static std::string select_state(select::Select *s) {
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 1, 0)
@@ -769,6 +797,62 @@ void McpBridge::register_sensors_() {
       b->add_on_state_callback([this, key](bool value) { this->core_->on_binary_sensor(key, value); });
   }
 #endif
+  // String sensors. Callbacks take the text by const reference: ESPHome passes it by value
+  // (std::function<void(std::string)>, 2024.x) or by reference (2026.x); both bind.
+#ifdef USE_TEXT_SENSOR
+  for (auto *t : App.get_text_sensors()) {
+    const std::string key = this->add_text_sensor_(entity_name(t), t->is_internal(), "text_sensor", "", {});
+    if (!key.empty())
+      t->add_on_state_callback([this, key](const std::string &value) { this->core_->on_text_sensor(key, value); });
+  }
+#endif
+#ifdef USE_EVENT
+  for (auto *e : App.get_events()) {
+    // std::set<std::string> before 2025.11, FixedVector<const char *> after: both iterate.
+    std::vector<std::string> types;
+    for (const auto &type : e->get_event_types())
+      types.push_back(std::string(type));
+    const std::string key = this->add_text_sensor_(entity_name(e), e->is_internal(), "event", "", std::move(types));
+    if (!key.empty())
+      e->add_on_event_callback([this, key](const std::string &type) { this->core_->on_text_sensor(key, type); });
+  }
+#endif
+#ifdef USE_DATETIME_DATE
+  for (auto *d : App.get_dates()) {
+    const std::string key = this->add_text_sensor_(entity_name(d), d->is_internal(), "date", "date", {});
+    if (!key.empty())
+      d->add_on_state_callback([this, key, d]() { this->core_->on_text_sensor(key, iso_state(d)); });
+  }
+#endif
+#ifdef USE_DATETIME_TIME
+  for (auto *t : App.get_times()) {
+    const std::string key = this->add_text_sensor_(entity_name(t), t->is_internal(), "time", "time", {});
+    if (!key.empty())
+      t->add_on_state_callback([this, key, t]() { this->core_->on_text_sensor(key, iso_state(t)); });
+  }
+#endif
+#ifdef USE_DATETIME_DATETIME
+  for (auto *dt : App.get_datetimes()) {
+    const std::string key = this->add_text_sensor_(entity_name(dt), dt->is_internal(), "datetime", "date-time", {});
+    if (!key.empty())
+      dt->add_on_state_callback([this, key, dt]() { this->core_->on_text_sensor(key, iso_state(dt)); });
+  }
+#endif
+}
+
+std::string McpBridge::add_text_sensor_(const std::string &name, bool internal, const char *kind, const char *format,
+                                        std::vector<std::string> options) {
+  const std::string key = this->core_->unique_key(core::slugify(name));
+  if (internal || this->excluded_key_(key))
+    return "";
+  core::SensorDesc desc;
+  desc.key = key;
+  desc.description = name;
+  desc.text = true;
+  desc.kind = kind;
+  desc.format = format;
+  desc.options = std::move(options);
+  return this->core_->add_sensor(desc) ? key : "";
 }
 
 // Helpers with external linkage: each build uses a different subset of them (no unused warnings).

@@ -74,6 +74,12 @@ class McpBridge : public Component {
   bool excluded_key_(const std::string &key) const;
   bool needs_confirmation_(const std::string &key) const;
   void register_sensors_();
+  /**
+   * Adds a string sensor (text sensor, event, date, time, datetime) unless the entity is internal
+   * or excluded; returns its key, or "" when it was not added.
+   */
+  std::string add_text_sensor_(const std::string &name, bool internal, const char *kind, const char *format,
+                               std::vector<std::string> options);
   void register_actuators_();
   void register_climates_();
   void register_covers_();

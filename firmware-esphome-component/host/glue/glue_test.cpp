@@ -4,6 +4,7 @@
 // (the entity's control() receives the call object) and that the command was answered once,
 // with its id. Invalid commands never reach the entity.
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -104,7 +105,7 @@ void expect_refused(Device &device, const std::string &actuator, const std::stri
 TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") {
   Device device;
   const json caps = device.capabilities();
-  CHECK_EQ(caps["sensors"], json({"outside_temperature"}));
+  CHECK_EQ(caps["sensors"], json({"outside_temperature", "wifi_ssid", "doorbell", "holiday", "wake_up", "next_service"}));
   const json &m = caps["metadata"];
   // Device class through get_device_class_to(), unit through get_unit_of_measurement_ref() (≥ 2026.3).
   CHECK_EQ(m["outside_temperature"]["device_class"], "temperature");
@@ -128,6 +129,42 @@ TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") 
   CHECK_EQ(m["irrigation"]["supported_actions"], json({"open", "close", "set"}));
   CHECK_EQ(m["note"]["max_length"], 20);
   CHECK_EQ(m["scene"]["options"], json({"day", "night", "away"}));
+}
+
+TEST("glue (ESPHome 2026.x): text sensor, event and date/time states are published as string readings") {
+  Device device;
+  const json caps = device.capabilities();
+  const json &m = caps["metadata"];
+  CHECK_EQ(m["wifi_ssid"]["value_type"], "string");
+  CHECK_EQ(m["wifi_ssid"]["kind"], "text_sensor");
+  CHECK_EQ(m["doorbell"]["kind"], "event");
+  CHECK_EQ(m["doorbell"]["options"], json({"single_press", "double_press"}));
+  CHECK_EQ(m["holiday"]["format"], "date");
+  CHECK_EQ(m["wake_up"]["format"], "time");
+  CHECK_EQ(m["next_service"]["format"], "date-time");
+  CHECK_EQ(m["next_service"]["kind"], "datetime");
+
+  device.entities.wifi_ssid.publish_state("Home \"5G\"");
+  device.entities.doorbell.trigger("long_press");  // not declared: ESPHome ignores it
+  device.entities.doorbell.trigger("double_press");
+  device.entities.holiday.set(2024, 12, 24);
+  device.entities.wake_up.set(6, 5, 0);
+  device.entities.next_service.set(2025, 3, 1, 14, 30, 9);
+  fake::millis += 60000;
+  device.bridge.loop();
+  std::map<std::string, json> readings;
+  for (const auto &p : fake::published) {
+    if (p.topic != "devices/glue1/sensors/batch")
+      continue;
+    const json batch = json::parse(p.payload);
+    for (const auto &r : batch["readings"])
+      readings[r["sensor"].get<std::string>()] = r["reading"];
+  }
+  CHECK_EQ(readings["wifi_ssid"], "Home \"5G\"");
+  CHECK_EQ(readings["doorbell"], "double_press");
+  CHECK_EQ(readings["holiday"], "2024-12-24");
+  CHECK_EQ(readings["wake_up"], "06:05:00");
+  CHECK_EQ(readings["next_service"], "2025-03-01T14:30:09");
 }
 
 TEST("glue (ESPHome 2026.x): climate commands go through make_call().set_*().perform()") {

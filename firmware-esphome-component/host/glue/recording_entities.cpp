@@ -161,6 +161,30 @@ void Select::control(size_t index) {
   this->publish_state(index);
 }
 
+void Date::set(uint16_t year, uint8_t month, uint8_t day) {
+  this->year_ = year;
+  this->month_ = month;
+  this->day_ = day;
+  this->publish_state();
+}
+
+void Time::set(uint8_t hour, uint8_t minute, uint8_t second) {
+  this->hour_ = hour;
+  this->minute_ = minute;
+  this->second_ = second;
+  this->publish_state();
+}
+
+void DateTime::set(uint16_t year, uint8_t month, uint8_t day, uint8_t hour, uint8_t minute, uint8_t second) {
+  this->year_ = year;
+  this->month_ = month;
+  this->day_ = day;
+  this->hour_ = hour;
+  this->minute_ = minute;
+  this->second_ = second;
+  this->publish_state();
+}
+
 Entities::Entities() {
   living_room.set_name("Living Room");
   climate::ClimateTraits &t = living_room.supported;
@@ -200,6 +224,12 @@ Entities::Entities() {
   outside_temperature.set_unit_of_measurement("°C");
   outside_temperature.set_device_class("temperature");
   outside_temperature.set_accuracy_decimals(1);
+  wifi_ssid.set_name("WiFi SSID");
+  doorbell.set_name("Doorbell");
+  doorbell.set_event_types({"single_press", "double_press"});
+  holiday.set_name("Holiday");
+  wake_up.set_name("Wake Up");
+  next_service.set_name("Next Service");
 }
 
 void Entities::register_in(Application &app) {
@@ -213,6 +243,11 @@ void Entities::register_in(Application &app) {
   app.texts_.push_back(&note);
   app.selects_.push_back(&scene);
   app.sensors_.push_back(&outside_temperature);
+  app.text_sensors_.push_back(&wifi_ssid);
+  app.events_.push_back(&doorbell);
+  app.dates_.push_back(&holiday);
+  app.times_.push_back(&wake_up);
+  app.datetimes_.push_back(&next_service);
 }
 
 }  // namespace recording

@@ -73,6 +73,22 @@ class Select : public esphome::select::Select {
   void control(size_t index) override;
 };
 
+/** Date, time and datetime entities whose state a driver sets, as their DateCall/TimeCall would. */
+class Date : public esphome::datetime::DateEntity {
+ public:
+  void set(uint16_t year, uint8_t month, uint8_t day);
+};
+
+class Time : public esphome::datetime::TimeEntity {
+ public:
+  void set(uint8_t hour, uint8_t minute, uint8_t second);
+};
+
+class DateTime : public esphome::datetime::DateTimeEntity {
+ public:
+  void set(uint16_t year, uint8_t month, uint8_t day, uint8_t hour, uint8_t minute, uint8_t second);
+};
+
 /**
  * The device both drivers run: one entity of every kind, configured as a YAML would
  * (names, traits), plus a second climate (two-point target) and a second lock (no open).
@@ -88,6 +104,12 @@ struct Entities {
   Text note;            // 2..20 characters
   Select scene;         // day, night, away
   esphome::sensor::Sensor outside_temperature;
+  // Entities reported as string readings.
+  esphome::text_sensor::TextSensor wifi_ssid;
+  esphome::event::Event doorbell;  // single_press, double_press
+  Date holiday;
+  Time wake_up;
+  DateTime next_service;
 
   Entities();
   /** Registers every entity in `app`, as ESPHome's codegen does with App.register_*(). */

@@ -306,6 +306,74 @@ TEST("bridge: readings go out once per interval as a batch; NaN becomes null; of
   CHECK_EQ(rig.core.counters().dropped_readings, 2u);
 }
 
+TEST("bridge: text sensors declare value_type string and publish bounded, escaped string readings") {
+  BridgeSettings settings;
+  settings.publish_interval_ms = 1000;
+  Rig rig(settings);
+  SensorDesc ssid;
+  ssid.key = "ssid";
+  ssid.text = true;
+  ssid.kind = "text_sensor";
+  ssid.max_length = 8;
+  CHECK(rig.core.add_sensor(ssid));
+  SensorDesc button;
+  button.key = "button";
+  button.text = true;
+  button.kind = "event";
+  button.options = {"single_click", "double_click"};
+  CHECK(rig.core.add_sensor(button));
+  SensorDesc alarm;
+  alarm.key = "alarm";
+  alarm.text = true;
+  alarm.kind = "datetime";
+  alarm.format = "date-time";
+  CHECK(rig.core.add_sensor(alarm));
+  SensorDesc note;
+  note.key = "note";
+  note.text = true;
+  CHECK(rig.core.add_sensor(note));
+  rig.connect();
+  const json meta = rig.transport.on("/capabilities").at(0).body["metadata"];
+  CHECK_EQ(meta["ssid"]["value_type"], "string");
+  CHECK_EQ(meta["ssid"]["kind"], "text_sensor");
+  CHECK_EQ(meta["ssid"]["max_length"].get<int>(), 8);
+  CHECK_EQ(meta["button"]["options"], json::array({"single_click", "double_click"}));
+  CHECK_EQ(meta["alarm"]["format"], "date-time");
+  CHECK(!meta["note"].contains("max_length") && !meta["note"].contains("options"));
+  CHECK(!meta["temperature"].contains("value_type"));
+
+  rig.core.on_text_sensor("note", "say \"hi\"\n\t\\ back\x01");
+  rig.core.on_text_sensor("ssid", "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9");  // 9 x é
+  rig.core.on_text_sensor("button", "long_press");  // not a declared event type
+  rig.core.on_text_sensor("button", "double_click");
+  rig.core.on_text_sensor("alarm", "2024-01-01T07:30:00");
+  rig.core.on_text_sensor("temperature", "21.5");  // not a text sensor
+  CHECK_EQ(rig.core.counters().sensor_read_errors, 2u);
+  rig.platform.now += 1000;
+  rig.core.loop();
+  const json readings = rig.transport.on("/sensors/batch").at(0).body["readings"];
+  std::map<std::string, json> by_sensor;
+  for (const auto &r : readings)
+    by_sensor[r["sensor"].get<std::string>()] = r["reading"];
+  CHECK_EQ(by_sensor.size(), static_cast<size_t>(4));
+  CHECK_EQ(by_sensor["note"], "say \"hi\"\n\t\\ back\x01");
+  CHECK_EQ(by_sensor["ssid"], "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9");  // cut at 8 characters
+  CHECK_EQ(by_sensor["button"], "double_click");
+  CHECK_EQ(by_sensor["alarm"], "2024-01-01T07:30:00");
+
+  // Over the protocol limit: cut at 255 characters; a stray byte becomes U+FFFD.
+  rig.core.on_text_sensor("note", std::string(300, 'x'));
+  rig.platform.now += 1000;
+  rig.core.loop();
+  const std::string cut = rig.transport.on("/sensors/batch").back().body["readings"][0]["reading"].get<std::string>();
+  CHECK_EQ(cut.size(), MAX_STRING_READING_LENGTH);
+  rig.core.on_text_sensor("note", "a\xFF" "b");
+  rig.platform.now += 1000;
+  rig.core.loop();
+  const std::string replaced = rig.transport.on("/sensors/batch").back().body["readings"][0]["reading"].get<std::string>();
+  CHECK_EQ(replaced, std::string("a\xEF\xBF\xBD" "b"));
+}
+
 TEST("bridge: a batch is split at 64 readings; per-sensor messages when batching is off") {
   BridgeSettings settings;
   settings.publish_interval_ms = 1000;

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "core_messages.h"
+#include "core_topics.h"
 #include "core_validate.h"
 
 using namespace mcp_bridge;
@@ -208,4 +209,58 @@ TEST("command-validation vectors agree with validateCommand()") {
     cases++;
   }
   CHECK(cases >= 20);
+}
+
+TEST("string readings: what the core publishes for a text sensor always passes the vectors' limits") {
+  // decode vectors: a string reading the server accepts goes out unchanged; one it refuses as too
+  // long is cut by the core to a length it accepts.
+  int strings = 0;
+  for (const auto &file : vector_files()) {
+    const json doc = load(file);
+    if (doc["type"] != "decode")
+      continue;
+    for (const auto &c : doc["cases"]) {
+      const json payload = json::parse(payload_of(c), nullptr, false);
+      if (!payload.is_object())
+        continue;
+      std::vector<json> readings;
+      if (payload.contains("value") && payload["value"].is_object() && payload["value"].contains("reading"))
+        readings.push_back(payload["value"]["reading"]);
+      if (payload.contains("readings") && payload["readings"].is_array())
+        for (const auto &r : payload["readings"])
+          if (r.is_object() && r.contains("reading"))
+            readings.push_back(r["reading"]);
+      for (const auto &reading : readings) {
+        if (!reading.is_string())
+          continue;
+        const std::string text = reading.get<std::string>();
+        std::string sent;
+        const size_t chars = assign_bounded_text(sent, text.data(), text.size(), MAX_STRING_READING_LENGTH);
+        const std::string name = c["name"].get<std::string>();
+        CHECK_CONTEXT(chars <= MAX_STRING_READING_LENGTH && is_valid_utf8(sent.data(), sent.size()), name);
+        if (!c["expect"].contains("error"))
+          CHECK_CONTEXT(sent == text, name << ": a reading the server accepts was changed");
+        else
+          CHECK_CONTEXT(chars == MAX_STRING_READING_LENGTH, name << ": cut to " << chars);
+        strings++;
+      }
+    }
+  }
+  // reading-validation vectors: a string sensor's max_length cuts what would be TOO_LONG.
+  const json doc = load(PROTOCOL_DIR "/vectors/reading-validation.json");
+  for (const auto &c : doc["cases"]) {
+    const json &meta = doc["capabilities"]["metadata"].value(c["sensor"].get<std::string>(), json::object());
+    if (meta.value("value_type", "") != "string" || !c["reading"].is_string() || !meta.contains("max_length"))
+      continue;
+    const std::string text = c["reading"].get<std::string>();
+    std::string sent;
+    const size_t chars = assign_bounded_text(sent, text.data(), text.size(), meta["max_length"].get<size_t>());
+    if (c["expect"].value("error", "") == "TOO_LONG")
+      CHECK_CONTEXT(chars == meta["max_length"].get<size_t>() && sent != text, c["name"]);
+    else
+      CHECK_CONTEXT(sent == text, c["name"]);
+    strings++;
+  }
+  std::cout << "  string readings: " << strings << " vector texts through the core's bound\n";
+  CHECK(strings >= 12);
 }

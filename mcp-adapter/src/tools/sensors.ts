@@ -10,6 +10,7 @@ import {
     readingsAnswer,
     sensorReading,
     type DeviceDetail,
+    type Reading,
     type ReadingsAnswer,
     type SensorReadingView,
 } from '@mcp-mqtt-bridge/protocol';
@@ -27,11 +28,12 @@ function describeReading(r: {
 }): string {
     const unit = r.unit ? ` ${r.unit}` : '';
     const quality = r.quality !== undefined ? `, quality ${r.quality}` : '';
-    return `${r.sensor}: ${String(r.reading)}${unit} (${Math.round(r.age_s)} s old${quality})`;
+    return `${r.sensor}: ${fmt(r.reading)}${unit} (${Math.round(r.age_s)} s old${quality})`;
 }
 
-const fmt = (v: number | boolean | null | undefined): string =>
-    v === null || v === undefined ? '-' : String(v);
+/** Strings (text sensors, events, dates) are quoted so a text cannot pass for a number. */
+const fmt = (v: Reading | undefined): string =>
+    v === null || v === undefined ? '-' : typeof v === 'string' ? JSON.stringify(v) : String(v);
 
 /** The history as compact text: coverage, whole-window stats, gaps with causes, then one line per point or bucket. */
 function historyText(h: NonNullable<SensorReadingView['history']>, unit: string): string[] {
@@ -78,7 +80,7 @@ function readingsText(answer: ReadingsAnswer): string {
     for (const r of answer.readings) {
         const parts = byDevice.get(r.device_id) ?? [];
         parts.push(
-            `${r.sensor} ${String(r.reading)}${r.unit ? ` ${r.unit}` : ''} (${Math.round(r.age_s)} s` +
+            `${r.sensor} ${fmt(r.reading)}${r.unit ? ` ${r.unit}` : ''} (${Math.round(r.age_s)} s` +
                 `${r.quality !== undefined && r.quality < 50 ? `, q${r.quality}` : ''})`,
         );
         byDevice.set(r.device_id, parts);

@@ -32,9 +32,16 @@ export function toHistoryPoint(
     reading: unknown,
     readingBool: unknown,
     quality: unknown,
+    readingText?: unknown,
 ): HistoryPoint {
     const value =
-        typeof reading === 'number' ? reading : typeof readingBool === 'boolean' ? readingBool : null;
+        typeof reading === 'number'
+            ? reading
+            : typeof readingBool === 'boolean'
+              ? readingBool
+              : typeof readingText === 'string'
+                ? readingText
+                : null;
     const point: HistoryPoint = { time, reading: value };
     if (typeof quality === 'number') point.quality = quality;
     return point;

@@ -15,7 +15,7 @@ export function historyFlux(q: HistoryQuery, bucket: string): ParameterizedQuery
     return flux`from(bucket: ${bucket})
   |> range(start: ${start})
   |> filter(fn: (r) => r._measurement == ${MEASUREMENTS.sensor} and r.device_id == ${q.deviceId} and r.sensor == ${q.sensor})
-  |> filter(fn: (r) => r._field == "reading" or r._field == "reading_bool" or r._field == "reading_null" or r._field == "quality")
+  |> filter(fn: (r) => r._field == "reading" or r._field == "reading_bool" or r._field == "reading_text" or r._field == "reading_null" or r._field == "quality")
   |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")
   |> group()
   |> sort(columns: ["_time"], desc: true)

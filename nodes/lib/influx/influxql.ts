@@ -40,7 +40,7 @@ export function historyInfluxQL(q: HistoryQuery, retentionPolicy?: string): stri
         ? `${quoteIdentifier(retentionPolicy)}.${quoteIdentifier(MEASUREMENTS.sensor)}`
         : quoteIdentifier(MEASUREMENTS.sensor);
     return (
-        'SELECT "reading","reading_bool","reading_null","quality" ' +
+        'SELECT "reading","reading_bool","reading_text","reading_null","quality" ' +
         `FROM ${from} WHERE "device_id" = ${quoteString(q.deviceId)} AND "sensor" = ${quoteString(q.sensor)} ` +
         `AND time >= ${Math.floor(q.sinceMs)}ms ORDER BY time DESC LIMIT ${q.limit}`
     );

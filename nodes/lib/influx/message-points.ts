@@ -2,7 +2,7 @@
  * Turns the decode node's messages into InfluxDB line-protocol points. The
  * schema (docs/influxdb.md):
  *
- *   sensor_data,device_id=<id>,sensor=<s>[,unit=<u>] reading=<float> | reading_bool=<bool> | reading_null=true
+ *   sensor_data,device_id=<id>,sensor=<s>[,unit=<u>] reading=<float> | reading_bool=<bool> | reading_text="…" | reading_null=true
  *       [,quality=<float>],seq=<int>i <time µs>
  *   actuator_state,actuator=<a>,device_id=<id> state=<float> | state_bool | state_text | state_null
  *       [,result="applied|rejected"][,command_id="…"][,reason="…"],seq=<int>i
@@ -267,12 +267,16 @@ function requireId(value: unknown, what: string): string {
     return value;
 }
 
-/** Numbers go to the float field `reading`, booleans to `reading_bool`, null to `reading_null=true`. */
+/**
+ * Numbers go to the float field `reading`, booleans to `reading_bool`, strings (text sensors,
+ * events, dates) to the string field `reading_text`, null to `reading_null=true`.
+ */
 function readingFields(reading: Reading, quality: number | undefined): string {
     let fields: string;
     if (typeof reading === 'number')
         fields = Number.isFinite(reading) ? `reading=${reading}` : 'reading_null=true';
     else if (typeof reading === 'boolean') fields = reading ? 'reading_bool=true' : 'reading_bool=false';
+    else if (typeof reading === 'string') fields = `reading_text=${stringField(reading)}`;
     else fields = 'reading_null=true';
     return typeof quality === 'number' && Number.isFinite(quality) ? `${fields},quality=${quality}` : fields;
 }

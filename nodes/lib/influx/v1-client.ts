@@ -68,7 +68,9 @@ export class InfluxV1Client implements InfluxClient {
         const rows = await this.query(statement);
         return rows
             .reverse()
-            .map((r) => toHistoryPoint(r.time as number, r.reading, r.reading_bool, r.quality));
+            .map((r) =>
+                toHistoryPoint(r.time as number, r.reading, r.reading_bool, r.quality, r.reading_text),
+            );
     }
 
     /** Runs one InfluxQL statement; rows as objects keyed by column, time in ms. */

@@ -46,7 +46,15 @@ export class InfluxV2Client implements InfluxClient {
             .collectRows<Record<string, unknown>>(historyFlux(q, this.settings.bucket));
         return rows
             .reverse()
-            .map((r) => toHistoryPoint(Date.parse(String(r._time)), r.reading, r.reading_bool, r.quality));
+            .map((r) =>
+                toHistoryPoint(
+                    Date.parse(String(r._time)),
+                    r.reading,
+                    r.reading_bool,
+                    r.quality,
+                    r.reading_text,
+                ),
+            );
     }
 
     close(): void {

@@ -11,6 +11,7 @@ import {
     KIND_DIRECTION,
     LEASE_EXPIRED,
     SequenceTracker,
+    validateReading,
     type Alert,
     type CapabilitiesPayload,
     type DecodeError,
@@ -364,8 +365,13 @@ export class DeviceRegistry extends EventEmitter {
         record.capabilities = capabilities;
         this.unannounced.delete(record.id);
         if (capabilities.config && !record.config) record.config = capabilities.config;
-        for (const sensor of [...record.readings.keys()]) {
-            if (!capabilities.sensors.includes(sensor)) record.readings.delete(sensor);
+        for (const [sensor, state] of [...record.readings]) {
+            // Gone from the capabilities, or kept from before them with a type they now rule out.
+            if (
+                !capabilities.sensors.includes(sensor) ||
+                !validateReading(capabilities, sensor, state.reading).ok
+            )
+                record.readings.delete(sensor);
         }
         this.changed(record.id, 'capabilities');
     }
@@ -373,6 +379,7 @@ export class DeviceRegistry extends EventEmitter {
     private applyReading(record: DeviceRecord, message: MessageOf<'sensor_data'>, receivedAt: number): void {
         const { value, timestamp } = message.payload;
         const sensor = message.sensor as string;
+        if (!this.fits(record, sensor, value.reading, receivedAt)) return;
         this.setReading(record, sensor, value.reading, value.unit, value.quality, timestamp, receivedAt);
         this.changed(record.id, 'reading');
     }
@@ -385,10 +392,36 @@ export class DeviceRegistry extends EventEmitter {
                 this.counters.refused('undeclared_sensor');
                 continue;
             }
+            if (!this.fits(record, r.sensor, r.reading, receivedAt)) continue;
             const time = r.timestamp ?? batchTime;
             this.setReading(record, r.sensor, r.reading, r.unit, r.quality, time, receivedAt);
         }
         this.changed(record.id, 'reading');
+    }
+
+    /**
+     * A reading must have the type its sensor declares (validateReading): a string from a
+     * numeric sensor, or a number from a string sensor, is refused, counted and reported,
+     * never stored. Alerts of one sensor fold into one.
+     */
+    private fits(record: DeviceRecord, sensor: string, reading: Reading, now: number): boolean {
+        const check = validateReading(record.capabilities, sensor, reading);
+        if (check.ok) return true;
+        this.counters.refused('reading_type');
+        record.counters.decode_errors++;
+        this.addAlert(
+            {
+                device_id: record.id,
+                source: 'registry',
+                error_type: 'reading_type',
+                message: `reading refused: ${check.error.message}`,
+                severity: 1,
+                component: sensor,
+                timestamp: now / 1000,
+            },
+            record,
+        );
+        return false;
     }
 
     private roomFor(record: DeviceRecord, sensor: string): boolean {

@@ -6,7 +6,13 @@
  * bridge not running, points dropped, messages lost) as opposed to a flat
  * signal; numbers rounded to the sensor's declared accuracy.
  */
-import type { HistoryGapView, HistoryStats, SensorHistory, SensorMetadata } from '@mcp-mqtt-bridge/protocol';
+import type {
+    HistoryGapView,
+    HistoryStats,
+    SensorHistory,
+    SensorMetadata,
+    Reading,
+} from '@mcp-mqtt-bridge/protocol';
 import type { HistoryEvent, HistoryEventLog } from '../history-events';
 import type { HistoryStore } from '../history-store';
 import { summarizePoints, type WindowGap, type WindowQuery, type WindowSummary } from '../history-window';
@@ -36,8 +42,7 @@ export function decimalsFor(accuracy: number | undefined): number {
 
 export function rounder(decimals: number) {
     const f = 10 ** decimals;
-    return <T extends number | boolean | null>(v: T): T =>
-        (typeof v === 'number' ? Math.round(v * f) / f : v) as T;
+    return <T extends Reading>(v: T): T => (typeof v === 'number' ? Math.round(v * f) / f : v) as T;
 }
 
 interface Interval {

@@ -5,8 +5,8 @@
  * - Hot path: record() only appends to a bounded in-memory queue (columns);
  *   a full queue drops the point and counts it. A timer (or a full batch)
  *   writes the queue in one transaction with prepared statements.
- * - Schema: `series` (device, sensor) -> id, so a reading row is five numbers;
- *   `readings(series, t, v, k, q)` with an index on (series, t) that every
+ * - Schema: `series` (device, sensor) -> id, so a reading row is five numbers
+ *   (and a text for string readings); `readings(series, t, v, k, q, s)` with an index on (series, t) that every
  *   history query uses; `events(device, t, kind, reason, n)`.
  * - Retention: by age (per series, through the index) and by size (oldest
  *   rows by arrival first, then incremental vacuum gives pages back).
@@ -51,20 +51,27 @@ export interface SqliteHistoryOptions {
     now?: () => number;
 }
 
-const SCHEMA_VERSION = 1;
+/** 2: column s (string readings); a schema-1 file gets it on open. */
+const SCHEMA_VERSION = 2;
 
-/** Reading kinds in column k: v holds the number (booleans as 0/1). */
+/**
+ * Reading kinds in column k: v holds the number (booleans as 0/1); a string reading
+ * (text sensor, event, date/time) is in s with v NULL, so MIN/MAX/AVG/COUNT(v) skip it.
+ */
 const K_NUMBER = 0;
 const K_BOOLEAN = 1;
 const K_NULL = 2;
+const K_STRING = 3;
 
-function encode(r: Reading): [SqlValue, number] {
-    if (typeof r === 'number') return [r, K_NUMBER];
-    if (typeof r === 'boolean') return [r ? 1 : 0, K_BOOLEAN];
-    return [null, K_NULL];
+function encode(r: Reading): [SqlValue, number, SqlValue] {
+    if (typeof r === 'number') return [r, K_NUMBER, null];
+    if (typeof r === 'boolean') return [r ? 1 : 0, K_BOOLEAN, null];
+    if (typeof r === 'string') return [null, K_STRING, r];
+    return [null, K_NULL, null];
 }
 
-function decodeReading(v: SqlValue, k: SqlValue): Reading {
+function decodeReading(v: SqlValue, k: SqlValue, s?: SqlValue): Reading {
+    if (k === K_STRING) return typeof s === 'string' ? s : null;
     if (k === K_BOOLEAN) return v === 1;
     if (k === K_NULL || v === null) return null;
     return Number(v);
@@ -115,14 +122,14 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             throw e;
         }
         this.stmt = {
-            insert: this.db.prepare('INSERT INTO readings (series, t, v, k, q) VALUES (?, ?, ?, ?, ?)'),
+            insert: this.db.prepare('INSERT INTO readings (series, t, v, k, q, s) VALUES (?, ?, ?, ?, ?, ?)'),
             insertSeries: this.db.prepare('INSERT OR IGNORE INTO series (device, sensor) VALUES (?, ?)'),
             seriesId: this.db.prepare('SELECT id FROM series WHERE device = ? AND sensor = ?'),
             insertEvent: this.db.prepare(
                 'INSERT INTO events (device, t, kind, reason, n) VALUES (?, ?, ?, ?, ?)',
             ),
             recent: this.db.prepare(
-                'SELECT t, v, k, q FROM readings WHERE series = ? AND t >= ? ORDER BY t DESC, rowid DESC LIMIT ?',
+                'SELECT t, v, k, q, s FROM readings WHERE series = ? AND t >= ? ORDER BY t DESC, rowid DESC LIMIT ?',
             ),
             allSeries: this.db.prepare('SELECT id FROM series'),
             ageDelete: this.db.prepare('DELETE FROM readings WHERE series = ? AND t < ?'),
@@ -157,7 +164,8 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
                 t INTEGER NOT NULL,
                 v REAL,
                 k INTEGER NOT NULL,
-                q REAL
+                q REAL,
+                s TEXT
             );
             CREATE INDEX IF NOT EXISTS readings_by_series_time ON readings (series, t);
             CREATE TABLE IF NOT EXISTS events (
@@ -172,6 +180,11 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
         const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get();
         if (row === undefined) {
             db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+        } else if (Number(row.value) < 2) {
+            // Schema 1 had no string readings: add their column (older rows keep s NULL).
+            const columns = db.prepare('PRAGMA table_info(readings)').all();
+            if (!columns.some((c) => c.name === 's')) db.exec('ALTER TABLE readings ADD COLUMN s TEXT');
+            db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
         } else if (Number(row.value) > SCHEMA_VERSION) {
             throw new Error(
                 `history file ${this.options.file} has schema ${String(row.value)}, newer than this release (${SCHEMA_VERSION})`,
@@ -258,9 +271,9 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             try {
                 for (let i = 0; i < n; i++) {
                     const series = this.seriesOf(devices[i], sensors[i], true) as number;
-                    const [v, k] = encode(readings[i]);
+                    const [v, k, s] = encode(readings[i]);
                     const q = qualities[i];
-                    this.stmt.insert.run(series, Math.round(times[i]), v, k, q === undefined ? null : q);
+                    this.stmt.insert.run(series, Math.round(times[i]), v, k, q === undefined ? null : q, s);
                 }
                 for (const e of events) {
                     this.stmt.insertEvent.run(
@@ -367,7 +380,7 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             )
             .get(series, from, to);
         const lastRow = this.db
-            .prepare(`SELECT v, k FROM readings ${where} ORDER BY t DESC, rowid DESC LIMIT 1`)
+            .prepare(`SELECT v, k, s FROM readings ${where} ORDER BY t DESC, rowid DESC LIMIT 1`)
             .get(series, from, to);
         const stats: WindowStats = {
             count: num(agg?.n) ?? 0,
@@ -375,7 +388,7 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
             min: num(agg?.mn),
             max: num(agg?.mx),
             mean: num(agg?.mean),
-            last: lastRow ? decodeReading(lastRow.v, lastRow.k) : null,
+            last: lastRow ? decodeReading(lastRow.v, lastRow.k, lastRow.s) : null,
             firstMs: num(agg?.t0),
             lastMs: num(agg?.t1),
         };
@@ -390,7 +403,7 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
         const summary: WindowSummary = { stats, gaps, gapThresholdMs: threshold };
         if (stats.count <= q.maxPoints) {
             summary.points = this.db
-                .prepare(`SELECT t, v, k, q FROM readings ${where} ORDER BY t, rowid`)
+                .prepare(`SELECT t, v, k, q, s FROM readings ${where} ORDER BY t, rowid`)
                 .all(series, from, to)
                 .map(pointOf);
             return Promise.resolve(summary);
@@ -405,11 +418,11 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
         const lasts = new Map<number, Reading>();
         for (const r of this.db
             .prepare(
-                `SELECT b, v, k FROM (SELECT ${bucket} b, v, k, ROW_NUMBER() OVER ` +
+                `SELECT b, v, k, s FROM (SELECT ${bucket} b, v, k, s, ROW_NUMBER() OVER ` +
                     `(PARTITION BY ${bucket} ORDER BY t DESC, rowid DESC) rn FROM readings ${where}) WHERE rn = 1`,
             )
             .all(from, width, from, width, series, from, to)) {
-            lasts.set(Number(r.b), decodeReading(r.v, r.k));
+            lasts.set(Number(r.b), decodeReading(r.v, r.k, r.s));
         }
         summary.bucketMs = width;
         summary.buckets = rows.map((r): WindowBucket => ({
@@ -494,7 +507,7 @@ export class SqliteHistory implements HistoryStore, HistoryEventLog {
 }
 
 function pointOf(row: Record<string, SqlValue>): HistoryPoint {
-    const point: HistoryPoint = { time: Number(row.t), reading: decodeReading(row.v, row.k) };
+    const point: HistoryPoint = { time: Number(row.t), reading: decodeReading(row.v, row.k, row.s) };
     if (row.q !== null && row.q !== undefined) point.quality = Number(row.q);
     return point;
 }

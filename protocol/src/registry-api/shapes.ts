@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import configSet from '../../schemas/config_set.schema.json';
 import diagnosticsRequest from '../../schemas/diagnostics_request.schema.json';
-import { MAX_IDENTIFIER_LENGTH } from '../limits';
+import { MAX_IDENTIFIER_LENGTH, MAX_STRING_READING_LENGTH } from '../limits';
 import type {
     CapabilitiesPayload,
     DeviceConfig,
@@ -33,7 +33,11 @@ export const identifier = z
     .max(MAX_IDENTIFIER_LENGTH)
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
 
-export const reading = z.union([z.number(), z.boolean(), z.null()]);
+export const reading = z
+    .union([z.number(), z.boolean(), z.string().max(MAX_STRING_READING_LENGTH), z.null()])
+    .describe(
+        'a number, a boolean (binary sensors), a string (text sensors, events, dates and times: sensors that declare value_type string) or null (no valid value)',
+    );
 export const actuatorValue = z.union([z.number(), z.boolean(), z.string(), z.null()]);
 const isoTime = z.string().describe('ISO 8601 time');
 const severity = z.literal([0, 1, 2, 3]).describe('0 info, 1 warning, 2 error, 3 critical');

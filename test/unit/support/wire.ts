@@ -57,7 +57,7 @@ export const capabilities = (deviceId: string, spec: CapsSpec = {}): DeviceMessa
 export const reading = (
     deviceId: string,
     sensor: string,
-    value: number | boolean | null,
+    value: number | boolean | string | null,
     seq: number,
     extra = {},
 ) => wire(`devices/${deviceId}/sensors/${sensor}/data`, { seq, value: { reading: value }, ...extra });

@@ -44,6 +44,21 @@
 #ifdef USE_TEXT
 #include "esphome/components/text/text.h"
 #endif
+#ifdef USE_TEXT_SENSOR
+#include "esphome/components/text_sensor/text_sensor.h"
+#endif
+#ifdef USE_EVENT
+#include "esphome/components/event/event.h"
+#endif
+#ifdef USE_DATETIME_DATE
+#include "esphome/components/datetime/date_entity.h"
+#endif
+#ifdef USE_DATETIME_TIME
+#include "esphome/components/datetime/time_entity.h"
+#endif
+#ifdef USE_DATETIME_DATETIME
+#include "esphome/components/datetime/datetime_entity.h"
+#endif
 
 namespace esphome {
 class Application {
@@ -88,6 +103,21 @@ class Application {
 #endif
 #ifdef USE_TEXT
   const std::vector<text::Text *> &get_texts();
+#endif
+#ifdef USE_TEXT_SENSOR
+  const std::vector<text_sensor::TextSensor *> &get_text_sensors();
+#endif
+#ifdef USE_EVENT
+  const std::vector<event::Event *> &get_events();
+#endif
+#ifdef USE_DATETIME_DATE
+  const std::vector<datetime::DateEntity *> &get_dates();
+#endif
+#ifdef USE_DATETIME_TIME
+  const std::vector<datetime::TimeEntity *> &get_times();
+#endif
+#ifdef USE_DATETIME_DATETIME
+  const std::vector<datetime::DateTimeEntity *> &get_datetimes();
 #endif
 };
 

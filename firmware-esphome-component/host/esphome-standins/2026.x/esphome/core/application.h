@@ -47,6 +47,21 @@
 #ifdef USE_TEXT
 #include "esphome/components/text/text.h"
 #endif
+#ifdef USE_TEXT_SENSOR
+#include "esphome/components/text_sensor/text_sensor.h"
+#endif
+#ifdef USE_EVENT
+#include "esphome/components/event/event.h"
+#endif
+#ifdef USE_DATETIME_DATE
+#include "esphome/components/datetime/date_entity.h"
+#endif
+#ifdef USE_DATETIME_TIME
+#include "esphome/components/datetime/time_entity.h"
+#endif
+#ifdef USE_DATETIME_DATETIME
+#include "esphome/components/datetime/datetime_entity.h"
+#endif
 
 #ifndef MCPB_STANDIN_MAX_ENTITIES
 #define MCPB_STANDIN_MAX_ENTITIES 16
@@ -96,6 +111,21 @@ class Application {
 #ifdef USE_TEXT
   auto &get_texts() { return this->texts_; }
 #endif
+#ifdef USE_TEXT_SENSOR
+  auto &get_text_sensors() { return this->text_sensors_; }
+#endif
+#ifdef USE_EVENT
+  auto &get_events() { return this->events_; }
+#endif
+#ifdef USE_DATETIME_DATE
+  auto &get_dates() { return this->dates_; }
+#endif
+#ifdef USE_DATETIME_TIME
+  auto &get_times() { return this->times_; }
+#endif
+#ifdef USE_DATETIME_DATETIME
+  auto &get_datetimes() { return this->datetimes_; }
+#endif
 
   StringRef name_;
   StringRef friendly_name_;
@@ -137,6 +167,21 @@ class Application {
 #endif
 #ifdef USE_TEXT
   StaticVector<text::Text *, MCPB_STANDIN_MAX_ENTITIES> texts_;
+#endif
+#ifdef USE_TEXT_SENSOR
+  StaticVector<text_sensor::TextSensor *, MCPB_STANDIN_MAX_ENTITIES> text_sensors_;
+#endif
+#ifdef USE_EVENT
+  StaticVector<event::Event *, MCPB_STANDIN_MAX_ENTITIES> events_;
+#endif
+#ifdef USE_DATETIME_DATE
+  StaticVector<datetime::DateEntity *, MCPB_STANDIN_MAX_ENTITIES> dates_;
+#endif
+#ifdef USE_DATETIME_TIME
+  StaticVector<datetime::TimeEntity *, MCPB_STANDIN_MAX_ENTITIES> times_;
+#endif
+#ifdef USE_DATETIME_DATETIME
+  StaticVector<datetime::DateTimeEntity *, MCPB_STANDIN_MAX_ENTITIES> datetimes_;
 #endif
 };
 

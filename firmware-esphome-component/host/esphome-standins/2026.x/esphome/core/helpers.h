@@ -1,9 +1,10 @@
 #pragma once
 // Stand-in (ESPHome 2026.x esphome/core/helpers.h): C++20, so no make_unique of its own;
-// StaticVector (fixed capacity, the entity registries of App); the FNV-1 hash.
+// StaticVector (fixed capacity, the entity registries of App); FixedVector; the FNV-1 hash.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,28 @@ template<typename T, size_t N> class StaticVector {
  private:
   T data_[N]{};
   size_t count_{0};
+};
+
+/**
+ * ESPHome's FixedVector, reduced: a vector sized once (2025.11+ keeps event types, select
+ * options and the like in one). Range-for, size() and operator[].
+ */
+template<typename T> class FixedVector {
+ public:
+  FixedVector() = default;
+  FixedVector(std::initializer_list<T> items) : items_(items) {}
+  FixedVector &operator=(std::initializer_list<T> items) {
+    this->items_.assign(items);
+    return *this;
+  }
+  size_t size() const { return this->items_.size(); }
+  bool empty() const { return this->items_.empty(); }
+  const T &operator[](size_t i) const { return this->items_[i]; }
+  const T *begin() const { return this->items_.data(); }
+  const T *end() const { return this->items_.data() + this->items_.size(); }
+
+ private:
+  std::vector<T> items_;
 };
 
 /** ESPHome's LazyCallbackManager, reduced: callbacks added with add(), fired by call(). */
