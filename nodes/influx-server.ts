@@ -58,9 +58,12 @@ export = function (RED: NodeAPI) {
                 severity,
                 timestamp: Date.now() / 1000,
             };
-            for (const live of liveRegistries.all()) {
-                if (live.store() === (node as unknown as HistoryStore)) live.registry.addAlert({ ...entry });
-            }
+            for (const live of ownRegistries()) live.registry.addAlert({ ...entry });
+        }
+
+        /** The deployed registries whose history store is this server. */
+        function ownRegistries() {
+            return liveRegistries.all().filter((live) => live.store() === (node as unknown as HistoryStore));
         }
 
         function reportDrops(): void {
@@ -77,6 +80,8 @@ export = function (RED: NodeAPI) {
 
         writer.on('event', (e: WriterEvent) => {
             if (e.type === 'dropped') {
+                // Counted in the registries' totals too, which a restart keeps (the writer's start at 0).
+                for (const live of ownRegistries()) live.registry.counters.totals.storage_dropped += e.points;
                 dropsToReport += e.points;
                 dropReason = e.reason;
                 if (dropTimer === undefined) dropTimer = setTimeout(reportDrops, DROP_ALERT_EVERY_MS);

@@ -17,9 +17,11 @@ export function validateReading(
     sensor: string,
     reading: Reading,
 ): ReadingValidation {
-    if (reading === null || !capabilities || !capabilities.sensors.includes(sensor)) return OK;
-    const found = Object.hasOwn(capabilities.metadata, sensor) ? capabilities.metadata[sensor] : undefined;
-    const meta: SensorMetadata = found === undefined || isActuatorMetadata(found) ? {} : found;
+    if (reading === null || !capabilities) return OK;
+    // The hot path: a number or boolean fits every sensor not declared string.
+    if (typeof reading !== 'string' && !stringSensorsOf(capabilities).has(sensor)) return OK;
+    if (!capabilities.sensors.includes(sensor)) return OK;
+    const meta = sensorMetadata(capabilities, sensor);
     if (meta.value_type !== 'string') {
         if (typeof reading !== 'string') return OK;
         return reject(
@@ -43,6 +45,25 @@ export function validateReading(
             `sensor "${sensor}" reading ${JSON.stringify(reading)} is not one of its options (${meta.options.join(', ')})`,
         );
     return OK;
+}
+
+/** Sensors each capabilities document declares string-valued, found once per document. */
+const stringSensors = new WeakMap<CapabilitiesPayload, ReadonlySet<string>>();
+
+function stringSensorsOf(capabilities: CapabilitiesPayload): ReadonlySet<string> {
+    let found = stringSensors.get(capabilities);
+    if (found === undefined) {
+        found = new Set(
+            capabilities.sensors.filter((s) => sensorMetadata(capabilities, s).value_type === 'string'),
+        );
+        stringSensors.set(capabilities, found);
+    }
+    return found;
+}
+
+function sensorMetadata(capabilities: CapabilitiesPayload, sensor: string): SensorMetadata {
+    const found = Object.hasOwn(capabilities.metadata, sensor) ? capabilities.metadata[sensor] : undefined;
+    return found === undefined || isActuatorMetadata(found) ? {} : found;
 }
 
 function reject(code: ReadingErrorCode, message: string): ReadingValidation {

@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import influxServerNode from '../../nodes/influx-server';
 import influxStoreNode from '../../nodes/influx-store';
+import registryNode from '../../nodes/registry';
+import type { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import { historyFlux } from '../../nodes/lib/influx/flux';
 import type { InfluxServerNode } from '../../nodes/lib/influx/server-node';
 import type { NodeStatus } from '../../nodes/lib/node-red-types';
@@ -145,6 +147,32 @@ describe('mcpb-influx-server', function () {
                 [0, 15, 13, true],
             );
         });
+    });
+
+    it("counts drops in the registry's totals (kept across restarts) and alerts once per burst", async function () {
+        this.timeout(30000);
+        const port = await freePort(); // nothing listens: every write fails
+        await helper.load(
+            [...NODES, registryNode],
+            [
+                ...flow({
+                    url: `http://127.0.0.1:${port}`,
+                    database: 'nowhere',
+                    batchSize: 5,
+                    maxBufferedPoints: 10,
+                }),
+                { id: 'reg', type: 'mcpb-registry', influx: 'srv', persist: false },
+            ],
+        );
+        const registry = helper.getNode<{ registry: DeviceRegistry }>('reg').registry;
+        send(25);
+        await waitFor('the drops in the totals', async () => registry.counters.totals.storage_dropped === 15);
+        await waitFor('the drop alert', async () =>
+            registry.alerts.recent().some((a) => a.error_type === 'storage_dropped'),
+        );
+        const drops = registry.alerts.recent().filter((a) => a.error_type === 'storage_dropped');
+        assert.equal(drops.length, 1);
+        assert.match(drops[0].message, /15 point\(s\) dropped \(15 in all\)/);
     });
 
     it('does not retry a 4xx answer (missing database): the points are counted as dropped', async function () {

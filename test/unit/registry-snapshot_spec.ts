@@ -35,6 +35,7 @@ function populated(): DeviceRegistry {
 describe('unit: registry snapshot', () => {
     it('round-trips devices, readings, actuators, config, counters, alerts and totals', () => {
         const before = populated();
+        before.counters.totals.storage_dropped = 25_656; // reported by the history store
         const after = new DeviceRegistry();
         restoreSnapshot(after, roundTrip(before), T0 + 1000);
 
@@ -55,6 +56,7 @@ describe('unit: registry snapshot', () => {
         assert.deepEqual(after.alerts.recent(), before.alerts.recent());
         assert.deepEqual(json(after.counters.totals), json(before.counters.totals));
         assert.equal(after.counters.totals.lost, 2);
+        assert.equal(after.counters.totals.storage_dropped, 25_656);
     });
 
     it('keeps a remembered confirmation requirement across a restart', () => {

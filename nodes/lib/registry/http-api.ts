@@ -253,7 +253,8 @@ function systemStatus(entry: LiveRegistry, res: AdminResponse): void {
             connected: storage.connected,
             buffered: storage.buffered,
             written: storage.written,
-            dropped: storage.dropped,
+            // Since the first start: the registry's total survives restarts, the store's count does not.
+            dropped: Math.max(storage.dropped, totals.storage_dropped),
             retries: storage.retries,
             ...(storage.lastError || entry.historyNote
                 ? { last_error: storage.lastError ?? entry.historyNote }

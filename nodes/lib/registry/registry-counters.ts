@@ -9,12 +9,23 @@ export interface RegistryTotals {
     duplicates: number;
     late: number;
     commands_sent: number;
+    /** Points the history store dropped (buffer full, retries spent), across restarts. */
+    storage_dropped: number;
     /** Messages refused by a bound (device cap, undeclared sensor), by reason. */
     refused: Record<string, number>;
 }
 
 export function newTotals(): RegistryTotals {
-    return { messages: 0, decode_errors: {}, lost: 0, duplicates: 0, late: 0, commands_sent: 0, refused: {} };
+    return {
+        messages: 0,
+        decode_errors: {},
+        lost: 0,
+        duplicates: 0,
+        late: 0,
+        commands_sent: 0,
+        storage_dropped: 0,
+        refused: {},
+    };
 }
 
 export class RegistryCounters {
@@ -41,7 +52,7 @@ export class RegistryCounters {
     restore(saved: Partial<RegistryTotals> | undefined): void {
         if (!saved || typeof saved !== 'object') return;
         const fresh = newTotals();
-        for (const key of ['messages', 'lost', 'duplicates', 'late', 'commands_sent'] as const) {
+        for (const key of ['messages', 'lost', 'duplicates', 'late', 'commands_sent', 'storage_dropped'] as const) {
             const n = saved[key];
             if (typeof n === 'number' && Number.isFinite(n)) fresh[key] = n;
         }

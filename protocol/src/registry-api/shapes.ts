@@ -340,7 +340,10 @@ export const systemStatus = z.object({
         connected: z.boolean(),
         buffered: z.number().int(),
         written: z.number().int(),
-        dropped: z.number().int(),
+        dropped: z
+            .number()
+            .int()
+            .describe('points the store dropped since the registry first started (kept across restarts)'),
         retries: z.number().int(),
         last_error: z.string().optional(),
     }),
