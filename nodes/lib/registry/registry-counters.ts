@@ -52,7 +52,14 @@ export class RegistryCounters {
     restore(saved: Partial<RegistryTotals> | undefined): void {
         if (!saved || typeof saved !== 'object') return;
         const fresh = newTotals();
-        for (const key of ['messages', 'lost', 'duplicates', 'late', 'commands_sent', 'storage_dropped'] as const) {
+        for (const key of [
+            'messages',
+            'lost',
+            'duplicates',
+            'late',
+            'commands_sent',
+            'storage_dropped',
+        ] as const) {
             const n = saved[key];
             if (typeof n === 'number' && Number.isFinite(n)) fresh[key] = n;
         }
