@@ -98,6 +98,22 @@ static std::string iso_state(datetime::DateTimeEntity *dt) {
 }
 #endif
 
+#ifdef USE_EVENT
+// The type last triggered, "" before the first: a public `const std::string *` until 2025.11,
+// then get_last_event_type(), a `const char *` (nullptr: none) that later became a StringRef
+// (empty: none). event_type_text() takes either.
+std::string event_type_text(const char *type) { return type != nullptr ? std::string(type) : std::string(); }
+template<typename Text> std::string event_type_text(const Text &type) { return std::string(type.c_str()); }
+
+static std::string last_event_type(event::Event *e) {
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 11, 0)
+  return event_type_text(e->get_last_event_type());
+#else
+  return e->last_event_type != nullptr ? *e->last_event_type : std::string();
+#endif
+}
+#endif
+
 #ifdef USE_SELECT
 static std::string select_state(select::Select *s) {
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 1, 0)
@@ -780,10 +796,16 @@ std::string McpBridge::add_text_sensor_(Entity *entity, const char *kind, const 
 
 template<typename Entity> void McpBridge::add_iso_sensor_(Entity *entity, const char *kind, const char *format) {
   const std::string key = this->add_text_sensor_(entity, kind, format, {});
-  if (!key.empty())
-    entity->add_on_state_callback([this, key, entity]() { this->core_->on_text_sensor(key, iso_state(entity)); });
+  if (key.empty())
+    return;
+  entity->add_on_state_callback([this, key, entity]() { this->core_->on_text_sensor(key, iso_state(entity)); });
+  if (entity->has_state())
+    this->core_->on_text_sensor(key, iso_state(entity));
 }
 
+// Each sensor's state callback feeds the core; a state the entity already has (published
+// during an earlier component's setup, or a text sensor that publishes once, such as a version
+// or an address) is its first reading, sent once connected, not lost until the next change.
 void McpBridge::register_sensors_() {
 #ifdef USE_SENSOR
   for (auto *s : App.get_sensors()) {
@@ -796,8 +818,11 @@ void McpBridge::register_sensors_() {
     desc.unit = sensor_unit(s);
     desc.device_class = sensor_device_class(s);
     desc.accuracy_decimals = s->get_accuracy_decimals();
-    if (this->core_->add_sensor(desc))
-      s->add_on_state_callback([this, key](float value) { this->core_->on_sensor(key, value); });
+    if (!this->core_->add_sensor(desc))
+      continue;
+    s->add_on_state_callback([this, key](float value) { this->core_->on_sensor(key, value); });
+    if (s->has_state())
+      this->core_->on_sensor(key, s->state);
   }
 #endif
 #ifdef USE_BINARY_SENSOR
@@ -809,8 +834,11 @@ void McpBridge::register_sensors_() {
     desc.key = key;
     desc.description = entity_name(b);
     desc.binary = true;
-    if (this->core_->add_sensor(desc))
-      b->add_on_state_callback([this, key](bool value) { this->core_->on_binary_sensor(key, value); });
+    if (!this->core_->add_sensor(desc))
+      continue;
+    b->add_on_state_callback([this, key](bool value) { this->core_->on_binary_sensor(key, value); });
+    if (b->has_state())
+      this->core_->on_binary_sensor(key, b->state);
   }
 #endif
   // String sensors. Callbacks take the text by const reference: ESPHome passes it by value
@@ -818,8 +846,11 @@ void McpBridge::register_sensors_() {
 #ifdef USE_TEXT_SENSOR
   for (auto *t : App.get_text_sensors()) {
     const std::string key = this->add_text_sensor_(t, "text_sensor", "", {});
-    if (!key.empty())
-      t->add_on_state_callback([this, key](const std::string &value) { this->core_->on_text_sensor(key, value); });
+    if (key.empty())
+      continue;
+    t->add_on_state_callback([this, key](const std::string &value) { this->core_->on_text_sensor(key, value); });
+    if (t->has_state())
+      this->core_->on_text_sensor(key, t->state);
   }
 #endif
 #ifdef USE_EVENT
@@ -829,8 +860,12 @@ void McpBridge::register_sensors_() {
     for (const auto &type : e->get_event_types())
       types.push_back(std::string(type));
     const std::string key = this->add_text_sensor_(e, "event", "", std::move(types));
-    if (!key.empty())
-      e->add_on_event_callback([this, key](const std::string &type) { this->core_->on_text_sensor(key, type); });
+    if (key.empty())
+      continue;
+    e->add_on_event_callback([this, key](const std::string &type) { this->core_->on_text_sensor(key, type); });
+    const std::string last = last_event_type(e);
+    if (!last.empty())
+      this->core_->on_text_sensor(key, last);
   }
 #endif
 #ifdef USE_DATETIME_DATE
