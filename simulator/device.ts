@@ -17,6 +17,8 @@ import {
     type DeviceConfig,
     type MessageKind,
     type MessageOf,
+    type Reading,
+    type SensorMetadata,
 } from '../protocol/src';
 import type { DeviceConnection } from './connection';
 import { DEFAULT_CONFIG, SENSOR_MODEL, defaultProfile, type DeviceProfile } from './profile';
@@ -113,6 +115,8 @@ export class SimulatedDevice {
     private readonly heldDiagnostics: (() => Promise<void>)[] = [];
     private readingsSent = 0;
     private readonly values: Record<string, number> = {};
+    /** The current text of each string sensor (value_type "string"). */
+    private readonly texts: Record<string, string> = {};
     private readonly answered = new Set<string>();
     /** Per actuator: when its state last changed (min_interval_ms) and its running lease. */
     private readonly lastChange = new Map<string, number>();
@@ -134,7 +138,11 @@ export class SimulatedDevice {
             this.actuatorState[a] =
                 meta.value_type === 'enum' ? (meta.options?.[0] ?? '') : INITIAL_STATE[meta.value_type];
         }
-        for (const s of profile.sensors) this.values[s] = SENSOR_MODEL[s]?.start ?? 0;
+        for (const s of profile.sensors) {
+            const meta = profile.metadata[s] as SensorMetadata | undefined;
+            if (meta?.value_type === 'string') this.texts[s] = meta.options?.[0] ?? 'ok';
+            else this.values[s] = SENSOR_MODEL[s]?.start ?? 0;
+        }
     }
 
     /** Boot: subscribe, announce capabilities (seq 0), online, actuator states and config; start timers. */
@@ -258,8 +266,8 @@ export class SimulatedDevice {
             await this.publishReading(sensor, this.read(sensor), timestamp);
     }
 
-    async publishReading(sensor: string, reading: number | boolean | null, timestamp = now()): Promise<void> {
-        const value: { reading: number | boolean | null; unit?: string; quality: number } = {
+    async publishReading(sensor: string, reading: Reading, timestamp = now()): Promise<void> {
+        const value: { reading: Reading; unit?: string; quality: number } = {
             reading,
             quality: reading === null ? 0 : 95,
         };
@@ -627,12 +635,22 @@ export class SimulatedDevice {
     }
 
     /** Reads a sensor: the next value of its walk, or null (a read error) when it is broken. */
-    private read(sensor: string): number | null {
+    private read(sensor: string): number | string | null {
         if (this.options.misbehave?.failingSensors?.includes(sensor)) {
             this.counters.sensorReadErrors++;
             return null;
         }
-        return this.walk(sensor);
+        return sensor in this.texts ? this.nextText(sensor) : this.walk(sensor);
+    }
+
+    /** A string sensor: now and then another of its options (free text stays as it is). */
+    private nextText(sensor: string): string {
+        const options = (this.capabilities.metadata[sensor] as SensorMetadata).options ?? [];
+        if (options.length > 1 && Math.random() < 0.25) {
+            const others = options.filter((o) => o !== this.texts[sensor]);
+            this.texts[sensor] = others[Math.floor(Math.random() * others.length)];
+        }
+        return this.texts[sensor];
     }
 
     private walk(sensor: string): number {

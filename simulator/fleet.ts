@@ -8,7 +8,7 @@
  */
 import { DeviceConnection } from './connection';
 import { SimulatedDevice, type SimulatedDeviceOptions } from './device';
-import { defaultProfile } from './profile';
+import { defaultProfile, type DeviceProfile } from './profile';
 
 export interface FleetOptions {
     url: string;
@@ -23,6 +23,8 @@ export interface FleetOptions {
     /** Connections opened at once while starting. */
     concurrency?: number;
     misbehave?: SimulatedDeviceOptions['misbehave'];
+    /** What each device declares, by its index (default: defaultProfile). */
+    profile?: (index: number) => DeviceProfile;
 }
 
 export class Fleet {
@@ -63,7 +65,7 @@ export class Fleet {
         for (const id of group) {
             const device = new SimulatedDevice(connection, {
                 id,
-                profile: defaultProfile(all.indexOf(id)),
+                profile: (this.options.profile ?? defaultProfile)(all.indexOf(id)),
                 publishIntervalMs: this.options.publishIntervalMs ?? 5000,
                 metricsIntervalMs: this.options.metricsIntervalMs ?? 60000,
                 batch: this.options.batch,

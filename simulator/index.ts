@@ -2,4 +2,4 @@
 export { DeviceConnection } from './connection';
 export { SimulatedDevice, type Misbehaviour, type SimulatedDeviceOptions } from './device';
 export { Fleet, type FleetOptions } from './fleet';
-export { defaultProfile, type DeviceProfile } from './profile';
+export { defaultProfile, demoProfile, type DeviceProfile } from './profile';

@@ -65,6 +65,26 @@ export function defaultProfile(index = 0): DeviceProfile {
     };
 }
 
+/**
+ * The demo's devices (`npm start`): the default profile plus a text sensor `status`, declared
+ * value_type "string", whose readings are strings (one of its options), like an ESPHome
+ * text_sensor the firmware maps.
+ */
+export function demoProfile(index = 0): DeviceProfile {
+    const profile = defaultProfile(index);
+    profile.sensors.push('status');
+    profile.metadata.status = {
+        value_type: 'string',
+        kind: 'text_sensor',
+        options: STATUS_TEXTS,
+        description: 'What the climate unit is doing',
+    };
+    return profile;
+}
+
+/** The demo's `status` texts: the first is where a device starts. */
+export const STATUS_TEXTS = ['idle', 'heating', 'cooling', 'ventilating'];
+
 /** Plausible starting values and the walk step of each default sensor. */
 export const SENSOR_MODEL: Record<string, { start: number; step: number; min: number; max: number }> = {
     temperature: { start: 21, step: 0.2, min: -40, max: 85 },

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startAdapter } from '../../mcp-adapter/src';
 import { redactSecrets } from '../../mcp-adapter/src/redact';
 import { Fleet } from '../../simulator/fleet';
+import { demoProfile } from '../../simulator/profile';
 import { adminAuthSetting, demoCredentials, type DemoCredentials } from './demo-auth';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { DEMO_REGISTRY_ID, demoFlow } from './demo-flow';
@@ -135,6 +136,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             prefix,
             publishIntervalMs: options.intervalMs,
             metricsIntervalMs: 30000,
+            profile: demoProfile, // with a string sensor (status)
         });
         cleanups.push(() => fleet.stop());
         await fleet.start();

@@ -90,6 +90,20 @@ describe('demo (scripts/demo/main.ts)', function () {
             );
             const reading = (await history.json()) as { history?: { source: string; points: unknown[] } };
             assert.equal(reading.history?.source, 'influxdb');
+            // The demo's text sensor: string readings, kept in InfluxDB and read back as strings.
+            await waitFor('a string reading of the status sensor in the InfluxDB history', async () => {
+                const status = (await (
+                    await demo.api(
+                        `mcp-bridge/registries/demo-registry/devices/demo-0000/sensors/status?history_minutes=5`,
+                    )
+                ).json()) as { reading?: unknown; history?: { points: { reading: unknown }[] } };
+                const points = status.history?.points ?? [];
+                return (
+                    typeof status.reading === 'string' &&
+                    points.length > 0 &&
+                    points.every((p) => typeof p.reading === 'string')
+                );
+            });
         } finally {
             await demo.stop();
         }

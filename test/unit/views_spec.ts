@@ -174,7 +174,7 @@ describe('unit: registry views', () => {
         assert.equal(sensorReadingOf(reg, record, 'temp', state, T0).age_s, 0, 'never negative');
     });
 
-    it('historyStats() counts every point and summarises the numeric ones', () => {
+    it('historyStats() counts every point, summarises the numeric ones, and gives the last reading as it is', () => {
         const stats = historyStats([
             { time: 1, reading: 3 },
             { time: 2, reading: null },
@@ -189,6 +189,22 @@ describe('unit: registry views', () => {
             mean: null,
             last: null,
         });
+        // A string or boolean last reading is the last reading, not the last number before it.
+        assert.deepEqual(
+            historyStats([
+                { time: 1, reading: 3 },
+                { time: 2, reading: 'open' },
+            ]),
+            { count: 2, min: 3, max: 3, mean: 3, last: 'open' },
+        );
+        assert.equal(
+            historyStats([
+                { time: 1, reading: 3 },
+                { time: 2, reading: false },
+            ]).last,
+            false,
+        );
+        assert.equal(historyStats([{ time: 1, reading: 'idle' }]).last, 'idle');
     });
 
     describe('matchesFilter()', () => {

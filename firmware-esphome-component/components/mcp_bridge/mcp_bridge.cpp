@@ -98,6 +98,22 @@ static std::string iso_state(datetime::DateTimeEntity *dt) {
 }
 #endif
 
+#ifdef USE_EVENT
+// The type last triggered, "" before the first: a public `const std::string *` until 2025.11,
+// then get_last_event_type(), a `const char *` (nullptr: none) that later became a StringRef
+// (empty: none). event_type_text() takes either.
+std::string event_type_text(const char *type) { return type != nullptr ? std::string(type) : std::string(); }
+template<typename Text> std::string event_type_text(const Text &type) { return std::string(type.c_str()); }
+
+static std::string last_event_type(event::Event *e) {
+#if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 11, 0)
+  return event_type_text(e->get_last_event_type());
+#else
+  return e->last_event_type != nullptr ? *e->last_event_type : std::string();
+#endif
+}
+#endif
+
 #ifdef USE_SELECT
 static std::string select_state(select::Select *s) {
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2026, 1, 0)
@@ -231,7 +247,25 @@ core::Value percent(float v) {
   return std::isfinite(v) ? core::Value::of(std::round(static_cast<double>(v) * 100.0)) : core::Value::null();
 }
 
-const char *operation_name(bool opening, bool closing) { return opening ? "opening" : closing ? "closing" : "idle"; }
+/** The `operation` attribute of a cover or valve. */
+std::pair<std::string, core::Value> operation_attribute(bool opening, bool closing) {
+  return std::make_pair(std::string("operation"),
+                        core::Value::of(std::string(opening ? "opening" : closing ? "closing" : "idle")));
+}
+
+/** A cover's or valve's open, close, stop, toggle or set (position in percent) on its call. */
+template<typename Call> void position_command(Call &call, const std::string &action, double number) {
+  if (action == "open")
+    call.set_command_open();
+  else if (action == "close")
+    call.set_command_close();
+  else if (action == "stop")
+    call.set_command_stop();
+  else if (action == "toggle")
+    call.set_command_toggle();
+  else
+    call.set_position(static_cast<float>(number / 100.0));
+}
 
 // ================================================================== ports
 
@@ -260,14 +294,6 @@ class McpBridge::Ports : public core::Transport, public core::ActuatorSink, publ
  public:
   explicit Ports(McpBridge *bridge) : bridge_(bridge) {}
   std::map<std::string, ActuatorEntity> actuators;
-
-  void bind(const std::string &key, ActuatorEntity::Kind kind, ActuatorEntity::Role role, void *entity) {
-    ActuatorEntity binding;
-    binding.kind = kind;
-    binding.role = role;
-    binding.entity = entity;
-    this->actuators[key] = binding;
-  }
 
   // Transport: ESPHome's mqtt client. publish() fails (returns false) while disconnected.
   bool connected() const override {
@@ -453,16 +479,8 @@ core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const 
       auto call = static_cast<cover::Cover *>(bound.entity)->make_call();
       if (bound.role == ActuatorEntity::Role::TILT)
         call.set_tilt(static_cast<float>(number / 100.0));
-      else if (action == "open")
-        call.set_command_open();
-      else if (action == "close")
-        call.set_command_close();
-      else if (action == "stop")
-        call.set_command_stop();
-      else if (action == "toggle")
-        call.set_command_toggle();
       else
-        call.set_position(static_cast<float>(number / 100.0));
+        position_command(call, action, number);
       call.perform();
       return core::ApplyResult::ok();
     }
@@ -470,16 +488,7 @@ core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const 
 #ifdef USE_VALVE
     case ActuatorEntity::Kind::VALVE: {
       auto call = static_cast<valve::Valve *>(bound.entity)->make_call();
-      if (action == "open")
-        call.set_command_open();
-      else if (action == "close")
-        call.set_command_close();
-      else if (action == "stop")
-        call.set_command_stop();
-      else if (action == "toggle")
-        call.set_command_toggle();
-      else
-        call.set_position(static_cast<float>(number / 100.0));
+      position_command(call, action, number);
       call.perform();
       return core::ApplyResult::ok();
     }
@@ -638,20 +647,16 @@ void McpBridge::Ports::attributes(const core::ActuatorDesc &desc,
 #ifdef USE_COVER
     case ActuatorEntity::Kind::COVER: {
       auto *cv = static_cast<cover::Cover *>(bound.entity);
-      out.push_back(std::make_pair(
-          std::string("operation"),
-          core::Value::of(std::string(operation_name(cv->current_operation == cover::COVER_OPERATION_OPENING,
-                                                     cv->current_operation == cover::COVER_OPERATION_CLOSING)))));
+      out.push_back(operation_attribute(cv->current_operation == cover::COVER_OPERATION_OPENING,
+                                        cv->current_operation == cover::COVER_OPERATION_CLOSING));
       break;
     }
 #endif
 #ifdef USE_VALVE
     case ActuatorEntity::Kind::VALVE: {
       auto *v = static_cast<valve::Valve *>(bound.entity);
-      out.push_back(std::make_pair(
-          std::string("operation"),
-          core::Value::of(std::string(operation_name(v->current_operation == valve::VALVE_OPERATION_OPENING,
-                                                     v->current_operation == valve::VALVE_OPERATION_CLOSING)))));
+      out.push_back(operation_attribute(v->current_operation == valve::VALVE_OPERATION_OPENING,
+                                        v->current_operation == valve::VALVE_OPERATION_CLOSING));
       break;
     }
 #endif
@@ -768,11 +773,44 @@ void McpBridge::apply_guards_() {
   }
 }
 
+template<typename Entity> std::string McpBridge::entity_key_(Entity *entity) const {
+  const std::string key = this->core_->unique_key(core::slugify(entity_name(entity)));
+  return entity->is_internal() || this->excluded_key_(key) ? std::string() : key;
+}
+
+template<typename Entity>
+std::string McpBridge::add_text_sensor_(Entity *entity, const char *kind, const char *format,
+                                        std::vector<std::string> options) {
+  const std::string key = this->entity_key_(entity);
+  if (key.empty())
+    return key;
+  core::SensorDesc desc;
+  desc.key = key;
+  desc.description = entity_name(entity);
+  desc.text = true;
+  desc.kind = kind;
+  desc.format = format;
+  desc.options = std::move(options);
+  return this->core_->add_sensor(desc) ? key : "";
+}
+
+template<typename Entity> void McpBridge::add_iso_sensor_(Entity *entity, const char *kind, const char *format) {
+  const std::string key = this->add_text_sensor_(entity, kind, format, {});
+  if (key.empty())
+    return;
+  entity->add_on_state_callback([this, key, entity]() { this->core_->on_text_sensor(key, iso_state(entity)); });
+  if (entity->has_state())
+    this->core_->on_text_sensor(key, iso_state(entity));
+}
+
+// Each sensor's state callback feeds the core; a state the entity already has (published
+// during an earlier component's setup, or a text sensor that publishes once, such as a version
+// or an address) is its first reading, sent once connected, not lost until the next change.
 void McpBridge::register_sensors_() {
 #ifdef USE_SENSOR
   for (auto *s : App.get_sensors()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(s)));
-    if (s->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(s);
+    if (key.empty())
       continue;
     core::SensorDesc desc;
     desc.key = key;
@@ -780,30 +818,39 @@ void McpBridge::register_sensors_() {
     desc.unit = sensor_unit(s);
     desc.device_class = sensor_device_class(s);
     desc.accuracy_decimals = s->get_accuracy_decimals();
-    if (this->core_->add_sensor(desc))
-      s->add_on_state_callback([this, key](float value) { this->core_->on_sensor(key, value); });
+    if (!this->core_->add_sensor(desc))
+      continue;
+    s->add_on_state_callback([this, key](float value) { this->core_->on_sensor(key, value); });
+    if (s->has_state())
+      this->core_->on_sensor(key, s->state);
   }
 #endif
 #ifdef USE_BINARY_SENSOR
   for (auto *b : App.get_binary_sensors()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(b)));
-    if (b->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(b);
+    if (key.empty())
       continue;
     core::SensorDesc desc;
     desc.key = key;
     desc.description = entity_name(b);
     desc.binary = true;
-    if (this->core_->add_sensor(desc))
-      b->add_on_state_callback([this, key](bool value) { this->core_->on_binary_sensor(key, value); });
+    if (!this->core_->add_sensor(desc))
+      continue;
+    b->add_on_state_callback([this, key](bool value) { this->core_->on_binary_sensor(key, value); });
+    if (b->has_state())
+      this->core_->on_binary_sensor(key, b->state);
   }
 #endif
   // String sensors. Callbacks take the text by const reference: ESPHome passes it by value
   // (std::function<void(std::string)>, 2024.x) or by reference (2026.x); both bind.
 #ifdef USE_TEXT_SENSOR
   for (auto *t : App.get_text_sensors()) {
-    const std::string key = this->add_text_sensor_(entity_name(t), t->is_internal(), "text_sensor", "", {});
-    if (!key.empty())
-      t->add_on_state_callback([this, key](const std::string &value) { this->core_->on_text_sensor(key, value); });
+    const std::string key = this->add_text_sensor_(t, "text_sensor", "", {});
+    if (key.empty())
+      continue;
+    t->add_on_state_callback([this, key](const std::string &value) { this->core_->on_text_sensor(key, value); });
+    if (t->has_state())
+      this->core_->on_text_sensor(key, t->state);
   }
 #endif
 #ifdef USE_EVENT
@@ -812,47 +859,27 @@ void McpBridge::register_sensors_() {
     std::vector<std::string> types;
     for (const auto &type : e->get_event_types())
       types.push_back(std::string(type));
-    const std::string key = this->add_text_sensor_(entity_name(e), e->is_internal(), "event", "", std::move(types));
-    if (!key.empty())
-      e->add_on_event_callback([this, key](const std::string &type) { this->core_->on_text_sensor(key, type); });
+    const std::string key = this->add_text_sensor_(e, "event", "", std::move(types));
+    if (key.empty())
+      continue;
+    e->add_on_event_callback([this, key](const std::string &type) { this->core_->on_text_sensor(key, type); });
+    const std::string last = last_event_type(e);
+    if (!last.empty())
+      this->core_->on_text_sensor(key, last);
   }
 #endif
 #ifdef USE_DATETIME_DATE
-  for (auto *d : App.get_dates()) {
-    const std::string key = this->add_text_sensor_(entity_name(d), d->is_internal(), "date", "date", {});
-    if (!key.empty())
-      d->add_on_state_callback([this, key, d]() { this->core_->on_text_sensor(key, iso_state(d)); });
-  }
+  for (auto *d : App.get_dates())
+    this->add_iso_sensor_(d, "date", "date");
 #endif
 #ifdef USE_DATETIME_TIME
-  for (auto *t : App.get_times()) {
-    const std::string key = this->add_text_sensor_(entity_name(t), t->is_internal(), "time", "time", {});
-    if (!key.empty())
-      t->add_on_state_callback([this, key, t]() { this->core_->on_text_sensor(key, iso_state(t)); });
-  }
+  for (auto *t : App.get_times())
+    this->add_iso_sensor_(t, "time", "time");
 #endif
 #ifdef USE_DATETIME_DATETIME
-  for (auto *dt : App.get_datetimes()) {
-    const std::string key = this->add_text_sensor_(entity_name(dt), dt->is_internal(), "datetime", "date-time", {});
-    if (!key.empty())
-      dt->add_on_state_callback([this, key, dt]() { this->core_->on_text_sensor(key, iso_state(dt)); });
-  }
+  for (auto *dt : App.get_datetimes())
+    this->add_iso_sensor_(dt, "datetime", "date-time");
 #endif
-}
-
-std::string McpBridge::add_text_sensor_(const std::string &name, bool internal, const char *kind, const char *format,
-                                        std::vector<std::string> options) {
-  const std::string key = this->core_->unique_key(core::slugify(name));
-  if (internal || this->excluded_key_(key))
-    return "";
-  core::SensorDesc desc;
-  desc.key = key;
-  desc.description = name;
-  desc.text = true;
-  desc.kind = kind;
-  desc.format = format;
-  desc.options = std::move(options);
-  return this->core_->add_sensor(desc) ? key : "";
 }
 
 // Helpers with external linkage: each build uses a different subset of them (no unused warnings).
@@ -885,80 +912,103 @@ void percent_range(core::ActuatorDesc &desc) {
   desc.unit = "%";
 }
 
+/**
+ * A cover or valve: its state is the position in percent (0 closed, 100 open; only the two ends
+ * without position support); stop, toggle and set as its traits allow.
+ */
+template<typename Traits> core::ActuatorDesc position_actuator(core::ActuatorDesc desc, const char *kind,
+                                                               const Traits &traits) {
+  desc.actions = {"open", "close"};
+  if (traits.get_supports_stop())
+    desc.actions.push_back("stop");
+  if (traits.get_supports_toggle())
+    desc.actions.push_back("toggle");
+  if (traits.get_supports_position())
+    desc.actions.push_back("set");
+  desc.kind = kind;
+  desc.role = "position";
+  percent_range(desc);
+  return desc;
+}
+
+core::ActuatorDesc McpBridge::describe_(const std::string &key, const std::string &name, core::ValueType type,
+                                        std::vector<std::string> actions) const {
+  return describe(key, name, type, std::move(actions), this->needs_confirmation_(key));
+}
+
+bool McpBridge::add_bound_(const core::ActuatorDesc &desc, const ActuatorEntity &binding) {
+  if (!this->core_->add_actuator(desc))
+    return false;
+  this->ports_->actuators[desc.key] = binding;
+  return true;
+}
+
+void McpBridge::add_control_(core::ActuatorDesc desc, const ActuatorEntity &binding, StateNotifier &notifier) {
+  desc.key = this->core_->unique_key(desc.key);
+  if (this->add_bound_(desc, binding))
+    notifier.keys.push_back(desc.key);
+}
+
 void McpBridge::register_actuators_() {
 #ifdef USE_SWITCH
   for (auto *sw : App.get_switches()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(sw)));
-    if (sw->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(sw);
+    if (key.empty() ||
+        !this->add_bound_(this->describe_(key, entity_name(sw), core::ValueType::BOOLEAN, {"on", "off", "toggle"}),
+                          {ActuatorEntity::Kind::SWITCH, ActuatorEntity::Role::MAIN, sw}))
       continue;
-    if (!this->core_->add_actuator(describe(key, entity_name(sw), core::ValueType::BOOLEAN, {"on", "off", "toggle"},
-                                            this->needs_confirmation_(key))))
-      continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::SWITCH, ActuatorEntity::Role::MAIN, sw);
     // Change-only callback: commanding the current state fires nothing; the answer reads state().
     sw->add_on_state_callback([this, key](bool on) { this->core_->on_actuator_state(key, core::Value::of(on)); });
   }
 #endif
 #ifdef USE_BUTTON
   for (auto *b : App.get_buttons()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(b)));
-    if (b->is_internal() || this->excluded_key_(key))
-      continue;
-    if (this->core_->add_actuator(
-            describe(key, entity_name(b), core::ValueType::NONE, {"press"}, this->needs_confirmation_(key))))
-      this->ports_->bind(key, ActuatorEntity::Kind::BUTTON, ActuatorEntity::Role::MAIN, b);
+    const std::string key = this->entity_key_(b);
+    if (!key.empty())
+      this->add_bound_(this->describe_(key, entity_name(b), core::ValueType::NONE, {"press"}),
+                       {ActuatorEntity::Kind::BUTTON, ActuatorEntity::Role::MAIN, b});
   }
 #endif
 #ifdef USE_NUMBER
   for (auto *n : App.get_numbers()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(n)));
-    if (n->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(n);
+    if (key.empty())
       continue;
-    core::ActuatorDesc desc =
-        describe(key, entity_name(n), core::ValueType::NUMBER, {"set"}, this->needs_confirmation_(key));
+    core::ActuatorDesc desc = this->describe_(key, entity_name(n), core::ValueType::NUMBER, {"set"});
     desc.has_min = desc.has_max = true;
     desc.min = decimal(n->traits.get_min_value());
     desc.max = decimal(n->traits.get_max_value());
     desc.step = decimal(n->traits.get_step());
-    if (!this->core_->add_actuator(desc))
-      continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::NUMBER, ActuatorEntity::Role::MAIN, n);
-    n->add_on_state_callback([this, key](float v) { this->core_->on_actuator_state(key, finite_or_null(v)); });
+    if (this->add_bound_(desc, {ActuatorEntity::Kind::NUMBER, ActuatorEntity::Role::MAIN, n}))
+      n->add_on_state_callback([this, key](float v) { this->core_->on_actuator_state(key, finite_or_null(v)); });
   }
 #endif
 #ifdef USE_SELECT
   for (auto *sel : App.get_selects()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(sel)));
-    if (sel->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(sel);
+    if (key.empty())
       continue;
-    core::ActuatorDesc desc =
-        describe(key, entity_name(sel), core::ValueType::ENUM, {"set"}, this->needs_confirmation_(key));
+    core::ActuatorDesc desc = this->describe_(key, entity_name(sel), core::ValueType::ENUM, {"set"});
     for (const auto &option : sel->traits.get_options())
       desc.options.push_back(std::string(option));
-    if (!this->core_->add_actuator(desc))
-      continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::SELECT, ActuatorEntity::Role::MAIN, sel);
     // (std::string, size_t) until 2025.x, (size_t) in 2026: the notifier takes either.
-    StateNotifier notifier = {this, {key}};
-    sel->add_on_state_callback(notifier);
+    if (this->add_bound_(desc, {ActuatorEntity::Kind::SELECT, ActuatorEntity::Role::MAIN, sel}))
+      sel->add_on_state_callback(StateNotifier{this, {key}});
   }
 #endif
 #ifdef USE_LIGHT
   for (auto *light : App.get_lights()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(light)));
-    if (light->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(light);
+    if (key.empty())
       continue;
     const bool dimmable = light->get_traits().supports_color_capability(light::ColorCapability::BRIGHTNESS);
     core::ActuatorDesc desc =
-        dimmable ? describe(key, entity_name(light), core::ValueType::NUMBER, {"on", "off", "toggle", "set"},
-                            this->needs_confirmation_(key))
-                 : describe(key, entity_name(light), core::ValueType::BOOLEAN, {"on", "off", "toggle"},
-                            this->needs_confirmation_(key));
+        dimmable ? this->describe_(key, entity_name(light), core::ValueType::NUMBER, {"on", "off", "toggle", "set"})
+                 : this->describe_(key, entity_name(light), core::ValueType::BOOLEAN, {"on", "off", "toggle"});
     if (dimmable)
       percent_range(desc);
-    if (!this->core_->add_actuator(desc))
+    if (!this->add_bound_(desc, {ActuatorEntity::Kind::LIGHT, ActuatorEntity::Role::MAIN, light}))
       continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::LIGHT, ActuatorEntity::Role::MAIN, light);
 #if ESPHOME_VERSION_CODE >= VERSION_CODE(2025, 12, 0)
     // 2025.12 replaced the callback with a listener interface (esphome#12166).
     struct Listener : public light::LightRemoteValuesListener {
@@ -969,8 +1019,7 @@ void McpBridge::register_actuators_() {
     listener->notifier = StateNotifier{this, {key}};
     light->add_remote_values_listener(listener);
 #else
-    StateNotifier notifier = {this, {key}};
-    light->add_new_remote_values_callback(notifier);
+    light->add_new_remote_values_callback(StateNotifier{this, {key}});
 #endif
   }
 #endif
@@ -985,13 +1034,12 @@ void McpBridge::register_actuators_() {
 void McpBridge::register_climates_() {
 #ifdef USE_CLIMATE
   for (auto *c : App.get_climates()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(c)));
-    if (c->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(c);
+    if (key.empty())
       continue;
     const climate::ClimateTraits traits = c->get_traits();
     // The climate's key is its mode; the other controls are <key>_<role> in the same group.
-    core::ActuatorDesc mode =
-        describe(key, entity_name(c), core::ValueType::ENUM, {"set"}, this->needs_confirmation_(key));
+    core::ActuatorDesc mode = this->describe_(key, entity_name(c), core::ValueType::ENUM, {"set"});
     mode.kind = "climate";
     mode.group = key;
     mode.role = "mode";
@@ -999,32 +1047,23 @@ void McpBridge::register_climates_() {
       if (traits.supports_mode(m.value))
         mode.options.push_back(m.name);
     }
-    if (!this->core_->add_actuator(mode))
+    if (!this->add_bound_(mode, {ActuatorEntity::Kind::CLIMATE, ActuatorEntity::Role::MAIN, c}))
       continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::CLIMATE, ActuatorEntity::Role::MAIN, c);
     StateNotifier notifier = {this, {key}};
-
-    auto add = [&](core::ActuatorDesc desc, ActuatorEntity::Role role) {
-      desc.key = this->core_->unique_key(desc.key);
-      if (this->core_->add_actuator(desc)) {
-        this->ports_->bind(desc.key, ActuatorEntity::Kind::CLIMATE, role, c);
-        notifier.keys.push_back(desc.key);
-      }
-    };
-    auto temperature = [&](const std::string &suffix, const char *role) {
-      core::ActuatorDesc t = control(mode, key + suffix, role, core::ValueType::NUMBER, {"set"});
+    auto temperature = [&](const char *role, ActuatorEntity::Role bound) {
+      core::ActuatorDesc t = control(mode, key + "_" + role, role, core::ValueType::NUMBER, {"set"});
       t.has_min = t.has_max = true;
       t.min = decimal(traits.get_visual_min_temperature());
       t.max = decimal(traits.get_visual_max_temperature());
       t.step = decimal(traits.get_visual_target_temperature_step());
       t.unit = "°C";
-      return t;
+      this->add_control_(t, {ActuatorEntity::Kind::CLIMATE, bound, c}, notifier);
     };
     if (climate_two_point(traits)) {
-      add(temperature("_target_temperature_low", "target_temperature_low"), ActuatorEntity::Role::TARGET_LOW);
-      add(temperature("_target_temperature_high", "target_temperature_high"), ActuatorEntity::Role::TARGET_HIGH);
+      temperature("target_temperature_low", ActuatorEntity::Role::TARGET_LOW);
+      temperature("target_temperature_high", ActuatorEntity::Role::TARGET_HIGH);
     } else {
-      add(temperature("_target_temperature", "target_temperature"), ActuatorEntity::Role::TARGET);
+      temperature("target_temperature", ActuatorEntity::Role::TARGET);
     }
     core::ActuatorDesc fan_mode = control(mode, key + "_fan_mode", "fan_mode", core::ValueType::ENUM, {"set"});
     for (const auto &f : CLIMATE_FAN_MODES) {
@@ -1032,14 +1071,14 @@ void McpBridge::register_climates_() {
         fan_mode.options.push_back(f.name);
     }
     if (!fan_mode.options.empty())
-      add(fan_mode, ActuatorEntity::Role::FAN_MODE);
+      this->add_control_(fan_mode, {ActuatorEntity::Kind::CLIMATE, ActuatorEntity::Role::FAN_MODE, c}, notifier);
     core::ActuatorDesc preset = control(mode, key + "_preset", "preset", core::ValueType::ENUM, {"set"});
     for (const auto &p : CLIMATE_PRESETS) {
       if (traits.supports_preset(p.value))
         preset.options.push_back(p.name);
     }
     if (!preset.options.empty())
-      add(preset, ActuatorEntity::Role::PRESET);
+      this->add_control_(preset, {ActuatorEntity::Kind::CLIMATE, ActuatorEntity::Role::PRESET, c}, notifier);
     c->add_on_state_callback(notifier);
   }
 #endif
@@ -1048,34 +1087,19 @@ void McpBridge::register_climates_() {
 void McpBridge::register_covers_() {
 #ifdef USE_COVER
   for (auto *cv : App.get_covers()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(cv)));
-    if (cv->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(cv);
+    if (key.empty())
       continue;
     const cover::CoverTraits traits = cv->get_traits();
-    std::vector<std::string> actions = {"open", "close"};
-    if (traits.get_supports_stop())
-      actions.push_back("stop");
-    if (traits.get_supports_toggle())
-      actions.push_back("toggle");
-    if (traits.get_supports_position())
-      actions.push_back("set");
-    // State: position in percent (0 closed, 100 open; only the two ends without position support).
-    core::ActuatorDesc desc =
-        describe(key, entity_name(cv), core::ValueType::NUMBER, actions, this->needs_confirmation_(key));
-    desc.kind = "cover";
-    desc.role = "position";
-    percent_range(desc);
-    if (!this->core_->add_actuator(desc))
+    const core::ActuatorDesc desc =
+        position_actuator(this->describe_(key, entity_name(cv), core::ValueType::NUMBER, {}), "cover", traits);
+    if (!this->add_bound_(desc, {ActuatorEntity::Kind::COVER, ActuatorEntity::Role::MAIN, cv}))
       continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::COVER, ActuatorEntity::Role::MAIN, cv);
     StateNotifier notifier = {this, {key}};
     if (traits.get_supports_tilt()) {
-      core::ActuatorDesc tilt = control(desc, this->core_->unique_key(key + "_tilt"), "tilt", core::ValueType::NUMBER, {"set"});
+      core::ActuatorDesc tilt = control(desc, key + "_tilt", "tilt", core::ValueType::NUMBER, {"set"});
       percent_range(tilt);
-      if (this->core_->add_actuator(tilt)) {
-        this->ports_->bind(tilt.key, ActuatorEntity::Kind::COVER, ActuatorEntity::Role::TILT, cv);
-        notifier.keys.push_back(tilt.key);
-      }
+      this->add_control_(tilt, {ActuatorEntity::Kind::COVER, ActuatorEntity::Role::TILT, cv}, notifier);
     }
     cv->add_on_state_callback(notifier);
   }
@@ -1085,27 +1109,13 @@ void McpBridge::register_covers_() {
 void McpBridge::register_valves_() {
 #ifdef USE_VALVE
   for (auto *v : App.get_valves()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(v)));
-    if (v->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(v);
+    if (key.empty())
       continue;
-    const valve::ValveTraits traits = v->get_traits();
-    std::vector<std::string> actions = {"open", "close"};
-    if (traits.get_supports_stop())
-      actions.push_back("stop");
-    if (traits.get_supports_toggle())
-      actions.push_back("toggle");
-    if (traits.get_supports_position())
-      actions.push_back("set");
-    core::ActuatorDesc desc =
-        describe(key, entity_name(v), core::ValueType::NUMBER, actions, this->needs_confirmation_(key));
-    desc.kind = "valve";
-    desc.role = "position";
-    percent_range(desc);
-    if (!this->core_->add_actuator(desc))
-      continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::VALVE, ActuatorEntity::Role::MAIN, v);
-    StateNotifier notifier = {this, {key}};
-    v->add_on_state_callback(notifier);
+    const core::ActuatorDesc desc = position_actuator(
+        this->describe_(key, entity_name(v), core::ValueType::NUMBER, {}), "valve", v->get_traits());
+    if (this->add_bound_(desc, {ActuatorEntity::Kind::VALVE, ActuatorEntity::Role::MAIN, v}))
+      v->add_on_state_callback(StateNotifier{this, {key}});
   }
 #endif
 }
@@ -1113,17 +1123,15 @@ void McpBridge::register_valves_() {
 void McpBridge::register_fans_() {
 #ifdef USE_FAN
   for (auto *f : App.get_fans()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(f)));
-    if (f->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(f);
+    if (key.empty())
       continue;
     const auto traits = f->get_traits();
     const bool speeds = traits.supports_speed() && traits.supported_speed_count() > 0;
     // With speeds the state is the speed (0 = off); without, on/off.
     core::ActuatorDesc desc =
-        speeds ? describe(key, entity_name(f), core::ValueType::INTEGER, {"on", "off", "toggle", "set"},
-                          this->needs_confirmation_(key))
-               : describe(key, entity_name(f), core::ValueType::BOOLEAN, {"on", "off", "toggle"},
-                          this->needs_confirmation_(key));
+        speeds ? this->describe_(key, entity_name(f), core::ValueType::INTEGER, {"on", "off", "toggle", "set"})
+               : this->describe_(key, entity_name(f), core::ValueType::BOOLEAN, {"on", "off", "toggle"});
     desc.kind = "fan";
     desc.role = speeds ? "speed" : "state";
     if (speeds) {
@@ -1132,26 +1140,18 @@ void McpBridge::register_fans_() {
       desc.max = traits.supported_speed_count();
       desc.step = 1;
     }
-    if (!this->core_->add_actuator(desc))
+    if (!this->add_bound_(desc, {ActuatorEntity::Kind::FAN, ActuatorEntity::Role::MAIN, f}))
       continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::FAN, ActuatorEntity::Role::MAIN, f);
     StateNotifier notifier = {this, {key}};
     if (traits.supports_oscillation()) {
-      core::ActuatorDesc osc = control(desc, this->core_->unique_key(key + "_oscillation"), "oscillation",
-                                       core::ValueType::BOOLEAN, {"on", "off", "toggle"});
-      if (this->core_->add_actuator(osc)) {
-        this->ports_->bind(osc.key, ActuatorEntity::Kind::FAN, ActuatorEntity::Role::OSCILLATION, f);
-        notifier.keys.push_back(osc.key);
-      }
+      this->add_control_(
+          control(desc, key + "_oscillation", "oscillation", core::ValueType::BOOLEAN, {"on", "off", "toggle"}),
+          {ActuatorEntity::Kind::FAN, ActuatorEntity::Role::OSCILLATION, f}, notifier);
     }
     if (traits.supports_direction()) {
-      core::ActuatorDesc dir = control(desc, this->core_->unique_key(key + "_direction"), "direction",
-                                       core::ValueType::ENUM, {"set"});
+      core::ActuatorDesc dir = control(desc, key + "_direction", "direction", core::ValueType::ENUM, {"set"});
       dir.options = {"forward", "reverse"};
-      if (this->core_->add_actuator(dir)) {
-        this->ports_->bind(dir.key, ActuatorEntity::Kind::FAN, ActuatorEntity::Role::DIRECTION, f);
-        notifier.keys.push_back(dir.key);
-      }
+      this->add_control_(dir, {ActuatorEntity::Kind::FAN, ActuatorEntity::Role::DIRECTION, f}, notifier);
     }
     f->add_on_state_callback(notifier);
   }
@@ -1161,22 +1161,18 @@ void McpBridge::register_fans_() {
 void McpBridge::register_locks_() {
 #ifdef USE_LOCK
   for (auto *l : App.get_locks()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(l)));
-    if (l->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(l);
+    if (key.empty())
       continue;
     std::vector<std::string> actions = {"lock", "unlock"};
     if (l->traits.get_supports_open())
       actions.push_back("open");
-    core::ActuatorDesc desc =
-        describe(key, entity_name(l), core::ValueType::ENUM, actions, this->needs_confirmation_(key));
+    core::ActuatorDesc desc = this->describe_(key, entity_name(l), core::ValueType::ENUM, actions);
     desc.kind = "lock";
     for (const auto &s : LOCK_STATES)
       desc.options.push_back(s.name);
-    if (!this->core_->add_actuator(desc))
-      continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::LOCK, ActuatorEntity::Role::MAIN, l);
-    StateNotifier notifier = {this, {key}};
-    l->add_on_state_callback(notifier);
+    if (this->add_bound_(desc, {ActuatorEntity::Kind::LOCK, ActuatorEntity::Role::MAIN, l}))
+      l->add_on_state_callback(StateNotifier{this, {key}});
   }
 #endif
 }
@@ -1184,19 +1180,15 @@ void McpBridge::register_locks_() {
 void McpBridge::register_texts_() {
 #ifdef USE_TEXT
   for (auto *t : App.get_texts()) {
-    const std::string key = this->core_->unique_key(core::slugify(entity_name(t)));
-    if (t->is_internal() || this->excluded_key_(key))
+    const std::string key = this->entity_key_(t);
+    if (key.empty())
       continue;
-    core::ActuatorDesc desc =
-        describe(key, entity_name(t), core::ValueType::STRING, {"set"}, this->needs_confirmation_(key));
+    core::ActuatorDesc desc = this->describe_(key, entity_name(t), core::ValueType::STRING, {"set"});
     desc.kind = "text";
     const int max = t->traits.get_max_length();
     desc.max_length = static_cast<unsigned>(max > 0 && max < 64 ? max : 64);  // the protocol's limit is 64
-    if (!this->core_->add_actuator(desc))
-      continue;
-    this->ports_->bind(key, ActuatorEntity::Kind::TEXT, ActuatorEntity::Role::MAIN, t);
-    StateNotifier notifier = {this, {key}};
-    t->add_on_state_callback(notifier);
+    if (this->add_bound_(desc, {ActuatorEntity::Kind::TEXT, ActuatorEntity::Role::MAIN, t}))
+      t->add_on_state_callback(StateNotifier{this, {key}});
   }
 #endif
 }

@@ -23,6 +23,9 @@ namespace mcp_bridge {
 
 namespace core = ::mcp_bridge;
 
+struct ActuatorEntity;  // an actuator key's entity and control (mcp_bridge.cpp)
+struct StateNotifier;   // a state callback that re-reads actuators (mcp_bridge.cpp)
+
 class McpBridge : public Component {
  public:
   McpBridge();
@@ -74,12 +77,23 @@ class McpBridge : public Component {
   bool excluded_key_(const std::string &key) const;
   bool needs_confirmation_(const std::string &key) const;
   void register_sensors_();
+  /** The key of a new entity; "" when the entity is internal or excluded. */
+  template<typename Entity> std::string entity_key_(Entity *entity) const;
   /**
    * Adds a string sensor (text sensor, event, date, time, datetime) unless the entity is internal
    * or excluded; returns its key, or "" when it was not added.
    */
-  std::string add_text_sensor_(const std::string &name, bool internal, const char *kind, const char *format,
-                               std::vector<std::string> options);
+  template<typename Entity>
+  std::string add_text_sensor_(Entity *entity, const char *kind, const char *format, std::vector<std::string> options);
+  /** A date, time or datetime entity: its state as ISO 8601 text, the current one first. */
+  template<typename Entity> void add_iso_sensor_(Entity *entity, const char *kind, const char *format);
+  /** An actuator of `key`, confirmed when the YAML says so. */
+  core::ActuatorDesc describe_(const std::string &key, const std::string &name, core::ValueType type,
+                               std::vector<std::string> actions) const;
+  /** Adds the actuator and binds its key to `binding`; false when the core refused it. */
+  bool add_bound_(const core::ActuatorDesc &desc, const ActuatorEntity &binding);
+  /** Adds one more control of an entity (its key made unique) whose state `notifier` re-reads. */
+  void add_control_(core::ActuatorDesc desc, const ActuatorEntity &binding, StateNotifier &notifier);
   void register_actuators_();
   void register_climates_();
   void register_covers_();

@@ -31,11 +31,17 @@ struct Device {
   recording::Entities entities;
   esphome::mcp_bridge::McpBridge bridge;
 
-  /** `configure` runs before setup(), like the YAML's codegen. */
-  explicit Device(void (*configure)(esphome::mcp_bridge::McpBridge &) = nullptr) {
+  /**
+   * `configure` runs before setup(), like the YAML's codegen; `prepare` too, like the setup() of
+   * the components before mcp_bridge's (AFTER_CONNECTION): states the entities have by then.
+   */
+  explicit Device(void (*configure)(esphome::mcp_bridge::McpBridge &) = nullptr,
+                  void (*prepare)(recording::Entities &) = nullptr) {
     App = Application();
     App.friendly_name_ = StringRef("Glue test device");
     entities.register_in(App);
+    if (prepare != nullptr)
+      prepare(entities);
     recording::set_sink([](const recording::Call &call) { calls().push_back(call.text()); });
     fake::reset();
     fake::mqtt_connected = true;
@@ -73,6 +79,19 @@ struct Device {
     return json();
   }
 };
+
+/** The last reading of each sensor in the batches published so far. */
+std::map<std::string, json> published_readings() {
+  std::map<std::string, json> readings;
+  for (const auto &p : fake::published) {
+    if (p.topic != "devices/glue1/sensors/batch")
+      continue;
+    const json batch = json::parse(p.payload);
+    for (const auto &r : batch["readings"])
+      readings[r["sensor"].get<std::string>()] = r["reading"];
+  }
+  return readings;
+}
 
 /** One answer, applied, with the state; and exactly the expected ESPHome call. */
 void expect_applied(Device &device, const std::string &actuator, const std::string &body, const std::string &call,
@@ -152,19 +171,41 @@ TEST("glue (ESPHome 2026.x): text sensor, event and date/time states are publish
   device.entities.next_service.set(2025, 3, 1, 14, 30, 9);
   fake::millis += 60000;
   device.bridge.loop();
-  std::map<std::string, json> readings;
-  for (const auto &p : fake::published) {
-    if (p.topic != "devices/glue1/sensors/batch")
-      continue;
-    const json batch = json::parse(p.payload);
-    for (const auto &r : batch["readings"])
-      readings[r["sensor"].get<std::string>()] = r["reading"];
-  }
+  std::map<std::string, json> readings = published_readings();
   CHECK_EQ(readings["wifi_ssid"], "Home \"5G\"");
   CHECK_EQ(readings["doorbell"], "double_press");
   CHECK_EQ(readings["holiday"], "2024-12-24");
   CHECK_EQ(readings["wake_up"], "06:05:00");
   CHECK_EQ(readings["next_service"], "2025-03-01T14:30:09");
+}
+
+TEST("glue (ESPHome 2026.x): states the entities already have at setup are published, string kinds too") {
+  // A text sensor that publishes once (version, address), an event fired while the device
+  // booted, date/time entities restored from flash, a sensor read during an earlier setup():
+  // without a later change, they are published only because the bridge reads them at setup.
+  Device device(nullptr, [](recording::Entities &e) {
+    e.outside_temperature.publish_state(21.5f);
+    e.wifi_ssid.publish_state("Home");
+    e.doorbell.trigger("single_press");
+    e.holiday.set(2024, 12, 24);
+    e.wake_up.set(6, 5, 0);
+    e.next_service.set(2025, 3, 1, 14, 30, 9);
+  });
+  fake::millis += 60000;
+  device.bridge.loop();
+  std::map<std::string, json> readings = published_readings();
+  CHECK_EQ(readings["outside_temperature"], 21.5);
+  CHECK_EQ(readings["wifi_ssid"], "Home");
+  CHECK_EQ(readings["doorbell"], "single_press");
+  CHECK_EQ(readings["holiday"], "2024-12-24");
+  CHECK_EQ(readings["wake_up"], "06:05:00");
+  CHECK_EQ(readings["next_service"], "2025-03-01T14:30:09");
+
+  // Entities without a state yet publish nothing.
+  Device empty;
+  fake::millis += 60000;
+  empty.bridge.loop();
+  CHECK(published_readings().empty());
 }
 
 TEST("glue (ESPHome 2026.x): climate commands go through make_call().set_*().perform()") {

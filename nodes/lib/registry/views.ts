@@ -120,11 +120,18 @@ export function sensorReadingOf(
     };
 }
 
+/**
+ * Statistics of a list of points: every point counted, min/max/mean over the numeric ones
+ * (booleans as 0/1), `last` the last point's reading of whatever type.
+ */
 export function historyStats(points: HistoryPoint[]): HistoryStats {
     const numbers = points
         .map((p) => (typeof p.reading === 'boolean' ? Number(p.reading) : p.reading))
         .filter((r): r is number => typeof r === 'number');
-    if (numbers.length === 0) return { count: points.length, min: null, max: null, mean: null, last: null };
+    // `last` is a reading (protocol shapes: number, boolean, string or null): the last point's,
+    // whatever its type, as summarizePoints() and the SQLite store give it in history answers.
+    const last = points.length ? points[points.length - 1].reading : null;
+    if (numbers.length === 0) return { count: points.length, min: null, max: null, mean: null, last };
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
@@ -133,7 +140,7 @@ export function historyStats(points: HistoryPoint[]): HistoryStats {
         if (n > max) max = n;
         sum += n;
     }
-    return { count: points.length, min, max, mean: sum / numbers.length, last: numbers[numbers.length - 1] };
+    return { count: points.length, min, max, mean: sum / numbers.length, last };
 }
 
 export function metricsOf(registry: DeviceRegistry, record: DeviceRecord): DeviceMetrics {

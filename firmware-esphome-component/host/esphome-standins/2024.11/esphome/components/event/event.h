@@ -1,6 +1,6 @@
 #pragma once
 // Stand-in (ESPHome 2024.11 signatures): Event, its event types as a std::set<std::string>
-// (returned by value) and the callback fired by trigger().
+// (returned by value), the public pointer to the last one and the callback fired by trigger().
 #include <functional>
 #include <set>
 #include <string>
@@ -11,6 +11,7 @@ namespace esphome {
 namespace event {
 class Event : public EntityBase, public EntityBase_DeviceClass {
  public:
+  const std::string *last_event_type;  // nullptr until the first trigger()
   void trigger(const std::string &event_type);
   std::set<std::string> get_event_types() const;
   void add_on_event_callback(std::function<void(const std::string &event_type)> &&callback);

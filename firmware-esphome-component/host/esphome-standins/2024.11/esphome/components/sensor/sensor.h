@@ -14,6 +14,7 @@ class Sensor : public EntityBase, public EntityBase_DeviceClass, public EntityBa
   int8_t get_accuracy_decimals();
   StateClass get_state_class();
   void add_on_state_callback(std::function<void(float)> &&callback);
+  bool has_state() const;
   float state;
 };
 }  // namespace sensor

@@ -12,6 +12,7 @@ class TextSensor : public EntityBase, public EntityBase_DeviceClass {
  public:
   std::string state;
   std::string get_state() const;
+  bool has_state();
   void add_on_state_callback(std::function<void(std::string)> callback);
 };
 }  // namespace text_sensor

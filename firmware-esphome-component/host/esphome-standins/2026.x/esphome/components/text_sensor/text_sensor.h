@@ -14,14 +14,17 @@ class TextSensor : public EntityBase, public EntityBase_DeviceClass {
  public:
   std::string state;
   const std::string &get_state() const { return this->state; }
+  bool has_state() const { return this->has_state_; }
   template<typename F> void add_on_state_callback(F &&callback) { this->callback_.add(std::forward<F>(callback)); }
   void publish_state(const std::string &state) {
     this->state = state;
+    this->has_state_ = true;
     this->callback_.call(this->state);
   }
 
  protected:
   LazyCallbackManager<void(const std::string &)> callback_;
+  bool has_state_{false};
 };
 }  // namespace text_sensor
 }  // namespace esphome

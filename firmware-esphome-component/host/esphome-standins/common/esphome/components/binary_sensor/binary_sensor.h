@@ -9,6 +9,7 @@ namespace binary_sensor {
 class BinarySensor : public EntityBase, public EntityBase_DeviceClass {
  public:
   void add_on_state_callback(std::function<void(bool)> &&callback);
+  bool has_state() const;
   bool state;
 };
 }  // namespace binary_sensor
