@@ -292,6 +292,32 @@ describe('firmware: every ESPHome entity kind through the glue, a real broker an
         await expectApplied('irrigation', { action: 'close' }, valve(0), 0);
     });
 
+    it('text sensor, event, date, time and datetime: their states reach the registry as string readings', async () => {
+        const expected = {
+            wifi_ssid: 'Home "5G" ✓',
+            doorbell: 'double_press',
+            holiday: '2026-12-24',
+            wake_up: '06:05:00',
+            next_service: '2027-03-01T14:30:09',
+        };
+        type Readings = { readings?: Record<string, { reading: unknown }> };
+        let readings: Readings['readings'] = {};
+        await waitFor('the string readings in the registry', async () => {
+            readings = ((await (await fetch(deviceUrl())).json()) as Readings).readings ?? {};
+            return Object.keys(expected).every((s) => readings?.[s] !== undefined);
+        });
+        for (const [sensor, text] of Object.entries(expected))
+            assert.equal(readings[sensor].reading, text, sensor);
+        const caps = ((await (await fetch(deviceUrl())).json()) as { capabilities: { metadata: object } })
+            .capabilities.metadata as Record<
+            string,
+            { value_type?: string; options?: string[]; format?: string }
+        >;
+        assert.deepEqual(caps.doorbell.options, ['single_press', 'double_press']);
+        assert.equal(caps.next_service.format, 'date-time');
+        assert.equal(caps.wifi_ssid.value_type, 'string');
+    });
+
     it('text: set_value; longer than max_length refused by the registry, shorter than min_length by the device', async () => {
         await expectRefused('note', { action: 'set', value: 'this is far too long for it' }, 'OUT_OF_RANGE');
         await expectRefused('note', { action: 'set', value: 42 }, 'BAD_VALUE');

@@ -62,6 +62,15 @@ void run(esphome::mcp_bridge::McpBridge &bridge) {
   }
 }
 
+/** States the string-reading entities already hold at setup, as after a boot (published once connected). */
+void show_string_states(recording::Entities &entities) {
+  entities.wifi_ssid.publish_state("Home \"5G\" ✓");
+  entities.doorbell.trigger("double_press");
+  entities.holiday.set(2026, 12, 24);
+  entities.wake_up.set(6, 5, 0);
+  entities.next_service.set(2027, 3, 1, 14, 30, 9);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -73,9 +82,11 @@ int main(int argc, char **argv) {
   esphome::App.friendly_name_ = esphome::StringRef("ESPHome host device");
   recording::Entities entities;
   entities.register_in(esphome::App);
+  show_string_states(entities);
   recording::set_sink(print_call);
   esphome::mcp_bridge::McpBridge bridge;
   bridge.set_device_id(broker.id);
+  bridge.set_publish_interval(1000);  // readings every second (a YAML's publish_interval: 1s): tests wait less
   bridge.setup();  // the glue subscribes here, before the client connects
   const auto *core = bridge.bridge_core();
   std::fprintf(stderr, "mcpb-esphome-device %s: %zu sensors, %zu actuators; connecting to mqtt://%s:%d\n",
