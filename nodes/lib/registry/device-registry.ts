@@ -320,20 +320,30 @@ export class DeviceRegistry extends EventEmitter {
         const why = caps
             ? `reading for undeclared sensor "${sensor}" refused (capabilities declare: ${caps.sensors.join(', ') || 'none'})`
             : `more than ${this.options.maxUndeclaredSensors} sensors before capabilities: "${sensor}" refused`;
-        this.counters.refused('undeclared_sensor');
-        record.counters.decode_errors++;
-        this.addAlert(
-            {
-                device_id: record.id,
-                source: 'registry',
-                error_type: 'undeclared_sensor',
-                message: why,
-                severity: 1,
-                timestamp: now / 1000,
-            },
-            record,
-        );
+        this.refuseReading(record, 'undeclared_sensor', why, now);
         return false;
+    }
+
+    /** A device's message refused by a rule: counted as the device's error, and reported (folded). */
+    private refuseReading(
+        record: DeviceRecord,
+        reason: string,
+        message: string,
+        now: number,
+        component?: string,
+    ): void {
+        this.counters.refused(reason);
+        record.counters.decode_errors++;
+        const alert: Alert = {
+            device_id: record.id,
+            source: 'registry',
+            error_type: reason,
+            message,
+            severity: 1,
+            timestamp: now / 1000,
+        };
+        if (component !== undefined) alert.component = component;
+        this.addAlert(alert, record);
     }
 
     private refuse(reason: string, message: string, now: number): void {
@@ -407,20 +417,7 @@ export class DeviceRegistry extends EventEmitter {
     private fits(record: DeviceRecord, sensor: string, reading: Reading, now: number): boolean {
         const check = validateReading(record.capabilities, sensor, reading);
         if (check.ok) return true;
-        this.counters.refused('reading_type');
-        record.counters.decode_errors++;
-        this.addAlert(
-            {
-                device_id: record.id,
-                source: 'registry',
-                error_type: 'reading_type',
-                message: `reading refused: ${check.error.message}`,
-                severity: 1,
-                component: sensor,
-                timestamp: now / 1000,
-            },
-            record,
-        );
+        this.refuseReading(record, 'reading_type', `reading refused: ${check.error.message}`, now, sensor);
         return false;
     }
 
