@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { demoProfile } from '../../simulator/profile';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process';
 import { waitFor } from '../support/services';
 import {
@@ -42,9 +43,11 @@ describe('demo (npm start): every MCP tool through the printed endpoint', functi
 
     it('calls each of the thirteen tools successfully', async function () {
         assert.deepEqual([...contract.tools.keys()].sort(), [...ALL_TOOLS]);
+        // The demo runs two devices of the demo profile (numbers and a text sensor).
+        const expected = 2 * demoProfile().sensors.length;
         await waitFor('both demo devices with all their readings', async () => {
             const all = await contract.ok<{ readings: unknown[] }>('read_all_sensors', {});
-            return all.data.readings.length === 8;
+            return all.data.readings.length === expected;
         });
         const device = 'demo-0000';
         const calls: [ToolName, Record<string, unknown>][] = [
