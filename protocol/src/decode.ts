@@ -111,7 +111,8 @@ const STRING_ONLY_FIELDS = ['max_length', 'options', 'format'] as const;
 
 /**
  * Rules a JSON Schema cannot express: every actuator has actuator metadata, ids are not shared,
- * a sensor's string-only fields (max_length, options, format) come with value_type string.
+ * a sensor's string-only fields (max_length, options, format) and an actuator's format come with
+ * value_type string.
  */
 function checkCapabilities(caps: CapabilitiesPayload): { field: string; message: string } | undefined {
     for (const [i, actuator] of caps.actuators.entries()) {
@@ -121,10 +122,17 @@ function checkCapabilities(caps: CapabilitiesPayload): { field: string; message:
                 message: `/actuators/${i} "${actuator}" is also listed as a sensor`,
             };
         }
-        if (!isActuatorMetadata(caps.metadata[actuator])) {
+        const meta = caps.metadata[actuator];
+        if (!isActuatorMetadata(meta)) {
             return {
                 field: `/metadata/${actuator}`,
                 message: `/metadata/${actuator} must describe actuator "${actuator}" (value_type, supported_actions)`,
+            };
+        }
+        if (meta.format !== undefined && meta.value_type !== 'string') {
+            return {
+                field: `/metadata/${actuator}/format`,
+                message: `/metadata/${actuator}/format is only for value_type "string"`,
             };
         }
     }

@@ -9,6 +9,7 @@ export * from './messages';
 export { SCHEMAS } from './schemas';
 export * from './decode';
 export * from './validate-command';
+export * from './text-format';
 export * from './validate-reading';
 export * from './sequence';
 export * from './encode';

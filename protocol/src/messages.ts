@@ -4,6 +4,7 @@
  * against both). Unknown extra fields are tolerated for forward compatibility
  * and kept as they are.
  */
+import type { TextFormat } from './text-format';
 import type { MessageKind } from './topics';
 
 /** A sensor value; strings only from sensors that declare value_type string (MAX_STRING_READING_LENGTH). */
@@ -24,7 +25,7 @@ export interface SensorMetadata {
     /** value_type string only: the only readings the sensor sends (an event's event types). */
     options?: string[];
     /** value_type string only: ISO 8601 date (YYYY-MM-DD), time (HH:MM:SS) or date-time. */
-    format?: 'date' | 'time' | 'date-time';
+    format?: TextFormat;
     min_range?: number;
     max_range?: number;
     accuracy?: number;
@@ -45,6 +46,8 @@ export interface ActuatorMetadata {
     step?: number;
     options?: string[];
     max_length?: number;
+    /** value_type string only: the value is an ISO 8601 date, time or date-time (validateCommand checks it). */
+    format?: TextFormat;
     requires_confirmation?: boolean;
     response_time_ms?: number;
     /** Leases supported: the longest `lease_s` a command may carry (seconds). */

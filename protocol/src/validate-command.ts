@@ -1,6 +1,7 @@
 import type { CommandError, CommandErrorCode } from './errors';
 import type { ActuatorMetadata, ActuatorValue, CapabilitiesPayload } from './messages';
 import { isActuatorMetadata } from './messages';
+import { matchesTextFormat, TEXT_FORMAT_PATTERNS } from './text-format';
 
 /** What a caller asks an actuator to do. */
 export interface ActuatorRequest {
@@ -141,6 +142,13 @@ function checkTyped(
                 return error(
                     'OUT_OF_RANGE',
                     `value for "${actuator}" is ${value.length} characters (max ${max})`,
+                    '/value',
+                );
+            }
+            if (meta.format !== undefined && !matchesTextFormat(meta.format, value)) {
+                return error(
+                    'BAD_VALUE',
+                    `value ${JSON.stringify(value)} for "${actuator}" is not a valid ${meta.format} (${TEXT_FORMAT_PATTERNS[meta.format]})`,
                     '/value',
                 );
             }

@@ -292,14 +292,8 @@ describe('firmware: every ESPHome entity kind through the glue, a real broker an
         await expectApplied('irrigation', { action: 'close' }, valve(0), 0);
     });
 
-    it('text sensor, event, date, time and datetime: their states reach the registry as string readings', async () => {
-        const expected = {
-            wifi_ssid: 'Home "5G" ✓',
-            doorbell: 'double_press',
-            holiday: '2026-12-24',
-            wake_up: '06:05:00',
-            next_service: '2027-03-01T14:30:09',
-        };
+    it('text sensor and event states reach the registry as string readings; date, time and datetime as actuator states', async () => {
+        const expected = { wifi_ssid: 'Home "5G" ✓', doorbell: 'double_press' };
         type Readings = { readings?: Record<string, { reading: unknown }> };
         let readings: Readings['readings'] = {};
         await waitFor('the string readings in the registry', async () => {
@@ -308,14 +302,49 @@ describe('firmware: every ESPHome entity kind through the glue, a real broker an
         });
         for (const [sensor, text] of Object.entries(expected))
             assert.equal(readings[sensor].reading, text, sensor);
+        // The states mcpb-esphome-device gives them at boot (restored from flash, on a real device).
+        const states = (await detail()).actuator_states;
+        assert.equal(states.holiday?.state, '2026-12-24');
+        assert.equal(states.wake_up?.state, '06:05:00');
+        assert.equal(states.next_service?.state, '2027-03-01T14:30:09');
         const caps = ((await (await fetch(deviceUrl())).json()) as { capabilities: { metadata: object } })
             .capabilities.metadata as Record<
             string,
-            { value_type?: string; options?: string[]; format?: string }
+            { value_type?: string; options?: string[]; format?: string; supported_actions?: string[] }
         >;
         assert.deepEqual(caps.doorbell.options, ['single_press', 'double_press']);
-        assert.equal(caps.next_service.format, 'date-time');
         assert.equal(caps.wifi_ssid.value_type, 'string');
+        assert.equal(caps.holiday.format, 'date');
+        assert.equal(caps.wake_up.format, 'time');
+        assert.equal(caps.next_service.format, 'date-time');
+        assert.deepEqual(caps.next_service.supported_actions, ['set']);
+    });
+
+    it('date, time and datetime: set_date/set_time/set_datetime; a value not in the format refused by the registry', async () => {
+        await expectRefused('holiday', { action: 'set', value: '2026-13-40' }, 'BAD_VALUE');
+        await expectRefused('holiday', { action: 'set', value: 'tomorrow' }, 'BAD_VALUE');
+        await expectRefused('wake_up', { action: 'set', value: '25:00' }, 'BAD_VALUE');
+        await expectRefused('next_service', { action: 'set', value: '2027-02-30T08:00:00' }, 'BAD_VALUE');
+        const refused = await post('next_service', { action: 'set', value: '2027-03-01 14:30' });
+        assert.match(refused.body.message as string, /YYYY-MM-DDTHH:MM:SS/);
+        await expectApplied(
+            'holiday',
+            { action: 'set', value: '2027-01-06' },
+            [call('Holiday', 'date.set_date', '2027-01-06')],
+            '2027-01-06',
+        );
+        await expectApplied(
+            'wake_up',
+            { action: 'set', value: '07:45:30' },
+            [call('Wake Up', 'time.set_time', '07:45:30')],
+            '07:45:30',
+        );
+        await expectApplied(
+            'next_service',
+            { action: 'set', value: '2028-02-29T09:00:00' },
+            [call('Next Service', 'datetime.set_datetime', '2028-02-29T09:00:00')],
+            '2028-02-29T09:00:00',
+        );
     });
 
     it('text: set_value; longer than max_length refused by the registry, shorter than min_length by the device', async () => {

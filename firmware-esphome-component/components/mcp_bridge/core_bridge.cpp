@@ -182,6 +182,8 @@ void write_actuator_metadata(JsonWriter &json, const ActuatorDesc &a) {
   }
   if (a.max_length > 0)
     json.key("max_length").value(static_cast<uint32_t>(a.max_length));
+  if (a.value_type == ValueType::STRING && !a.format.empty())
+    json.key("format").value(a.format);
   if (a.requires_confirmation)
     json.key("requires_confirmation").value(true);
   const ActuatorGuard &g = a.guard;
@@ -211,8 +213,10 @@ bool fits(const ActuatorDesc &a, const Value &v) {
       return v.type == Value::Type::NUMBER && std::isfinite(v.number) && (!a.has_min || v.number >= a.min) &&
              (!a.has_max || v.number <= a.max) &&
              (a.value_type == ValueType::NUMBER || std::floor(v.number) == v.number);
-    case ValueType::STRING:
-      return v.type == Value::Type::STRING;
+    case ValueType::STRING: {
+      DateTimeFields fields;
+      return v.type == Value::Type::STRING && (a.format.empty() || parse_text_format(a.format, v.text, fields));
+    }
     case ValueType::ENUM:
       return v.type == Value::Type::STRING && std::find(a.options.begin(), a.options.end(), v.text) != a.options.end();
     case ValueType::NONE:

@@ -89,6 +89,8 @@ struct ActuatorDesc {
   std::vector<std::string> options;
   /** For string actuators; 0: the protocol default (64). */
   unsigned max_length{0};
+  /** String actuators: "date", "time" or "date-time" (ISO 8601; commands must match it), "" for free text. */
+  std::string format;
   bool requires_confirmation{false};
   ActuatorGuard guard;
 

@@ -20,6 +20,55 @@ std::string number_text(double n) {
   return json.take();
 }
 
+/** `count` ASCII digits of `text` from `at`, as a number; false when one is not a digit. */
+bool digits(const std::string &text, size_t at, size_t count, unsigned &out) {
+  out = 0;
+  for (size_t i = at; i < at + count; i++) {
+    if (text[i] < '0' || text[i] > '9')
+      return false;
+    out = out * 10 + static_cast<unsigned>(text[i] - '0');
+  }
+  return true;
+}
+
+unsigned days_in_month(unsigned year, unsigned month) {
+  if (month == 2)
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28;
+  return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+}
+
+/** YYYY-MM-DD at `at` (the length is checked by the caller). */
+bool parse_date(const std::string &text, size_t at, DateTimeFields &out) {
+  unsigned year, month, day;
+  if (text[at + 4] != '-' || text[at + 7] != '-' || !digits(text, at, 4, year) || !digits(text, at + 5, 2, month) ||
+      !digits(text, at + 8, 2, day))
+    return false;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+    return false;
+  out.year = static_cast<uint16_t>(year);
+  out.month = static_cast<uint8_t>(month);
+  out.day = static_cast<uint8_t>(day);
+  return true;
+}
+
+/** HH:MM:SS at `at` (the length is checked by the caller). */
+bool parse_time(const std::string &text, size_t at, DateTimeFields &out) {
+  unsigned hour, minute, second;
+  if (text[at + 2] != ':' || text[at + 5] != ':' || !digits(text, at, 2, hour) || !digits(text, at + 3, 2, minute) ||
+      !digits(text, at + 6, 2, second))
+    return false;
+  if (hour > 23 || minute > 59 || second > 59)
+    return false;
+  out.hour = static_cast<uint8_t>(hour);
+  out.minute = static_cast<uint8_t>(minute);
+  out.second = static_cast<uint8_t>(second);
+  return true;
+}
+
+const char *format_pattern(const std::string &format) {
+  return format == "date" ? "YYYY-MM-DD" : format == "time" ? "HH:MM:SS" : "YYYY-MM-DDTHH:MM:SS";
+}
+
 bool is_valueless(const std::string &action) { return action == "toggle" || action == "press" || action == "read"; }
 bool is_setting(const std::string &action) { return action == "set" || action == "write"; }
 
@@ -68,6 +117,12 @@ bool check_typed(const ActuatorDesc &a, const Value &value, CommandError &error)
         return reject(error, codes::OUT_OF_RANGE,
                       "value for \"" + a.key + "\" is " + std::to_string(length) + " characters (max " +
                           std::to_string(max) + ")");
+      }
+      DateTimeFields fields;
+      if (!a.format.empty() && !parse_text_format(a.format, value.text, fields)) {
+        return reject(error, codes::BAD_VALUE,
+                      "value " + value.to_json() + " for \"" + a.key + "\" is not a valid " + a.format + " (" +
+                          format_pattern(a.format) + ")");
       }
       return true;
     }
@@ -133,6 +188,20 @@ bool check_lease(const ActuatorDesc &a, const Command &command, CommandError &er
 }
 
 }  // namespace
+
+bool parse_text_format(const std::string &format, const std::string &text, DateTimeFields &out) {
+  DateTimeFields fields;
+  bool ok = false;
+  if (format == "date")
+    ok = text.size() == 10 && parse_date(text, 0, fields);
+  else if (format == "time")
+    ok = text.size() == 8 && parse_time(text, 0, fields);
+  else if (format == "date-time")
+    ok = text.size() == 19 && text[10] == 'T' && parse_date(text, 0, fields) && parse_time(text, 11, fields);
+  if (ok)
+    out = fields;
+  return ok;
+}
 
 bool validate_command(const ActuatorDesc *actuator, const std::string &name, const Command &command, bool confirmed,
                       CommandError &error) {

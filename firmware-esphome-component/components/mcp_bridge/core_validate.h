@@ -4,6 +4,7 @@
 // unsupported fan feature), and the device must answer every command.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core_entities.h"
@@ -32,6 +33,23 @@ struct CommandError {
   std::string message;
   std::string field;
 };
+
+/** The fields of an ISO 8601 date, time or date-time text (those the format has; the rest stay 0). */
+struct DateTimeFields {
+  uint16_t year{0};
+  uint8_t month{0};
+  uint8_t day{0};
+  uint8_t hour{0};
+  uint8_t minute{0};
+  uint8_t second{0};
+};
+
+/**
+ * Whether `text` is a real date/time written exactly in `format` ("date" YYYY-MM-DD, "time"
+ * HH:MM:SS, "date-time" YYYY-MM-DDTHH:MM:SS), the rules of protocol/src/text-format.ts; fills
+ * `out` when it is. An unknown format matches nothing.
+ */
+bool parse_text_format(const std::string &format, const std::string &text, DateTimeFields &out);
 
 /**
  * nullptr `actuator`: UNKNOWN_ACTUATOR. `confirmed` is the server's business (the command

@@ -271,12 +271,48 @@ template<typename Call> void position_command(Call &call, const std::string &act
 
 /** What an actuator key stands for: an entity and which of its controls. */
 struct ActuatorEntity {
-  enum class Kind : uint8_t { SWITCH, BUTTON, NUMBER, SELECT, LIGHT, CLIMATE, COVER, FAN, LOCK, VALVE, TEXT };
+  enum class Kind : uint8_t {
+    SWITCH, BUTTON, NUMBER, SELECT, LIGHT, CLIMATE, COVER, FAN, LOCK, VALVE, TEXT, DATE, TIME, DATETIME
+  };
   enum class Role : uint8_t { MAIN, TARGET, TARGET_LOW, TARGET_HIGH, FAN_MODE, PRESET, TILT, OSCILLATION, DIRECTION };
   Kind kind;
   Role role;
   void *entity;
 };
+
+#if defined(USE_DATETIME_DATE) || defined(USE_DATETIME_TIME) || defined(USE_DATETIME_DATETIME)
+// A date, time or datetime entity's state as ISO 8601 text, null before it has one (never set,
+// nothing restored).
+template<typename Entity> static core::Value iso_state_or_null(Entity *entity) {
+  return entity->has_state() ? core::Value::of(iso_state(entity)) : core::Value::null();
+}
+
+// Sets a date, time or datetime entity through ESPHome's own call, as its set action does.
+static void apply_datetime(const ActuatorEntity &bound, const core::DateTimeFields &at) {
+  switch (bound.kind) {
+#ifdef USE_DATETIME_DATE
+    case ActuatorEntity::Kind::DATE:
+      static_cast<datetime::DateEntity *>(bound.entity)->make_call().set_date(at.year, at.month, at.day).perform();
+      break;
+#endif
+#ifdef USE_DATETIME_TIME
+    case ActuatorEntity::Kind::TIME:
+      static_cast<datetime::TimeEntity *>(bound.entity)->make_call().set_time(at.hour, at.minute, at.second).perform();
+      break;
+#endif
+#ifdef USE_DATETIME_DATETIME
+    case ActuatorEntity::Kind::DATETIME:
+      static_cast<datetime::DateTimeEntity *>(bound.entity)
+          ->make_call()
+          .set_datetime(at.year, at.month, at.day, at.hour, at.minute, at.second)
+          .perform();
+      break;
+#endif
+    default:
+      break;
+  }
+}
+#endif
 
 /** The runtime configuration in ESPHome's preferences (flash: it changes rarely). */
 class PreferenceStore : public core::ConfigStore {
@@ -535,6 +571,21 @@ core::ApplyResult McpBridge::Ports::apply(const core::ActuatorDesc &desc, const 
       return core::ApplyResult::ok();
     }
 #endif
+#if defined(USE_DATETIME_DATE) || defined(USE_DATETIME_TIME) || defined(USE_DATETIME_DATETIME)
+    case ActuatorEntity::Kind::DATE:
+    case ActuatorEntity::Kind::TIME:
+    case ActuatorEntity::Kind::DATETIME: {
+      // The core checked the text against the actuator's format; ESPHome's calls take numbers.
+      core::DateTimeFields at;
+      if (!core::parse_text_format(desc.format, text, at))
+        return core::ApplyResult::refused("not a valid " + desc.format);
+      // ESPHome logs and drops a year outside 1970..3000 (DateCall/DateTimeCall validate_()); say so instead.
+      if (bound.kind != ActuatorEntity::Kind::TIME && (at.year < 1970 || at.year > 3000))
+        return core::ApplyResult::refused("year " + std::to_string(at.year) + " outside ESPHome's 1970..3000");
+      apply_datetime(bound, at);
+      return core::ApplyResult::ok();
+    }
+#endif
     default:
       return core::ApplyResult::refused("entity type not supported in this build");
   }
@@ -619,6 +670,18 @@ core::Value McpBridge::Ports::state(const core::ActuatorDesc &desc) {
 #ifdef USE_TEXT
     case ActuatorEntity::Kind::TEXT:
       return core::Value::of(std::string(static_cast<text::Text *>(bound.entity)->state));
+#endif
+#ifdef USE_DATETIME_DATE
+    case ActuatorEntity::Kind::DATE:
+      return iso_state_or_null(static_cast<datetime::DateEntity *>(bound.entity));
+#endif
+#ifdef USE_DATETIME_TIME
+    case ActuatorEntity::Kind::TIME:
+      return iso_state_or_null(static_cast<datetime::TimeEntity *>(bound.entity));
+#endif
+#ifdef USE_DATETIME_DATETIME
+    case ActuatorEntity::Kind::DATETIME:
+      return iso_state_or_null(static_cast<datetime::DateTimeEntity *>(bound.entity));
 #endif
     default:
       return core::Value::null();  // buttons have no state
@@ -794,15 +857,6 @@ std::string McpBridge::add_text_sensor_(Entity *entity, const char *kind, const 
   return this->core_->add_sensor(desc) ? key : "";
 }
 
-template<typename Entity> void McpBridge::add_iso_sensor_(Entity *entity, const char *kind, const char *format) {
-  const std::string key = this->add_text_sensor_(entity, kind, format, {});
-  if (key.empty())
-    return;
-  entity->add_on_state_callback([this, key, entity]() { this->core_->on_text_sensor(key, iso_state(entity)); });
-  if (entity->has_state())
-    this->core_->on_text_sensor(key, iso_state(entity));
-}
-
 // Each sensor's state callback feeds the core; a state the entity already has (published
 // during an earlier component's setup, or a text sensor that publishes once, such as a version
 // or an address) is its first reading, sent once connected, not lost until the next change.
@@ -867,18 +921,6 @@ void McpBridge::register_sensors_() {
     if (!last.empty())
       this->core_->on_text_sensor(key, last);
   }
-#endif
-#ifdef USE_DATETIME_DATE
-  for (auto *d : App.get_dates())
-    this->add_iso_sensor_(d, "date", "date");
-#endif
-#ifdef USE_DATETIME_TIME
-  for (auto *t : App.get_times())
-    this->add_iso_sensor_(t, "time", "time");
-#endif
-#ifdef USE_DATETIME_DATETIME
-  for (auto *dt : App.get_datetimes())
-    this->add_iso_sensor_(dt, "datetime", "date-time");
 #endif
 }
 
@@ -1029,6 +1071,7 @@ void McpBridge::register_actuators_() {
   this->register_locks_();
   this->register_valves_();
   this->register_texts_();
+  this->register_datetimes_();
 }
 
 void McpBridge::register_climates_() {
@@ -1190,6 +1233,35 @@ void McpBridge::register_texts_() {
     if (this->add_bound_(desc, {ActuatorEntity::Kind::TEXT, ActuatorEntity::Role::MAIN, t}))
       t->add_on_state_callback(StateNotifier{this, {key}});
   }
+#endif
+}
+
+// Date, time and datetime entities: string actuators whose format (ISO 8601) the server and the
+// core check before a command reaches the entity's DateCall/TimeCall/DateTimeCall.
+template<typename Entity>
+void McpBridge::add_datetime_(Entity *entity, const ActuatorEntity &binding, const char *kind, const char *format) {
+  const std::string key = this->entity_key_(entity);
+  if (key.empty())
+    return;
+  core::ActuatorDesc desc = this->describe_(key, entity_name(entity), core::ValueType::STRING, {"set"});
+  desc.kind = kind;
+  desc.format = format;
+  if (this->add_bound_(desc, binding))
+    entity->add_on_state_callback(StateNotifier{this, {key}});
+}
+
+void McpBridge::register_datetimes_() {
+#ifdef USE_DATETIME_DATE
+  for (auto *d : App.get_dates())
+    this->add_datetime_(d, {ActuatorEntity::Kind::DATE, ActuatorEntity::Role::MAIN, d}, "date", "date");
+#endif
+#ifdef USE_DATETIME_TIME
+  for (auto *t : App.get_times())
+    this->add_datetime_(t, {ActuatorEntity::Kind::TIME, ActuatorEntity::Role::MAIN, t}, "time", "time");
+#endif
+#ifdef USE_DATETIME_DATETIME
+  for (auto *dt : App.get_datetimes())
+    this->add_datetime_(dt, {ActuatorEntity::Kind::DATETIME, ActuatorEntity::Role::MAIN, dt}, "datetime", "date-time");
 #endif
 }
 

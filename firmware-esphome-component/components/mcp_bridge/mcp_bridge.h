@@ -80,13 +80,11 @@ class McpBridge : public Component {
   /** The key of a new entity; "" when the entity is internal or excluded. */
   template<typename Entity> std::string entity_key_(Entity *entity) const;
   /**
-   * Adds a string sensor (text sensor, event, date, time, datetime) unless the entity is internal
+   * Adds a string sensor (text sensor, event) unless the entity is internal
    * or excluded; returns its key, or "" when it was not added.
    */
   template<typename Entity>
   std::string add_text_sensor_(Entity *entity, const char *kind, const char *format, std::vector<std::string> options);
-  /** A date, time or datetime entity: its state as ISO 8601 text, the current one first. */
-  template<typename Entity> void add_iso_sensor_(Entity *entity, const char *kind, const char *format);
   /** An actuator of `key`, confirmed when the YAML says so. */
   core::ActuatorDesc describe_(const std::string &key, const std::string &name, core::ValueType type,
                                std::vector<std::string> actions) const;
@@ -101,6 +99,10 @@ class McpBridge : public Component {
   void register_locks_();
   void register_valves_();
   void register_texts_();
+  /** A date, time or datetime entity: a string actuator with its ISO 8601 `format`, set through its call. */
+  template<typename Entity>
+  void add_datetime_(Entity *entity, const ActuatorEntity &binding, const char *kind, const char *format);
+  void register_datetimes_();
 
   core::DeviceInfo info_;
   core::BridgeSettings settings_;

@@ -62,7 +62,10 @@ void run(esphome::mcp_bridge::McpBridge &bridge) {
   }
 }
 
-/** States the string-reading entities already hold at setup, as after a boot (published once connected). */
+/**
+ * States the entities with text states already hold at setup, as after a boot (published once
+ * connected): readings of the text sensor and event, actuator states of the date, time and datetime.
+ */
 void show_string_states(recording::Entities &entities) {
   entities.wifi_ssid.publish_state("Home \"5G\" ✓");
   entities.doorbell.trigger("double_press");

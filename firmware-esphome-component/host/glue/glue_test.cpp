@@ -93,6 +93,20 @@ std::map<std::string, json> published_readings() {
   return readings;
 }
 
+/** The last state of each actuator in the actuator statuses published so far. */
+std::map<std::string, json> published_states() {
+  std::map<std::string, json> states;
+  const std::string prefix = "devices/glue1/actuators/", suffix = "/status";
+  for (const auto &p : fake::published) {
+    const std::string &t = p.topic;
+    if (t.size() <= prefix.size() + suffix.size() || t.rfind(prefix, 0) != 0 ||
+        t.compare(t.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    states[t.substr(prefix.size(), t.size() - prefix.size() - suffix.size())] = json::parse(p.payload)["state"];
+  }
+  return states;
+}
+
 /** One answer, applied, with the state; and exactly the expected ESPHome call. */
 void expect_applied(Device &device, const std::string &actuator, const std::string &body, const std::string &call,
                     const json &state) {
@@ -124,7 +138,7 @@ void expect_refused(Device &device, const std::string &actuator, const std::stri
 TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") {
   Device device;
   const json caps = device.capabilities();
-  CHECK_EQ(caps["sensors"], json({"outside_temperature", "wifi_ssid", "doorbell", "holiday", "wake_up", "next_service"}));
+  CHECK_EQ(caps["sensors"], json({"outside_temperature", "wifi_ssid", "doorbell"}));
   const json &m = caps["metadata"];
   // Device class through get_device_class_to(), unit through get_unit_of_measurement_ref() (≥ 2026.3).
   CHECK_EQ(m["outside_temperature"]["device_class"], "temperature");
@@ -148,9 +162,15 @@ TEST("glue (ESPHome 2026.x): every entity kind is announced with its metadata") 
   CHECK_EQ(m["irrigation"]["supported_actions"], json({"open", "close", "set"}));
   CHECK_EQ(m["note"]["max_length"], 20);
   CHECK_EQ(m["scene"]["options"], json({"day", "night", "away"}));
+  // Date, time and datetime: string actuators whose format the server checks commands against.
+  CHECK_EQ(m["holiday"], json::parse(R"({"value_type":"string","supported_actions":["set"],"kind":"date","format":"date"})"));
+  CHECK_EQ(m["wake_up"]["format"], "time");
+  CHECK_EQ(m["wake_up"]["kind"], "time");
+  CHECK_EQ(m["next_service"]["format"], "date-time");
+  CHECK_EQ(m["next_service"]["kind"], "datetime");
 }
 
-TEST("glue (ESPHome 2026.x): text sensor, event and date/time states are published as string readings") {
+TEST("glue (ESPHome 2026.x): text sensor and event states are published as string readings") {
   Device device;
   const json caps = device.capabilities();
   const json &m = caps["metadata"];
@@ -158,25 +178,16 @@ TEST("glue (ESPHome 2026.x): text sensor, event and date/time states are publish
   CHECK_EQ(m["wifi_ssid"]["kind"], "text_sensor");
   CHECK_EQ(m["doorbell"]["kind"], "event");
   CHECK_EQ(m["doorbell"]["options"], json({"single_press", "double_press"}));
-  CHECK_EQ(m["holiday"]["format"], "date");
-  CHECK_EQ(m["wake_up"]["format"], "time");
-  CHECK_EQ(m["next_service"]["format"], "date-time");
-  CHECK_EQ(m["next_service"]["kind"], "datetime");
 
   device.entities.wifi_ssid.publish_state("Home \"5G\"");
   device.entities.doorbell.trigger("long_press");  // not declared: ESPHome ignores it
   device.entities.doorbell.trigger("double_press");
-  device.entities.holiday.set(2024, 12, 24);
-  device.entities.wake_up.set(6, 5, 0);
-  device.entities.next_service.set(2025, 3, 1, 14, 30, 9);
   fake::millis += 60000;
   device.bridge.loop();
   std::map<std::string, json> readings = published_readings();
   CHECK_EQ(readings["wifi_ssid"], "Home \"5G\"");
   CHECK_EQ(readings["doorbell"], "double_press");
-  CHECK_EQ(readings["holiday"], "2024-12-24");
-  CHECK_EQ(readings["wake_up"], "06:05:00");
-  CHECK_EQ(readings["next_service"], "2025-03-01T14:30:09");
+  CHECK_EQ(readings.count("holiday"), 0u);  // an actuator now: its state goes out as actuator status
 }
 
 TEST("glue (ESPHome 2026.x): states the entities already have at setup are published, string kinds too") {
@@ -197,9 +208,11 @@ TEST("glue (ESPHome 2026.x): states the entities already have at setup are publi
   CHECK_EQ(readings["outside_temperature"], 21.5);
   CHECK_EQ(readings["wifi_ssid"], "Home");
   CHECK_EQ(readings["doorbell"], "single_press");
-  CHECK_EQ(readings["holiday"], "2024-12-24");
-  CHECK_EQ(readings["wake_up"], "06:05:00");
-  CHECK_EQ(readings["next_service"], "2025-03-01T14:30:09");
+  // Date/time entities restored from flash: their state snapshot (actuator status) carries it.
+  std::map<std::string, json> states = published_states();
+  CHECK_EQ(states["holiday"], "2024-12-24");
+  CHECK_EQ(states["wake_up"], "06:05:00");
+  CHECK_EQ(states["next_service"], "2025-03-01T14:30:09");
 
   // Entities without a state yet publish nothing.
   Device empty;
@@ -262,6 +275,38 @@ TEST("glue (ESPHome 2026.x): lock, text and select") {
   expect_applied(device, "scene", R"({"id":"s1","action":"set","value":"night"})", "select.set_option(night)",
                  "night");
   expect_refused(device, "scene", R"({"id":"s2","action":"set","value":"party"})", "BAD_VALUE");
+}
+
+TEST("glue (ESPHome 2026.x): date, time and datetime are set through make_call().set_*().perform()") {
+  Device device;
+  // No state yet (never set, nothing restored): the snapshot says null.
+  CHECK(published_states()["holiday"].is_null());
+  expect_applied(device, "holiday", R"({"id":"d1","action":"set","value":"2026-12-24"})", "date.set_date(2026-12-24)",
+                 "2026-12-24");
+  expect_applied(device, "holiday", R"({"id":"d2","action":"set","value":"2028-02-29"})", "date.set_date(2028-02-29)",
+                 "2028-02-29");
+  expect_applied(device, "wake_up", R"({"id":"t1","action":"set","value":"06:05:00"})", "time.set_time(06:05:00)",
+                 "06:05:00");
+  expect_applied(device, "next_service", R"({"id":"s1","action":"set","value":"2027-03-01T14:30:09"})",
+                 "datetime.set_datetime(2027-03-01T14:30:09)", "2027-03-01T14:30:09");
+  CHECK_EQ(device.entities.next_service.hour, 14);
+  // The device checks the format again (a server that did not): the entity is never called.
+  expect_refused(device, "holiday", R"({"id":"d3","action":"set","value":"2026-13-40"})", "BAD_VALUE");
+  expect_refused(device, "holiday", R"({"id":"d4","action":"set","value":"2027-02-29"})", "BAD_VALUE");
+  expect_refused(device, "holiday", R"({"id":"d5","action":"set","value":"tomorrow"})", "BAD_VALUE");
+  expect_refused(device, "wake_up", R"({"id":"t2","action":"set","value":"25:00"})", "BAD_VALUE");
+  expect_refused(device, "next_service", R"({"id":"s2","action":"set","value":"2027-03-01 14:30:09"})", "BAD_VALUE");
+  expect_refused(device, "holiday", R"({"id":"d6","action":"set","value":20261224})", "BAD_VALUE");
+  // A real date ESPHome's DateCall would drop (year outside 1970..3000): refused, not silently lost.
+  expect_refused(device, "holiday", R"({"id":"d7","action":"set","value":"1969-07-20"})", "APPLY_FAILED");
+  expect_refused(device, "next_service", R"({"id":"s3","action":"set","value":"3001-01-01T00:00:00"})",
+                 "APPLY_FAILED");
+  CHECK_EQ(device.entities.holiday.year, 2028);
+  // A local change (automation, restore) is published as a spontaneous status.
+  fake::published.clear();
+  device.entities.wake_up.set(7, 30, 0);
+  const std::map<std::string, json> after = published_states();
+  CHECK_EQ(after.at("wake_up"), "07:30:00");
 }
 
 TEST("glue (ESPHome 2026.x): runtime configuration is kept in preferences across a reboot") {

@@ -161,6 +161,44 @@ void Select::control(size_t index) {
   this->publish_state(index);
 }
 
+namespace {
+/** A field the call carries, or the entity's current one (what a template entity keeps). */
+template<typename T, typename U> unsigned field(const optional<T> &carried, const U &current) {
+  return carried.has_value() ? static_cast<unsigned>(*carried) : static_cast<unsigned>(current);
+}
+}  // namespace
+
+// Each records the call with the date/time it carries as ISO 8601 text, then keeps it and
+// publishes it, as an optimistic template date/time/datetime does.
+void Date::control(const datetime::DateCall &call) {
+  const unsigned y = field(call.get_year(), this->year), m = field(call.get_month(), this->month),
+                 d = field(call.get_day(), this->day);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04u-%02u-%02u", y, m, d);
+  record(*this, "date.set_date", text);
+  this->set(static_cast<uint16_t>(y), static_cast<uint8_t>(m), static_cast<uint8_t>(d));
+}
+
+void Time::control(const datetime::TimeCall &call) {
+  const unsigned h = field(call.get_hour(), this->hour), m = field(call.get_minute(), this->minute),
+                 s = field(call.get_second(), this->second);
+  char text[32];
+  std::snprintf(text, sizeof text, "%02u:%02u:%02u", h, m, s);
+  record(*this, "time.set_time", text);
+  this->set(static_cast<uint8_t>(h), static_cast<uint8_t>(m), static_cast<uint8_t>(s));
+}
+
+void DateTime::control(const datetime::DateTimeCall &call) {
+  const unsigned y = field(call.get_year(), this->year), mo = field(call.get_month(), this->month),
+                 d = field(call.get_day(), this->day), h = field(call.get_hour(), this->hour),
+                 mi = field(call.get_minute(), this->minute), s = field(call.get_second(), this->second);
+  char text[48];
+  std::snprintf(text, sizeof text, "%04u-%02u-%02uT%02u:%02u:%02u", y, mo, d, h, mi, s);
+  record(*this, "datetime.set_datetime", text);
+  this->set(static_cast<uint16_t>(y), static_cast<uint8_t>(mo), static_cast<uint8_t>(d), static_cast<uint8_t>(h),
+            static_cast<uint8_t>(mi), static_cast<uint8_t>(s));
+}
+
 void Date::set(uint16_t year, uint8_t month, uint8_t day) {
   this->year_ = year;
   this->month_ = month;

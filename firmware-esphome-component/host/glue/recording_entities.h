@@ -73,20 +73,33 @@ class Select : public esphome::select::Select {
   void control(size_t index) override;
 };
 
-/** Date, time and datetime entities whose state a driver sets, as their DateCall/TimeCall would. */
+/**
+ * Date, time and datetime entities: control() records the DateCall/TimeCall/DateTimeCall
+ * ("date.set_date(2026-12-24)") and applies it; set() is a local change (a restore from flash,
+ * an automation) that publishes without a call.
+ */
 class Date : public esphome::datetime::DateEntity {
  public:
   void set(uint16_t year, uint8_t month, uint8_t day);
+
+ protected:
+  void control(const esphome::datetime::DateCall &call) override;
 };
 
 class Time : public esphome::datetime::TimeEntity {
  public:
   void set(uint8_t hour, uint8_t minute, uint8_t second);
+
+ protected:
+  void control(const esphome::datetime::TimeCall &call) override;
 };
 
 class DateTime : public esphome::datetime::DateTimeEntity {
  public:
   void set(uint16_t year, uint8_t month, uint8_t day, uint8_t hour, uint8_t minute, uint8_t second);
+
+ protected:
+  void control(const esphome::datetime::DateTimeCall &call) override;
 };
 
 /**
@@ -107,6 +120,7 @@ struct Entities {
   // Entities reported as string readings.
   esphome::text_sensor::TextSensor wifi_ssid;
   esphome::event::Event doorbell;  // single_press, double_press
+  // String actuators with an ISO 8601 format.
   Date holiday;
   Time wake_up;
   DateTime next_service;

@@ -110,6 +110,7 @@ ActuatorDesc actuator_of(const std::string &key, const json &meta) {
   if (meta.contains("options"))
     a.options = meta["options"].get<std::vector<std::string>>();
   a.max_length = meta.value("max_length", 0u);
+  a.format = meta.value("format", "");
   a.requires_confirmation = meta.value("requires_confirmation", false);
   a.guard.max_lease_s = meta.value("max_lease_s", 0.0);
   if (meta.contains("safe_state"))
