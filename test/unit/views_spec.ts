@@ -3,7 +3,6 @@ import { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import {
     alertsMatching,
     detailOf,
-    historyStats,
     matchesFilter,
     metricsOf,
     sensorReadingOf,
@@ -172,39 +171,6 @@ describe('unit: registry views', () => {
         const view = sensorReadingOf(reg, record, 'temp', state, T0 + 500 + 1234);
         assert.deepEqual([view.age_s, view.online, view.sensor, view.reading], [1.2, true, 'temp', 21.5]);
         assert.equal(sensorReadingOf(reg, record, 'temp', state, T0).age_s, 0, 'never negative');
-    });
-
-    it('historyStats() counts every point, summarises the numeric ones, and gives the last reading as it is', () => {
-        const stats = historyStats([
-            { time: 1, reading: 3 },
-            { time: 2, reading: null },
-            { time: 3, reading: true },
-            { time: 4, reading: -2 },
-        ]);
-        assert.deepEqual(stats, { count: 4, min: -2, max: 3, mean: 2 / 3, last: -2 });
-        assert.deepEqual(historyStats([{ time: 1, reading: null }]), {
-            count: 1,
-            min: null,
-            max: null,
-            mean: null,
-            last: null,
-        });
-        // A string or boolean last reading is the last reading, not the last number before it.
-        assert.deepEqual(
-            historyStats([
-                { time: 1, reading: 3 },
-                { time: 2, reading: 'open' },
-            ]),
-            { count: 2, min: 3, max: 3, mean: 3, last: 'open' },
-        );
-        assert.equal(
-            historyStats([
-                { time: 1, reading: 3 },
-                { time: 2, reading: false },
-            ]).last,
-            false,
-        );
-        assert.equal(historyStats([{ time: 1, reading: 'idle' }]).last, 'idle');
     });
 
     describe('matchesFilter()', () => {

@@ -10,12 +10,10 @@ import type {
     DeviceDetail,
     DeviceMetrics,
     DeviceSummary,
-    HistoryStats,
     SensorMetadata,
     SensorReadingView,
     StoredReading,
 } from '@mcp-mqtt-bridge/protocol';
-import type { HistoryPoint } from '../history-store';
 import type { DeviceRegistry } from './device-registry';
 import type { ActuatorState, DeviceRecord, SensorState } from './types';
 
@@ -118,29 +116,6 @@ export function sensorReadingOf(
         age_s: Math.max(0, Math.round((now - state.receivedAt) / 100) / 10),
         online: isOnline(registry, record),
     };
-}
-
-/**
- * Statistics of a list of points: every point counted, min/max/mean over the numeric ones
- * (booleans as 0/1), `last` the last point's reading of whatever type.
- */
-export function historyStats(points: HistoryPoint[]): HistoryStats {
-    const numbers = points
-        .map((p) => (typeof p.reading === 'boolean' ? Number(p.reading) : p.reading))
-        .filter((r): r is number => typeof r === 'number');
-    // `last` is a reading (protocol shapes: number, boolean, string or null): the last point's,
-    // whatever its type, as summarizePoints() and the SQLite store give it in history answers.
-    const last = points.length ? points[points.length - 1].reading : null;
-    if (numbers.length === 0) return { count: points.length, min: null, max: null, mean: null, last };
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    for (const n of numbers) {
-        if (n < min) min = n;
-        if (n > max) max = n;
-        sum += n;
-    }
-    return { count: points.length, min, max, mean: sum / numbers.length, last };
 }
 
 export function metricsOf(registry: DeviceRegistry, record: DeviceRecord): DeviceMetrics {
