@@ -226,78 +226,98 @@ async function run(): Promise<void> {
     const wanted = opts.only?.split(',');
     const results: Result[] = [];
     const drains: Result[] = [];
+    const base = watcher.current();
+
+    /** A pipeline on a fresh database, subscribed and settled, its CPU clock marked: ready to measure. */
+    async function startMeasured(name: PipelineName, database: string, expected: number) {
+        await waitFor('the previous pipeline to unsubscribe', async () => watcher.current() === base, 20_000);
+        await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
+            method: 'POST',
+        });
+        const pipeline = startChild({
+            pipeline: name,
+            mqttUrl: mosquitto.url,
+            influxUrl: influx.url,
+            database,
+            expected,
+            batchSize: opts.batch,
+            registered,
+        });
+        try {
+            await pipeline.next('started');
+            await waitFor(`${name} to subscribe`, async () => watcher.current() > base, 30_000);
+            await new Promise((r) => setTimeout(r, 1200)); // one more $SYS period: every subscription in place
+            pipeline.child.send({ type: 'mark' } satisfies ToChild);
+            await pipeline.next('marked');
+        } catch (e) {
+            await stopChild(pipeline.child);
+            throw e;
+        }
+        return pipeline;
+    }
+
+    /** The measured window's figures, with the pipeline's CPU time since its mark. */
+    async function resultOf(
+        pipeline: ReturnType<typeof startChild>,
+        { name, label }: { name: PipelineName; label: string },
+        messages: number,
+        [stored, seconds]: [number, number],
+    ): Promise<Result> {
+        pipeline.child.send({ type: 'stats' } satisfies ToChild);
+        const { stats } = (await pipeline.next('stats')) as { type: 'stats'; stats: ChildStats };
+        const cpuMs = stats.cpuUserMs + stats.cpuSystemMs;
+        return {
+            pipeline: name,
+            label,
+            messages,
+            stored,
+            lost: messages - stored,
+            seconds,
+            msgPerSec: stored / seconds,
+            cpuMs,
+            cpuUsPerMsg: (cpuMs * 1000) / messages,
+            peakRssMb: stats.peakRssMb,
+        };
+    }
+
     try {
-        const base = watcher.current();
         const rounds = Array.from({ length: Math.max(1, opts.rounds) }, (_, round) => round);
         const runs = rounds.flatMap((round) =>
             PIPELINES.filter((p) => !wanted || wanted.includes(p.name)).map((p) => ({ ...p, round })),
         );
-        for (const { name, label, round } of runs) {
-            await waitFor(
-                'the previous pipeline to unsubscribe',
-                async () => watcher.current() === base,
-                20_000,
-            );
-            const database = `bench_${name}_${round}`;
-            await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
-                method: 'POST',
-            });
-            const config: PipelineConfig = {
-                pipeline: name,
-                mqttUrl: mosquitto.url,
-                influxUrl: influx.url,
-                database,
-                expected: messages.length,
-                batchSize: opts.batch,
-                registered,
-            };
-            const { child, next } = startChild(config);
+        for (const live of runs) {
+            const database = `bench_${live.name}_${live.round}`;
+            const pipeline = await startMeasured(live.name, database, messages.length);
             try {
-                await next('started');
-                await waitFor(`${name} to subscribe`, async () => watcher.current() > base, 30_000);
-                await new Promise((r) => setTimeout(r, 1200)); // one more $SYS period: every subscription in place
-                child.send({ type: 'mark' } satisfies ToChild);
-                await next('marked');
                 const t0 = Date.now();
                 let publishedAt = 0;
                 const published = publishAll(devices, encoded).then(() => (publishedAt = Date.now()));
-                let stored: number;
-                let doneAt: number;
-                if (name === 'bare') {
-                    [stored, doneAt] = await completion(async () => {
-                        child.send({ type: 'count' } satisfies ToChild);
-                        const m = (await next('received')) as Extract<FromChild, { type: 'received' }>;
-                        return [m.count, m.at];
-                    }, messages.length);
-                } else {
-                    [stored, doneAt] = await completion(
-                        async () => [await influxCount(influx.url, database)],
-                        messages.length,
-                    );
-                }
+                const [stored, doneAt] =
+                    live.name === 'bare'
+                        ? await completion(async () => {
+                              pipeline.child.send({ type: 'count' } satisfies ToChild);
+                              const m = (await pipeline.next('received')) as Extract<
+                                  FromChild,
+                                  { type: 'received' }
+                              >;
+                              return [m.count, m.at];
+                          }, messages.length)
+                        : await completion(
+                              async () => [await influxCount(influx.url, database)],
+                              messages.length,
+                          );
                 await published;
-                const publishSeconds = (publishedAt - t0) / 1000;
-                child.send({ type: 'stats' } satisfies ToChild);
-                const { stats } = (await next('stats')) as { type: 'stats'; stats: ChildStats };
-                const seconds = (doneAt - t0) / 1000;
-                const cpuMs = stats.cpuUserMs + stats.cpuSystemMs;
-                results.push({
-                    pipeline: name,
-                    label,
-                    messages: messages.length,
+                const result = await resultOf(pipeline, live, messages.length, [
                     stored,
-                    lost: messages.length - stored,
-                    seconds,
-                    msgPerSec: stored / seconds,
-                    cpuMs,
-                    cpuUsPerMsg: (cpuMs * 1000) / messages.length,
-                    peakRssMb: stats.peakRssMb,
-                });
+                    (doneAt - t0) / 1000,
+                ]);
+                results.push(result);
                 console.log(
-                    `  ${label}: ${Math.round(stored / seconds)} msg/s, lost ${messages.length - stored} (published in ${publishSeconds.toFixed(2)} s)`,
+                    `  ${live.label}: ${Math.round(result.msgPerSec)} msg/s, lost ${result.lost} ` +
+                        `(published in ${((publishedAt - t0) / 1000).toFixed(2)} s)`,
                 );
             } finally {
-                await stopChild(child);
+                await stopChild(pipeline.child);
             }
         }
         // Drain runs: the backlog first, then the pipeline.
@@ -310,69 +330,36 @@ async function run(): Promise<void> {
                 round,
             })),
         );
-        for (const { name, label, round } of drainRuns) {
-            await waitFor(
-                'the previous pipeline to unsubscribe',
-                async () => watcher.current() === base,
-                20_000,
-            );
-            const database = `drain_${name}_${round}`;
-            await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
-                method: 'POST',
-            });
-            const config: PipelineConfig = {
-                pipeline: name,
-                mqttUrl: mosquitto.url,
-                influxUrl: influx.url,
-                database,
-                expected: drainMessages.length,
-                batchSize: opts.batch,
-                registered,
-            };
-            const { child, next } = startChild(config);
+        for (const drain of drainRuns) {
+            const database = `drain_${drain.name}_${drain.round}`;
+            const pipeline = await startMeasured(drain.name, database, drainMessages.length);
             let frozen = false;
             try {
-                await next('started');
-                await waitFor(`${name} to subscribe`, async () => watcher.current() > base, 30_000);
-                await new Promise((r) => setTimeout(r, 1200)); // one more $SYS period: every subscription in place
-                child.send({ type: 'mark' } satisfies ToChild);
-                await next('marked');
                 // Frozen, the pipeline reads nothing: the backlog queues in the broker for it.
-                child.kill('SIGSTOP');
+                pipeline.child.kill('SIGSTOP');
                 frozen = true;
                 await publishAll(devices, drainEncoded);
                 // A QoS 1 publish after the readings on every connection: its PUBACK says they are queued.
                 await Promise.all(devices.map((d) => d.publishAsync('bench/sentinel', '', { qos: 1 })));
                 const t0 = Date.now();
-                child.kill('SIGCONT');
+                pipeline.child.kill('SIGCONT');
                 frozen = false;
                 const [stored, doneAt] = await completion(
                     async () => [await influxCount(influx.url, database)],
                     drainMessages.length,
                 );
-                child.send({ type: 'stats' } satisfies ToChild);
-                const { stats } = (await next('stats')) as { type: 'stats'; stats: ChildStats };
-                const seconds = (doneAt - t0) / 1000;
-                const cpuMs = stats.cpuUserMs + stats.cpuSystemMs;
-                drains.push({
-                    pipeline: name,
-                    label,
-                    messages: drainMessages.length,
+                const result = await resultOf(pipeline, drain, drainMessages.length, [
                     stored,
-                    lost: drainMessages.length - stored,
-                    seconds,
-                    msgPerSec: stored / seconds,
-                    cpuMs,
-                    cpuUsPerMsg: (cpuMs * 1000) / drainMessages.length,
-                    peakRssMb: stats.peakRssMb,
-                });
+                    (doneAt - t0) / 1000,
+                ]);
+                drains.push(result);
                 console.log(
-                    `  drain ${label}: ${Math.round(stored / seconds)} msg/s, lost ${drainMessages.length - stored}, ` +
-                        `${((cpuMs * 1000) / drainMessages.length).toFixed(1)} CPU µs/msg`,
+                    `  drain ${drain.label}: ${Math.round(result.msgPerSec)} msg/s, lost ${result.lost}, ` +
+                        `${result.cpuUsPerMsg.toFixed(1)} CPU µs/msg`,
                 );
             } finally {
-                if (frozen) child.kill('SIGCONT');
-                await stopChild(child);
+                if (frozen) pipeline.child.kill('SIGCONT');
+                await stopChild(pipeline.child);
             }
         }
     } finally {
