@@ -18,6 +18,7 @@
  */
 import {
     mergedLoss,
+    newDeviceCounters,
     type AlertList,
     type CommandOutcome,
     type CommandRequest,
@@ -93,18 +94,7 @@ function newestOf<T>(all: Record<string, T>[], isNewer: (a: T, b: T) => boolean)
 
 /** Counters of one device over every instance's account of it. */
 export function mergeCounters(all: DeviceCounters[]): DeviceCounters {
-    const out: DeviceCounters = {
-        messages: 0,
-        decode_errors: 0,
-        lost: 0,
-        duplicates: 0,
-        late: 0,
-        commands_sent: 0,
-        commands_applied: 0,
-        commands_rejected: 0,
-        commands_timed_out: 0,
-        commands_rate_limited: 0,
-    };
+    const out = newDeviceCounters();
     let maxControl = 0;
     let shared = false;
     for (const c of all) {

@@ -3,10 +3,10 @@
  * state, so a gap spanning a Node-RED restart is counted), alerts and the
  * totals that matter. Reads the format of every earlier version.
  */
-import type { Alert, SequenceState } from '@mcp-mqtt-bridge/protocol';
+import { newDeviceCounters, type Alert, type SequenceState } from '@mcp-mqtt-bridge/protocol';
 import type { DeviceRegistry } from './device-registry';
 import type { RegistryTotals } from './registry-counters';
-import { newCounters, type ActuatorState, type DeviceRecord, type SensorState } from './types';
+import type { ActuatorState, DeviceRecord, SensorState } from './types';
 
 type SavedRecord = Omit<DeviceRecord, 'readings' | 'actuators'> & {
     readings: [string, SensorState][];
@@ -76,7 +76,7 @@ export function restoreSnapshot(registry: DeviceRegistry, raw: unknown, now: num
         const record: DeviceRecord = {
             ...rest,
             aliveSince: now,
-            counters: { ...newCounters(), ...rest.counters },
+            counters: { ...newDeviceCounters(), ...rest.counters },
             errors: Array.isArray(rest.errors) ? rest.errors : [],
             readings: new Map(Array.isArray(readings) ? readings : []),
             actuators: new Map(Array.isArray(actuators) ? actuators : []),

@@ -3,15 +3,16 @@
  * contract in @mcp-mqtt-bridge/protocol (registry-api); views.ts turns one
  * into the other. Ids from the wire only ever key Maps, never plain objects.
  */
-import type {
-    ActuatorValue,
-    Alert,
-    CapabilitiesPayload,
-    DeviceConfig,
-    DeviceCounters,
-    MetricsPayload,
-    OfflineReason,
-    Reading,
+import {
+    newDeviceCounters,
+    type ActuatorValue,
+    type Alert,
+    type CapabilitiesPayload,
+    type DeviceConfig,
+    type DeviceCounters,
+    type MetricsPayload,
+    type OfflineReason,
+    type Reading,
 } from '@mcp-mqtt-bridge/protocol';
 
 export interface SensorState {
@@ -51,21 +52,6 @@ export interface DeviceRecord {
     errors: Alert[];
 }
 
-export function newCounters(): DeviceCounters {
-    return {
-        messages: 0,
-        decode_errors: 0,
-        lost: 0,
-        duplicates: 0,
-        late: 0,
-        commands_sent: 0,
-        commands_applied: 0,
-        commands_rejected: 0,
-        commands_timed_out: 0,
-        commands_rate_limited: 0,
-    };
-}
-
 export function newRecord(id: string, now: number): DeviceRecord {
     return {
         id,
@@ -77,7 +63,7 @@ export function newRecord(id: string, now: number): DeviceRecord {
         actuators: new Map(),
         config: null,
         metrics: null,
-        counters: newCounters(),
+        counters: newDeviceCounters(),
         errors: [],
     };
 }

@@ -114,6 +114,22 @@ export const deviceCounters = z.object({
         ),
 });
 
+/** A device's counters before its first message: every required count at zero. */
+export function newDeviceCounters(): DeviceCounters {
+    return {
+        messages: 0,
+        decode_errors: 0,
+        lost: 0,
+        duplicates: 0,
+        late: 0,
+        commands_sent: 0,
+        commands_applied: 0,
+        commands_rejected: 0,
+        commands_timed_out: 0,
+        commands_rate_limited: 0,
+    };
+}
+
 export const alert = z.object({
     device_id: z.string(),
     source: z.enum(['device', 'registry']),
