@@ -150,6 +150,15 @@ export class SimulatedDevice {
         this.started = true;
         await this.connection.attach(this);
         this.seq = 0;
+        await this.publishState();
+        const every = this.options.publishIntervalMs ?? 0;
+        if (every > 0) this.timers.push(setInterval(() => void this.publishReadings(), every));
+        const metricsEvery = this.options.metricsIntervalMs ?? 0;
+        if (metricsEvery > 0) this.timers.push(setInterval(() => void this.publishMetrics(), metricsEvery));
+    }
+
+    /** Capabilities, online status, actuator states and config: all retained. */
+    private async publishState(): Promise<void> {
         await this.publish('capabilities', topics.capabilities(this.id), {
             ...this.capabilities,
             seq: this.nextSeq(),
@@ -165,10 +174,6 @@ export class SimulatedDevice {
             seq: this.nextSeq(),
             config: this.config,
         });
-        const every = this.options.publishIntervalMs ?? 0;
-        if (every > 0) this.timers.push(setInterval(() => void this.publishReadings(), every));
-        const metricsEvery = this.options.metricsIntervalMs ?? 0;
-        if (metricsEvery > 0) this.timers.push(setInterval(() => void this.publishMetrics(), metricsEvery));
     }
 
     /**
@@ -181,21 +186,7 @@ export class SimulatedDevice {
         if (!this.connection.client.connected) return;
         // capabilities, one status per actuator and config carry a seq (status does not)
         this.announceMessages += 2 + this.capabilities.actuators.length;
-        await this.publish('capabilities', topics.capabilities(this.id), {
-            ...this.capabilities,
-            seq: this.nextSeq(),
-            timestamp: now(),
-        });
-        await this.publish('status', topics.status(this.id), {
-            status: 'online',
-            device_id: this.id,
-            timestamp: now(),
-        });
-        for (const a of this.capabilities.actuators) await this.publishActuator(a);
-        await this.publish('config_state', topics.configState(this.id), {
-            seq: this.nextSeq(),
-            config: this.config,
-        });
+        await this.publishState();
     }
 
     /** Announce requests answered (for tests). */
