@@ -36,7 +36,7 @@ export const identifier = z
 export const reading = z
     .union([z.number(), z.boolean(), z.string().max(MAX_STRING_READING_LENGTH), z.null()])
     .describe(
-        'a number, a boolean (binary sensors), a string (text sensors, events, dates and times: sensors that declare value_type string) or null (no valid value)',
+        'a number, a boolean (binary sensors), a string (text sensors, events: sensors that declare value_type string) or null (no valid value)',
     );
 export const actuatorValue = z.union([z.number(), z.boolean(), z.string(), z.null()]);
 const isoTime = z.string().describe('ISO 8601 time');
