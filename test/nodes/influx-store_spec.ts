@@ -235,6 +235,8 @@ describe('mcpb-influx-store', function () {
             );
         }
         await waitFor('2 full batches', async () => (await countPoints(influxUrl, db)) === 6);
+        // InfluxDB can answer a query with the points before the writer has read its write's answer.
+        await waitFor('the writer to count them', async () => server.storeStatus().written === 6);
         const status = server.storeStatus();
         assert.equal(status.written, 6);
         assert.equal(status.buffered, 1, 'the 7th point waits for its batch to fill');
