@@ -42,6 +42,7 @@ import { defaultProfile } from '../simulator/profile';
 import { startInfluxDB, startMosquitto, waitFor } from '../test/support/services';
 import type { ChildStats, FromChild, PipelineConfig, PipelineName, ToChild } from './lib/ipc';
 import { connectDevices, deviceId, encodeForClients, publishAll, seedMessages } from './lib/publisher';
+import { quiet } from './lib/quiet-services';
 
 const PIPELINES: { name: PipelineName; label: string }[] = [
     { name: 'bare', label: '(a) bare mqtt.js subscriber, count only' },
@@ -228,12 +229,17 @@ async function run(): Promise<void> {
     const drains: Result[] = [];
     const base = watcher.current();
 
+    const influxQuery = (q: string) =>
+        fetch(`${influx.url}/query?${new URLSearchParams({ q })}`, { method: 'POST' });
+    const servicePids = [mosquitto.process.pid, influx.process.pid].filter(
+        (p): p is number => p !== undefined,
+    );
+
     /** A pipeline on a fresh database, subscribed and settled, its CPU clock marked: ready to measure. */
     async function startMeasured(name: PipelineName, database: string, expected: number) {
         await waitFor('the previous pipeline to unsubscribe', async () => watcher.current() === base, 20_000);
-        await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE ${database}` })}`, {
-            method: 'POST',
-        });
+        if (!(await quiet(servicePids))) console.log(`  (InfluxDB or Mosquitto still busy before ${name})`);
+        await influxQuery(`CREATE DATABASE ${database}`);
         const pipeline = startChild({
             pipeline: name,
             mqttUrl: mosquitto.url,
@@ -318,6 +324,8 @@ async function run(): Promise<void> {
                 );
             } finally {
                 await stopChild(pipeline.child);
+                // Its data would keep InfluxDB compacting into the next run.
+                await influxQuery(`DROP DATABASE ${database}`);
             }
         }
         // Drain runs: the backlog first, then the pipeline.
@@ -360,6 +368,7 @@ async function run(): Promise<void> {
             } finally {
                 if (frozen) pipeline.child.kill('SIGCONT');
                 await stopChild(pipeline.child);
+                await influxQuery(`DROP DATABASE ${database}`);
             }
         }
     } finally {

@@ -12,10 +12,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decode, type DecodeResult, type DeviceMessage } from '@mcp-mqtt-bridge/protocol';
-import { findBroker, type CoreBrokerNode, type MqttPacketInfo } from './lib/core-mqtt-broker';
+import {
+    findBroker,
+    subscribeMatched,
+    type CoreBrokerNode,
+    type MqttPacketInfo,
+} from './lib/core-mqtt-broker';
 import { DeviceMessageError } from './lib/decode-error';
 import type { DoneFunction, Node, NodeAPI, NodeMessage, SendFunction } from './lib/node-red-types';
-import { MessagePoints, type DecodedMessage } from './lib/influx/message-points';
+import { MessagePoints } from './lib/influx/message-points';
 import type { InfluxServerNode } from './lib/influx/server-node';
 import { migrateConfig } from './lib/migrations';
 import { isControlPlaneKind, isControlPlaneTopic } from './lib/registry/broker-link';
@@ -151,8 +156,8 @@ export = function (RED: NodeAPI) {
         let accepted = true;
 
         /** Readings go to InfluxDB; points the bounded buffer cannot take are counted there. */
-        function store(msg: NodeMessage): void {
-            if (points && influx && accepted) points.write(msg as DecodedMessage, influx.writer);
+        function store(message: DeviceMessage, receivedAt: number): void {
+            if (points && influx && accepted) points.writeMessage(message, receivedAt, influx.writer);
         }
 
         /** The hot path: one decode, one registry update (the caller sends the message). */
@@ -188,7 +193,7 @@ export = function (RED: NodeAPI) {
                 return done(new DeviceMessageError(result.error));
             }
             normalise(msg, topic, result.message, retained, receivedAt);
-            store(msg);
+            store(result.message, receivedAt);
             send(msg);
             done();
         });
@@ -199,7 +204,8 @@ export = function (RED: NodeAPI) {
             const qos = Number(def.qos) === 0 ? 0 : 1;
             broker.register(this);
             for (const topic of topics)
-                broker.subscribe(
+                subscribeMatched(
+                    broker,
                     topic,
                     { qos },
                     (t: string, payload: Buffer, packet: MqttPacketInfo) => {
@@ -215,10 +221,12 @@ export = function (RED: NodeAPI) {
                         const retained = packet.retain === true;
                         const result = handle(t, payload, retained, receivedAt);
                         if (result.ok) {
-                            if (!points && !wired) return;
-                            const msg = normalised(nextMessageId(), t, result.message, retained, receivedAt);
-                            store(msg);
-                            if (wired) this.send(msg);
+                            store(result.message, receivedAt);
+                            // With nothing wired, no Node-RED message is made at all.
+                            if (wired)
+                                this.send(
+                                    normalised(nextMessageId(), t, result.message, retained, receivedAt),
+                                );
                             return;
                         }
                         const { code } = result.error;

@@ -162,5 +162,93 @@ for (const major of nodeRedMajors()) {
             const registry = (helper.getNode('reg') as unknown as RegistryNode).registry;
             assert.equal(registry.devices.get(id)?.readings.get('b')?.reading, true);
         });
+
+        it('takes only what its own topic filter matches from a shared broker, once, also after a reconnect', async function () {
+            const id = uniqueId('dec-filter');
+            const decode = (node: string, topic: string, out: string) => ({
+                id: node,
+                type: 'mcpb-decode',
+                z: 'tab',
+                source: 'broker',
+                broker: 'broker',
+                store: 'none',
+                topic,
+                wires: [[out]],
+            });
+            await helper.load(
+                [nr.mqtt, decodeNode],
+                [
+                    { id: 'tab', type: 'tab', label: 'test' },
+                    brokerConfig(),
+                    decode('all', `devices/${id}-a/#`, 'gotAll'),
+                    decode('data', `devices/+/sensors/+/data`, 'gotData'),
+                    { id: 'gotAll', type: 'helper', z: 'tab' },
+                    { id: 'gotData', type: 'helper', z: 'tab' },
+                ],
+            );
+            const all = collect('gotAll');
+            const dataMessages = collect('gotData');
+            const broker = helper.getNode('broker') as unknown as {
+                connected: boolean;
+                client: { options: { reconnectPeriod: number }; stream: { destroy(): void } };
+            };
+            await waitFor('connected', async () => broker.connected);
+            const client = await mqtt.connectAsync(sharedServices().mqttUrl);
+            const reading = (seq: number) => JSON.stringify({ seq, value: { reading: seq } });
+            const publishRound = async (seq: number) => {
+                await client.publishAsync(`devices/${id}-a/sensors/t/data`, reading(seq), { qos: 1 });
+                await client.publishAsync(`devices/${id}-a/status`, 'online', { qos: 1 });
+                // Delivered for the other node's subscription: a sibling id sharing the prefix of devices/<id>-a/#.
+                await client.publishAsync(`devices/${id}-ab/sensors/t/data`, reading(seq), { qos: 1 });
+                await client.publishAsync(`devices/${id}-b/sensors/t/data`, reading(seq), { qos: 1 });
+            };
+            const mine = (got: Received[]) => got.filter((m) => String(m.device).startsWith(id));
+            try {
+                await publishRound(1);
+                await waitFor(
+                    'the first round',
+                    async () => all.length === 2 && mine(dataMessages).length === 3,
+                );
+                // The connection drops; the core node reconnects and resubscribes with the same handlers.
+                broker.client.options.reconnectPeriod = 100;
+                broker.client.stream.destroy();
+                await waitFor('reconnected', async () => !broker.connected).catch(() => undefined);
+                await waitFor('reconnected', async () => broker.connected);
+                await publishRound(2);
+                await waitFor(
+                    'the second round',
+                    async () => all.length >= 4 && mine(dataMessages).length >= 6,
+                );
+                // A last message on each: everything before it has arrived, so the counts are final.
+                await client.publishAsync(`devices/${id}-a/status`, 'offline', { qos: 1 });
+                await client.publishAsync(`devices/${id}-b/sensors/t/data`, reading(3), { qos: 1 });
+                await waitFor('the sentinels', async () =>
+                    all.some(
+                        (m) => m.kind === 'status' && (m.payload as { status: string }).status === 'offline',
+                    ),
+                );
+                await waitFor('the sentinels', async () =>
+                    mine(dataMessages).some(
+                        (m) => m.device === `${id}-b` && (m.payload as { seq: number }).seq === 3,
+                    ),
+                );
+            } finally {
+                await client.endAsync();
+            }
+            assert.deepEqual(
+                all.map((m) => `${m.device} ${m.kind}`),
+                [
+                    `${id}-a sensor_data`,
+                    `${id}-a status`,
+                    `${id}-a sensor_data`,
+                    `${id}-a status`,
+                    `${id}-a status`,
+                ],
+            );
+            assert.deepEqual(
+                mine(dataMessages).map((m) => `${m.device} ${(m.payload as { seq: number }).seq}`),
+                [`${id}-a 1`, `${id}-ab 1`, `${id}-b 1`, `${id}-a 2`, `${id}-ab 2`, `${id}-b 2`, `${id}-b 3`],
+            );
+        });
     });
 }

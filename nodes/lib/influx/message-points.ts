@@ -19,6 +19,7 @@ import type {
     ActuatorStatusPayload,
     ActuatorValue,
     BatchReading,
+    DeviceMessage,
     ErrorPayload,
     MetricsPayload,
     Reading,
@@ -102,11 +103,39 @@ export class MessagePoints {
         if (typeof payload !== 'object' || payload === null)
             throw new Error(`msg.payload of ${kind} is not an object`);
         const receivedMs = typeof msg.receivedAt === 'number' ? msg.receivedAt : Date.now();
+        return this.points(
+            kind,
+            device,
+            kind === 'actuator_status' ? msg.actuator : msg.sensor,
+            payload,
+            receivedMs,
+            sink,
+        );
+    }
+
+    /**
+     * The decode node's path: a message decode() just accepted, written without
+     * first building the normalised Node-RED message write() reads.
+     */
+    writeMessage(message: DeviceMessage, receivedMs: number, sink: PointSink): number {
+        const { kind, deviceId, payload } = message;
+        return this.points(kind, deviceId, message.sensor ?? message.actuator, payload, receivedMs, sink);
+    }
+
+    /** `component`: the sensor or actuator the topic names (checked where the kind needs one). */
+    private points(
+        kind: string,
+        device: string,
+        component: unknown,
+        payload: object,
+        receivedMs: number,
+        sink: PointSink,
+    ): number {
         switch (kind) {
             case 'sensor_data':
                 return this.sensorData(
                     device,
-                    requireId(msg.sensor, 'sensor'),
+                    requireId(component, 'sensor'),
                     payload as SensorDataPayload,
                     receivedMs,
                     sink,
@@ -117,7 +146,7 @@ export class MessagePoints {
                 if (!this.kinds.actuators) return 0;
                 return this.actuator(
                     device,
-                    requireId(msg.actuator, 'actuator'),
+                    requireId(component, 'actuator'),
                     payload as ActuatorStatusPayload,
                     receivedMs,
                     sink,

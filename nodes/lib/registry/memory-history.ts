@@ -6,25 +6,70 @@
 import type { Reading } from '@mcp-mqtt-bridge/protocol';
 import type { HistoryPoint, HistoryQuery, HistoryStore, StoreStatus } from '../history-store';
 
+/** How a point's reading is kept: numbers unboxed in a column, the rest by tag (strings aside). */
+const enum Held {
+    Number = 0,
+    True = 1,
+    False = 2,
+    Null = 3,
+    Text = 4,
+}
+
+/**
+ * The last `capacity` points of one sensor. Numbers, times and qualities live
+ * unboxed in typed arrays: a reading kept in a plain array would be a heap
+ * object the garbage collector copies and promotes for every message of the
+ * hot path. Strings (text sensors) get their own column, made when first needed.
+ */
 class Ring {
     private readonly times: Float64Array;
-    private readonly readings: Reading[];
-    private readonly qualities: (number | undefined)[];
+    private readonly numbers: Float64Array;
+    /** NaN: the point had no quality. */
+    private readonly qualities: Float64Array;
+    private readonly held: Uint8Array;
+    private texts: (string | undefined)[] | undefined;
     private next = 0;
     private size = 0;
 
     constructor(private readonly capacity: number) {
         this.times = new Float64Array(capacity);
-        this.readings = new Array<Reading>(capacity);
-        this.qualities = new Array<number | undefined>(capacity);
+        this.numbers = new Float64Array(capacity);
+        this.qualities = new Float64Array(capacity);
+        this.held = new Uint8Array(capacity);
     }
 
     push(time: number, reading: Reading, quality: number | undefined): void {
-        this.times[this.next] = time;
-        this.readings[this.next] = reading;
-        this.qualities[this.next] = quality;
-        this.next = (this.next + 1) % this.capacity;
+        const i = this.next;
+        this.times[i] = time;
+        this.qualities[i] = quality === undefined ? NaN : quality;
+        if (typeof reading === 'number') {
+            this.held[i] = Held.Number;
+            this.numbers[i] = reading;
+        } else if (typeof reading === 'string') {
+            this.held[i] = Held.Text;
+            (this.texts ??= new Array<string | undefined>(this.capacity))[i] = reading;
+        } else {
+            this.held[i] = reading === null ? Held.Null : reading ? Held.True : Held.False;
+        }
+        // A string the slot held is released with it, not when the slot's next string comes.
+        if (this.texts !== undefined && this.held[i] !== Held.Text) this.texts[i] = undefined;
+        this.next = (i + 1) % this.capacity;
         if (this.size < this.capacity) this.size++;
+    }
+
+    private readingAt(i: number): Reading {
+        switch (this.held[i] as Held) {
+            case Held.Number:
+                return this.numbers[i];
+            case Held.True:
+                return true;
+            case Held.False:
+                return false;
+            case Held.Null:
+                return null;
+            case Held.Text:
+                return this.texts?.[i] ?? null;
+        }
     }
 
     /** The newest `limit` points at or after sinceMs, oldest first. */
@@ -33,9 +78,9 @@ class Ring {
         for (let n = 1; n <= this.size && picked.length < limit; n++) {
             const i = (this.next - n + this.capacity) % this.capacity;
             if (this.times[i] < sinceMs) continue;
-            const point: HistoryPoint = { time: this.times[i], reading: this.readings[i] };
+            const point: HistoryPoint = { time: this.times[i], reading: this.readingAt(i) };
             const quality = this.qualities[i];
-            if (quality !== undefined) point.quality = quality;
+            if (!Number.isNaN(quality)) point.quality = quality;
             picked.push(point);
         }
         // Arrival order, then a stable sort: equal device timestamps keep the order they came in.
