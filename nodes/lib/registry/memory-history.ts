@@ -32,10 +32,12 @@ class Ring {
     private size = 0;
 
     constructor(private readonly capacity: number) {
-        this.times = new Float64Array(capacity);
-        this.numbers = new Float64Array(capacity);
-        this.qualities = new Float64Array(capacity);
-        this.held = new Uint8Array(capacity);
+        // One allocation for all four columns: a fleet's first readings create thousands of rings at once.
+        const bytes = new ArrayBuffer(capacity * (3 * Float64Array.BYTES_PER_ELEMENT + 1));
+        this.times = new Float64Array(bytes, 0, capacity);
+        this.numbers = new Float64Array(bytes, capacity * 8, capacity);
+        this.qualities = new Float64Array(bytes, capacity * 16, capacity);
+        this.held = new Uint8Array(bytes, capacity * 24, capacity);
     }
 
     push(time: number, reading: Reading, quality: number | undefined): void {
