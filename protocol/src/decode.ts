@@ -29,7 +29,22 @@ const parsedTopics = new Map<string, ParsedTopic>();
 function rememberTopic(topic: string, parsed: ParsedTopic): void {
     if (parsedTopics.size >= TOPIC_CACHE_SIZE)
         parsedTopics.delete(parsedTopics.keys().next().value as string);
+    const { deviceId, sensor, actuator } = parsed;
+    parsed.deviceId = internalized(deviceId);
+    if (sensor !== undefined) parsed.sensor = internalized(sensor);
+    if (actuator !== undefined) parsed.actuator = internalized(actuator);
     parsedTopics.set(topic, Object.freeze(parsed));
+}
+
+/**
+ * The engine's single copy of a string. Ids cut out of a topic are slices of
+ * it; every map the hot path keys by device or sensor id (registry, sequence
+ * counts, history, series) then compares and hashes them the slow way, each
+ * topic's slice apart. A property name is stored internalized, and reading the
+ * key back yields that copy: once per topic, for pointer-fast lookups after.
+ */
+function internalized(id: string): string {
+    return Object.keys({ [id]: 0 })[0] ?? id;
 }
 
 /**

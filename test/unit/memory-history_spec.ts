@@ -38,6 +38,24 @@ describe('unit: MemoryHistory', () => {
         assert.deepEqual(await all(h, 'other'), [{ time: 99, reading: 1 }]);
     });
 
+    it('grows a ring as points come and keeps the newest once it is full', async () => {
+        const h = new MemoryHistory(40);
+        for (let i = 0; i < 100; i++) h.record('d1', 's', i, i % 7 === 0 ? `t${i}` : i, i);
+        const kept = await all(h);
+        assert.deepEqual(
+            kept.map((p) => p.time),
+            Array.from({ length: 40 }, (_, k) => 60 + k),
+        );
+        assert.deepEqual(kept[3], { time: 63, reading: 't63', quality: 63 });
+        assert.deepEqual(kept[4], { time: 64, reading: 64, quality: 64 });
+        const early = new MemoryHistory(40);
+        for (let i = 0; i < 17; i++) early.record('d1', 's', i, i);
+        assert.deepEqual(
+            (await all(early)).map((p) => p.reading),
+            Array.from({ length: 17 }, (_, k) => k),
+        );
+    });
+
     it('answers a window and a limit with the newest points inside them', async () => {
         const h = new MemoryHistory(10);
         for (let i = 0; i < 10; i++) h.record('d1', 's', i * 10, i);

@@ -15,54 +15,66 @@ const enum Held {
     Text = 4,
 }
 
+/** Numbers per point in a ring's array: time, numeric reading, quality (NaN: none), Held tag. */
+const STRIDE = 4;
+/** Points a ring starts with; it doubles up to its capacity as points come. */
+const FIRST_SLOTS = 16;
+
 /**
- * The last `capacity` points of one sensor. Numbers, times and qualities live
- * unboxed in typed arrays: a reading kept in a plain array would be a heap
- * object the garbage collector copies and promotes for every message of the
- * hot path. Strings (text sensors) get their own column, made when first needed.
+ * The last `capacity` points of one sensor. Times, numbers and qualities live
+ * unboxed in one typed array, a point's values side by side (one cache line
+ * per reading on the hot path): a reading kept in a plain array would be a
+ * heap object the garbage collector copies and promotes for every message.
+ * Strings (text sensors) get their own column, made when first needed. A
+ * ring grows as points come, so a sensor heard a few times costs little.
  */
 class Ring {
-    private readonly times: Float64Array;
-    private readonly numbers: Float64Array;
-    /** NaN: the point had no quality. */
-    private readonly qualities: Float64Array;
-    private readonly held: Uint8Array;
+    private points: Float64Array;
     private texts: (string | undefined)[] | undefined;
     private next = 0;
     private size = 0;
 
     constructor(private readonly capacity: number) {
-        // One allocation for all four columns: a fleet's first readings create thousands of rings at once.
-        const bytes = new ArrayBuffer(capacity * (3 * Float64Array.BYTES_PER_ELEMENT + 1));
-        this.times = new Float64Array(bytes, 0, capacity);
-        this.numbers = new Float64Array(bytes, capacity * 8, capacity);
-        this.qualities = new Float64Array(bytes, capacity * 16, capacity);
-        this.held = new Uint8Array(bytes, capacity * 24, capacity);
+        this.points = new Float64Array(Math.min(capacity, FIRST_SLOTS) * STRIDE);
     }
 
     push(time: number, reading: Reading, quality: number | undefined): void {
-        const i = this.next;
-        this.times[i] = time;
-        this.qualities[i] = quality === undefined ? NaN : quality;
+        let i = this.next;
+        // Not yet wrapped while it can still grow: slots 0..size-1 are in order.
+        if (i * STRIDE === this.points.length && i < this.capacity) this.grow();
+        if (i === this.capacity) i = 0;
+        const at = i * STRIDE;
+        const points = this.points;
+        points[at] = time;
+        points[at + 2] = quality === undefined ? NaN : quality;
+        let held: Held;
         if (typeof reading === 'number') {
-            this.held[i] = Held.Number;
-            this.numbers[i] = reading;
+            held = Held.Number;
+            points[at + 1] = reading;
         } else if (typeof reading === 'string') {
-            this.held[i] = Held.Text;
-            (this.texts ??= new Array<string | undefined>(this.capacity))[i] = reading;
+            held = Held.Text;
+            (this.texts ??= [])[i] = reading;
         } else {
-            this.held[i] = reading === null ? Held.Null : reading ? Held.True : Held.False;
+            held = reading === null ? Held.Null : reading ? Held.True : Held.False;
         }
+        points[at + 3] = held;
         // A string the slot held is released with it, not when the slot's next string comes.
-        if (this.texts !== undefined && this.held[i] !== Held.Text) this.texts[i] = undefined;
-        this.next = (i + 1) % this.capacity;
+        if (held !== Held.Text && this.texts !== undefined) this.texts[i] = undefined;
+        this.next = i + 1;
         if (this.size < this.capacity) this.size++;
     }
 
+    private grow(): void {
+        const slots = Math.min(this.capacity, (this.points.length / STRIDE) * 2);
+        const bigger = new Float64Array(slots * STRIDE);
+        bigger.set(this.points);
+        this.points = bigger;
+    }
+
     private readingAt(i: number): Reading {
-        switch (this.held[i] as Held) {
+        switch (this.points[i * STRIDE + 3] as Held) {
             case Held.Number:
-                return this.numbers[i];
+                return this.points[i * STRIDE + 1];
             case Held.True:
                 return true;
             case Held.False:
@@ -77,11 +89,14 @@ class Ring {
     /** The newest `limit` points at or after sinceMs, oldest first. */
     select(sinceMs: number, limit: number): HistoryPoint[] {
         const picked: HistoryPoint[] = [];
+        // Slots in use: all of them once wrapped, else 0..size-1.
+        const slots = Math.max(this.size, this.next);
         for (let n = 1; n <= this.size && picked.length < limit; n++) {
-            const i = (this.next - n + this.capacity) % this.capacity;
-            if (this.times[i] < sinceMs) continue;
-            const point: HistoryPoint = { time: this.times[i], reading: this.readingAt(i) };
-            const quality = this.qualities[i];
+            const i = (this.next - n + slots) % slots;
+            const time = this.points[i * STRIDE];
+            if (time < sinceMs) continue;
+            const point: HistoryPoint = { time, reading: this.readingAt(i) };
+            const quality = this.points[i * STRIDE + 2];
             if (!Number.isNaN(quality)) point.quality = quality;
             picked.push(point);
         }
