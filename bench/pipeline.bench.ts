@@ -46,6 +46,7 @@ import { startInfluxDB, startMosquitto, waitFor } from '../test/support/services
 import type { ChildStats, FromChild, PipelineConfig, PipelineName, ToChild } from './lib/ipc';
 import { connectDevices, deviceId, encodeForClients, publishAll, seedMessages } from './lib/publisher';
 import { quiet } from './lib/quiet-services';
+import { influxWritten } from './lib/influx-progress';
 
 const PIPELINES: { name: PipelineName; label: string }[] = [
     { name: 'bare', label: '(a) bare mqtt.js subscriber, count only' },
@@ -118,23 +119,6 @@ async function subscriptionWatcher(mqttUrl: string) {
     // The first value is the retained one, from before this subscription: wait for a fresh one.
     await waitFor('$SYS subscription count', async () => updates >= 2);
     return { current: () => count, close: () => client.endAsync() };
-}
-
-/**
- * Points InfluxDB has written into `db`'s shards, from its own statistics (/debug/vars). Cheap
- * enough to poll every 50 ms: a count query over 200,000 points costs InfluxDB about 120 ms of CPU,
- * so polling with one would keep it counting instead of writing. The final figure is a count.
- */
-async function influxWritten(url: string, db: string): Promise<number> {
-    const vars = (await (await fetch(`${url}/debug/vars`)).json()) as Record<
-        string,
-        { name?: string; tags?: { database?: string }; values?: { writePointsOk?: number } }
-    >;
-    let written = 0;
-    for (const stat of Object.values(vars)) {
-        if (stat?.name === 'shard' && stat.tags?.database === db) written += stat.values?.writePointsOk ?? 0;
-    }
-    return written;
 }
 
 async function influxCount(url: string, db: string): Promise<number> {

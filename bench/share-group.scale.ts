@@ -18,6 +18,7 @@ import { Command } from 'commander';
 import mqtt from 'mqtt';
 import { mergedLoss } from '@mcp-mqtt-bridge/protocol';
 import { startInfluxDB, startMosquitto, waitFor } from '../test/support/services';
+import { influxWritten } from './lib/influx-progress';
 import { connectDevices, encodeForClients, publishAll, seedMessages } from './lib/publisher';
 import type { FromShareChild, ShareChildConfig, ShareReport, ToShareChild } from './lib/share-child';
 
@@ -144,23 +145,27 @@ async function run(instances: number, mqttUrl: string, influxUrl: string, round:
         const messages = seedMessages(opts.messages, opts.devices);
         const encoded = encodeForClients(messages, opts.devices);
         const clients = await connectDevices(mqttUrl, opts.devices);
+        // The probe readings the instances took are stored too (all handled by now: the fleet took longer to connect).
+        const probes = (await reportAll(children)).reduce((n, r) => n + (r.perDevice[PROBE] ?? 0), 0);
         for (const c of children) c.send({ type: 'mark' });
         await Promise.all(children.map((c) => c.next('marked')));
         const started = Date.now();
         await publishAll(clients, encoded);
-        let stored = 0;
+        // Every reading and every probe reading, written (InfluxDB's statistics: see influx-progress.ts).
+        const expected = opts.messages + probes;
         let last = -1;
         let lastChange = Date.now();
         let done = started;
         for (;;) {
-            stored = await influxCount(influxUrl, database);
-            if (stored !== last) {
-                last = stored;
+            const written = await influxWritten(influxUrl, database);
+            if (written !== last) {
+                last = written;
                 lastChange = done = Date.now();
             }
-            if (stored >= opts.messages || Date.now() - lastChange > STALL_MS) break;
-            await new Promise((r) => setTimeout(r, 100)); // poll interval of the drain measurement
+            if (written >= expected || Date.now() - lastChange > STALL_MS) break;
+            await new Promise((r) => setTimeout(r, 50)); // poll interval of the drain measurement
         }
+        const stored = await influxCount(influxUrl, database);
         const reports = await reportAll(children);
         await Promise.all(clients.map((c) => c.endAsync()));
         const devices = new Set(reports.flatMap((r) => Object.keys(r.ledgers)).filter((id) => id !== PROBE));
