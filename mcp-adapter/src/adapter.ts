@@ -1,5 +1,6 @@
 /** startAdapter(): wires the registry client, the subscription hub and a transport. */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ActuatorQueue } from './actuator-queue';
 import { startHttpServer } from './http-server';
 import { stderrLogger } from './logger';
 import {
@@ -62,7 +63,12 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
         throw new Error('A policy applies to one registry: give one --registry-url with --policy');
     const registry =
         perRegistry.length > 1 ? new FleetClient(perRegistry) : new RegistryClient(registryOptions);
-    const ctx: ToolContext = { registry, logger, allowUnconfirmed: options.allowUnconfirmed ?? false };
+    const ctx: ToolContext = {
+        registry,
+        logger,
+        allowUnconfirmed: options.allowUnconfirmed ?? false,
+        actuators: new ActuatorQueue(),
+    };
     const hub = new SubscriptionHub(registry, logger);
     const readOnly = options.readOnly ?? false;
     for (const t of perRegistry) {

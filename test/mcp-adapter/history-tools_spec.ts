@@ -21,6 +21,7 @@ import { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import { registerRegistryApi } from '../../nodes/lib/registry/http-api';
 import { liveRegistries } from '../../nodes/lib/registry/live-registries';
 import { text } from './harness';
+import { ActuatorQueue } from '../../mcp-adapter/src/actuator-queue';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const express = require('express') as () => http.RequestListener & {
@@ -115,6 +116,7 @@ describe('MCP tools: bounded answers for a fleet of 200 devices', function () {
             }),
             logger: silentLogger,
             allowUnconfirmed: false,
+            actuators: new ActuatorQueue(),
         };
         const mcp = new McpServer({ name: 'test', version: '1.0.0' });
         registerDeviceTools(mcp, ctx);

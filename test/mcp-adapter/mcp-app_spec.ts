@@ -26,6 +26,7 @@ import {
 } from '../../mcp-adapter/src/apps/sensor-history-app';
 import { silentLogger } from '../../mcp-adapter/src/logger';
 import { RegistryClient } from '../../mcp-adapter/src/registry-client';
+import { ActuatorQueue } from '../../mcp-adapter/src/actuator-queue';
 import { registerSensorTools } from '../../mcp-adapter/src/tools/sensors';
 import type { NodeAPI } from '../../nodes/lib/node-red-types';
 import { MemoryEventLog } from '../../nodes/lib/history-events';
@@ -160,6 +161,7 @@ describe('MCP App: read_sensor history chart in Chromium with the ext-apps host 
             }),
             logger: silentLogger,
             allowUnconfirmed: false,
+            actuators: new ActuatorQueue(),
         };
         const mcp = new McpServer({ name: 'test', version: '1.0.0' });
         registerSensorTools(mcp, ctx);

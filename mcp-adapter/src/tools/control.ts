@@ -217,8 +217,19 @@ export function registerControlTool(server: McpServer, ctx: ToolContext): void {
                 openWorldHint: true,
             },
         },
-        async (args, extra) =>
-            runCommand(server, ctx, args, extra.requestId, extra.signal, clientOf(server, extra.sessionId)),
+        async (args, extra) => {
+            const run = () =>
+                runCommand(
+                    server,
+                    ctx,
+                    args,
+                    extra.requestId,
+                    extra.signal,
+                    clientOf(server, extra.sessionId),
+                );
+            // A dry run sends nothing and asks no one: it need not wait its turn.
+            return args.dry_run ? run() : ctx.actuators.run(args.device_id, args.actuator, extra.signal, run);
+        },
     );
 }
 
