@@ -61,7 +61,9 @@ export function subscribeMatched(
     ref: string,
 ): void {
     broker.subscribe(topic, options, callback, ref);
-    const subscription = broker.subscriptions?.[topic]?.[ref];
+    // The topic is the user's setting: read the core node's maps by own keys only.
+    const byRef = own(broker.subscriptions, topic);
+    const subscription = own(byRef, ref);
     const on = broker._clientOn?.bind(broker);
     const off = broker._clientRemoveListeners?.bind(broker);
     if (!subscription || !on || !off) return;
@@ -87,6 +89,10 @@ export function subscribeMatched(
         on('message', handler);
     }
     subscription.handler = handler;
+}
+
+function own<T>(map: Record<string, T | undefined> | undefined, key: string): T | undefined {
+    return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** The core broker node with this id, or undefined when the id is empty or not deployed. */

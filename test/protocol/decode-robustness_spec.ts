@@ -113,6 +113,25 @@ describe('decode() topic cache', () => {
             assert.deepEqual([result.message.deviceId, result.message.sensor], ['cache_first', 't']);
     });
 
+    it('keeps prototype-member and numeric ids exactly, decoded once or cached', () => {
+        for (const [device, sensor] of [
+            ['__proto__', 'constructor'],
+            ['toString', '__proto__'],
+            ['123', '0'],
+            ['007', 'hasOwnProperty'],
+        ]) {
+            for (let i = 0; i < 2; i++) {
+                const result = decode(`devices/${device}/sensors/${sensor}/data`, body);
+                assert.ok(result.ok);
+                if (result.ok)
+                    assert.deepEqual([result.message.deviceId, result.message.sensor], [device, sensor]);
+            }
+        }
+        const a = decode('devices/constructor/actuators/__proto__/status', '{"seq":2,"state":true}');
+        assert.ok(a.ok);
+        if (a.ok) assert.deepEqual([a.message.deviceId, a.message.actuator], ['constructor', '__proto__']);
+    });
+
     it('keeps rejecting a bad topic every time, and never lets a result be changed', () => {
         for (let i = 0; i < 3; i++) {
             const result = decode('devices/+/sensors/t/data', body);

@@ -1,6 +1,6 @@
 /** Loss merged over the instances of a share group (protocol/src/seq-ledger.ts, adapter fleet-client.ts). */
 import assert from 'node:assert/strict';
-import { SeqLedger, mergedLoss } from '@mcp-mqtt-bridge/protocol';
+import { SeqLedger, mergedLoss, newDeviceCounters } from '@mcp-mqtt-bridge/protocol';
 import { mergeCounters } from '../../mcp-adapter/src/fleet-client';
 
 /** Deals seqs from..to round robin over `n` ledgers, leaving out `missing`; capabilities at `from` (control). */
@@ -61,17 +61,7 @@ describe('seq ledger (share group loss)', function () {
 
     it('sums counters, control-plane messages once, loss from the ledgers', function () {
         const [a, b] = dealt(2, 0, 9, [5]);
-        const base = {
-            decode_errors: 0,
-            lost: 0,
-            duplicates: 0,
-            late: 0,
-            commands_sent: 0,
-            commands_applied: 0,
-            commands_rejected: 0,
-            commands_timed_out: 0,
-            commands_rate_limited: 0,
-        };
+        const base = newDeviceCounters();
         const merged = mergeCounters([
             { ...base, messages: 6, control_messages: 2, seq_epochs: a.epochsOf('d') },
             { ...base, messages: 5, control_messages: 2, seq_epochs: b.epochsOf('d') },

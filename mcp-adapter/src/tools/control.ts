@@ -176,6 +176,7 @@ export function registerControlTool(server: McpServer, ctx: ToolContext): void {
                 'actuators need the user to confirm, which the client will ask for. Use get_device_info to learn ' +
                 'the valid actions and values. Actuators are protected by a loop guard: a command sent too soon ' +
                 'or too often answers rate_limited with retry_after_ms — wait that long, never retry in a loop. ' +
+                'Commands to one actuator are handled one at a time, in the order they came. ' +
                 'Give a reason; use dry_run to check first, lease_s for a change that must end by itself.',
             inputSchema: {
                 device_id: identifier,
