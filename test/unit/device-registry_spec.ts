@@ -134,6 +134,30 @@ describe('unit: DeviceRegistry', () => {
             assert.deepEqual(stored, []);
         });
 
+        it('checks number readings again once new capabilities declare their sensor a string sensor', () => {
+            const reg = registry();
+            reg.ingest(capabilities('d1', { seq: 1, sensors: { t: { unit: '°C' } } }), false, T0);
+            reg.ingest(reading('d1', 't', 20, 2), false, T0 + 1000);
+            reg.ingest(reading('d1', 't', 21, 3), false, T0 + 2000);
+            const state = reg.devices.get('d1')?.readings.get('t');
+            assert.equal(state?.reading, 21);
+            // What the hot path keeps beside the state stays out of the snapshot.
+            assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(state)) as object).sort(), [
+                'reading',
+                'receivedAt',
+                'timestamp',
+                'unit',
+            ]);
+            reg.ingest(
+                capabilities('d1', { seq: 4, sensors: { t: { value_type: 'string' } } }),
+                false,
+                T0 + 3000,
+            );
+            reg.ingest(reading('d1', 't', 22, 5), false, T0 + 4000);
+            assert.equal(reg.devices.get('d1')?.readings.has('t'), false);
+            assert.equal(reg.counters.totals.refused.reading_type, 1);
+        });
+
         it('takes the time of receipt when a reading carries no timestamp', () => {
             const reg = registry();
             reg.ingest(reading('d1', 't', 1, 1), false, T0 + 250);

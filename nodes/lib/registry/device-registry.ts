@@ -24,11 +24,18 @@ import { AlertLog, foldInto } from './alert-log';
 import { CapabilitiesAssembler } from './capabilities-assembler';
 import { CommandLedger } from './command-ledger';
 import { LoopGuard, type LoopGuardRule } from './loop-guard';
-import { MemoryHistory } from './memory-history';
+import { MemoryHistory, type Ring } from './memory-history';
 import { RegistryCounters } from './registry-counters';
 import { SafetyRules } from './safety-rules';
 import type { ShareAccounting } from './share-accounting';
-import { newRecord, type ActuatorState, type DeviceRecord } from './types';
+import {
+    CHECKED_AGAINST,
+    HISTORY_RING,
+    newRecord,
+    type ActuatorState,
+    type DeviceRecord,
+    type SensorState,
+} from './types';
 
 export interface RegistryOptions {
     /** A device silent this long is marked offline (reason 'timeout'). */
@@ -389,8 +396,18 @@ export class DeviceRegistry extends EventEmitter {
     private applyReading(record: DeviceRecord, message: MessageOf<'sensor_data'>, receivedAt: number): void {
         const { value, timestamp } = message.payload;
         const sensor = message.sensor as string;
-        if (!this.fits(record, sensor, value.reading, receivedAt)) return;
-        this.setReading(record, sensor, value.reading, value.unit, value.quality, timestamp, receivedAt);
+        const state = record.readings.get(sensor);
+        if (!this.fits(record, sensor, value.reading, receivedAt, state)) return;
+        this.setReading(
+            record,
+            sensor,
+            state,
+            value.reading,
+            value.unit,
+            value.quality,
+            timestamp,
+            receivedAt,
+        );
         this.changed(record.id, 'reading');
     }
 
@@ -402,9 +419,10 @@ export class DeviceRegistry extends EventEmitter {
                 this.counters.refused('undeclared_sensor');
                 continue;
             }
-            if (!this.fits(record, r.sensor, r.reading, receivedAt)) continue;
+            const state = record.readings.get(r.sensor);
+            if (!this.fits(record, r.sensor, r.reading, receivedAt, state)) continue;
             const time = r.timestamp ?? batchTime;
-            this.setReading(record, r.sensor, r.reading, r.unit, r.quality, time, receivedAt);
+            this.setReading(record, r.sensor, state, r.reading, r.unit, r.quality, time, receivedAt);
         }
         this.changed(record.id, 'reading');
     }
@@ -414,9 +432,22 @@ export class DeviceRegistry extends EventEmitter {
      * numeric sensor, or a number from a string sensor, is refused, counted and reported,
      * never stored. Alerts of one sensor fold into one.
      */
-    private fits(record: DeviceRecord, sensor: string, reading: Reading, now: number): boolean {
-        const check = validateReading(record.capabilities, sensor, reading);
-        if (check.ok) return true;
+    private fits(
+        record: DeviceRecord,
+        sensor: string,
+        reading: Reading,
+        now: number,
+        state: SensorState | undefined,
+    ): boolean {
+        const caps = record.capabilities;
+        // Whether a number fits depends on the capabilities only: checked once per document.
+        const tracked = typeof reading === 'number' && caps !== null && state?.[HISTORY_RING] !== undefined;
+        if (tracked && state[CHECKED_AGAINST] === caps) return true;
+        const check = validateReading(caps, sensor, reading);
+        if (check.ok) {
+            if (tracked) state[CHECKED_AGAINST] = caps;
+            return true;
+        }
         this.refuseReading(record, 'reading_type', `reading refused: ${check.error.message}`, now, sensor);
         return false;
     }
@@ -428,6 +459,7 @@ export class DeviceRegistry extends EventEmitter {
     private setReading(
         record: DeviceRecord,
         sensor: string,
+        state: SensorState | undefined,
         reading: Reading,
         unit: string | undefined,
         quality: number | undefined,
@@ -435,18 +467,21 @@ export class DeviceRegistry extends EventEmitter {
         receivedAt: number,
     ): void {
         const timestamp = deviceTime ?? receivedAt / 1000;
-        const state = record.readings.get(sensor);
         const declaredUnit = unit ?? this.unitOf(record, sensor);
+        let ring;
         if (state) {
             state.reading = reading;
             state.unit = declaredUnit;
             state.quality = quality;
             state.timestamp = timestamp;
             state.receivedAt = receivedAt;
+            ring = state[HISTORY_RING] ?? withCompanions(state, this.history.ringOf(record.id, sensor));
         } else {
-            record.readings.set(sensor, { reading, unit: declaredUnit, quality, timestamp, receivedAt });
+            const fresh = { reading, unit: declaredUnit, quality, timestamp, receivedAt };
+            ring = withCompanions(fresh, this.history.ringOf(record.id, sensor));
+            record.readings.set(sensor, fresh);
         }
-        this.history.record(record.id, sensor, timestamp * 1000, reading, quality);
+        this.history.push(ring, timestamp * 1000, reading, quality);
         this.persistentHistory?.record(record.id, sensor, timestamp * 1000, reading, quality);
     }
 
@@ -582,6 +617,16 @@ export class DeviceRegistry extends EventEmitter {
     private changed(deviceId: string, change: DeviceChange): void {
         this.emit('change', deviceId, change);
     }
+}
+
+/**
+ * Gives a sensor's state its hot-path companions (types.ts): not enumerable, so
+ * neither the snapshot nor a comparison of states sees them.
+ */
+function withCompanions(state: SensorState, ring: Ring): Ring {
+    Object.defineProperty(state, HISTORY_RING, { value: ring, writable: true });
+    Object.defineProperty(state, CHECKED_AGAINST, { value: undefined, writable: true });
+    return ring;
 }
 
 function deviceAlert(deviceId: string, message: MessageOf<'error'>, receivedAt: number): Alert {

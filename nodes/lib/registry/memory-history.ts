@@ -28,7 +28,7 @@ const FIRST_SLOTS = 16;
  * Strings (text sensors) get their own column, made when first needed. A
  * ring grows as points come, so a sensor heard a few times costs little.
  */
-class Ring {
+export class Ring {
     private points: Float64Array;
     private texts: (string | undefined)[] | undefined;
     private next = 0;
@@ -114,6 +114,15 @@ export class MemoryHistory implements HistoryStore {
     constructor(private readonly pointsPerSensor: number) {}
 
     record(deviceId: string, sensor: string, time: number, reading: Reading, quality?: number): void {
+        this.push(this.ringOf(deviceId, sensor), time, reading, quality);
+    }
+
+    /**
+     * The ring of one sensor, made when first asked for. The registry keeps it
+     * beside the sensor's state and pushes to it directly: one less pair of
+     * map lookups (two cache misses in a large fleet) per reading.
+     */
+    ringOf(deviceId: string, sensor: string): Ring {
         let bySensor = this.rings.get(deviceId);
         if (bySensor === undefined) {
             bySensor = new Map();
@@ -124,6 +133,11 @@ export class MemoryHistory implements HistoryStore {
             ring = new Ring(this.pointsPerSensor);
             bySensor.set(sensor, ring);
         }
+        return ring;
+    }
+
+    /** Adds a point to a ring ringOf() gave (for a device not forgotten since). */
+    push(ring: Ring, time: number, reading: Reading, quality?: number): void {
         ring.push(time, reading, quality);
         this.written++;
     }
