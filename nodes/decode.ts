@@ -154,10 +154,13 @@ export = function (RED: NodeAPI) {
 
         /** False when the registry refused the message just handled (a bound): it is not stored either. */
         let accepted = true;
+        /** The registry's state of the sensor the message just handled updated: its series is kept there. */
+        let sensorHome: object | undefined;
 
         /** Readings go to InfluxDB; points the bounded buffer cannot take are counted there. */
         function store(message: DeviceMessage, receivedAt: number): void {
-            if (points && influx && accepted) points.writeMessage(message, receivedAt, influx.writer);
+            if (points && influx && accepted)
+                points.writeMessage(message, receivedAt, influx.writer, sensorHome);
         }
 
         /** The hot path: one decode, one registry update (the caller sends the message). */
@@ -176,10 +179,12 @@ export = function (RED: NodeAPI) {
                 return result;
             }
             decoded++;
+            sensorHome = undefined;
             accepted =
                 !registry ||
                 (registryHearsControl && isControlPlaneKind(result.message.kind)) ||
                 registry.ingest(result.message, retained, receivedAt);
+            if (result.message.kind === 'sensor_data') sensorHome = registry?.updatedSensor;
             return result;
         }
 

@@ -192,10 +192,14 @@ function describeSchemaError(error: ErrorObject | undefined): { field: string; m
 
 function toText(payload: Uint8Array | string): string | undefined {
     if (typeof payload === 'string') return payload;
-    if (!isUtf8(payload)) return undefined;
     // A Buffer (what MQTT clients hand over) decodes without a wrapper view.
-    if (Buffer.isBuffer(payload)) return payload.toString();
-    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+    const text = Buffer.isBuffer(payload)
+        ? payload.toString()
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+    // Decoding turns every invalid sequence into U+FFFD: without one, the bytes were valid UTF-8,
+    // and the separate validation pass is needed only for the rare text that has one.
+    if (text.includes('\uFFFD') && !isUtf8(payload)) return undefined;
+    return text;
 }
 
 /** One object literal per shape: adding the optional id afterwards would grow the object on every message. */

@@ -95,6 +95,34 @@ describe('decode() never throws', () => {
     });
 });
 
+describe('decode() UTF-8', () => {
+    const topic = 'devices/d1/sensors/status/data';
+    const body = (text: string) => Buffer.from(JSON.stringify({ seq: 1, value: { reading: text } }));
+
+    it('keeps a valid payload that itself contains U+FFFD, as bytes and in a Uint8Array view', () => {
+        const bytes = body('a\uFFFDb');
+        for (const payload of [bytes, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)]) {
+            const result = decode(topic, payload);
+            assert.ok(result.ok);
+            assert.equal(
+                (result.message.payload as { value: { reading: string } }).value.reading,
+                'a\uFFFDb',
+            );
+        }
+    });
+
+    it('refuses bytes that are not UTF-8, wherever they are', () => {
+        for (const bad of [[0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80]]) {
+            const bytes = body('ab');
+            const at = bytes.indexOf('ab') + 1;
+            const payload = Buffer.concat([bytes.subarray(0, at), Buffer.from(bad), bytes.subarray(at)]);
+            const result = decode(topic, payload);
+            assert.ok(!result.ok && result.error.code === 'BAD_JSON', JSON.stringify(bad));
+            assert.match(result.error.message, /not valid UTF-8/);
+        }
+    });
+});
+
 describe('decode() topic cache', () => {
     const body = '{"seq":1,"value":{"reading":1}}';
 

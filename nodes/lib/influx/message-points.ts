@@ -77,10 +77,18 @@ interface SeriesState {
     lastTime: number;
 }
 
+/** What a sensor series is for: kept beside a parked state to check it belongs to the reading. */
+interface SensorSeriesState extends SeriesState {
+    device: string;
+    sensor: string;
+}
+
 export class MessagePoints {
     private readonly series = new Map<string, SeriesState>();
     /** sensor series by device, then sensor: no key string to build per reading (the hot path) */
-    private readonly sensors = new Map<string, Map<string, SeriesState>>();
+    private readonly sensors = new Map<string, Map<string, SensorSeriesState>>();
+    /** Where this writer parks a series on the object the caller keeps per sensor (see writeMessage). */
+    private readonly parked = Symbol('series');
     private sensorCount = 0;
 
     constructor(
@@ -117,8 +125,12 @@ export class MessagePoints {
      * The decode node's path: a message decode() just accepted, written without
      * first building the normalised Node-RED message write() reads.
      */
-    writeMessage(message: DeviceMessage, receivedMs: number, sink: PointSink): number {
+    writeMessage(message: DeviceMessage, receivedMs: number, sink: PointSink, home?: object): number {
         const { kind, deviceId, payload } = message;
+        if (kind === 'sensor_data' && home !== undefined) {
+            const sensor = requireId(message.sensor, 'sensor');
+            return this.sensorData(deviceId, sensor, payload as SensorDataPayload, receivedMs, sink, home);
+        }
         return this.points(kind, deviceId, message.sensor ?? message.actuator, payload, receivedMs, sink);
     }
 
@@ -170,11 +182,14 @@ export class MessagePoints {
         p: SensorDataPayload,
         receivedMs: number,
         sink: PointSink,
+        home?: object,
     ): number {
         const value = p.value;
         if (typeof value !== 'object' || value === null)
             throw new Error('sensor_data payload has no value object');
-        const state = this.sensorSeries(device, sensor, value.unit);
+        const state =
+            this.parkedSeries(home, device, sensor, value.unit) ??
+            this.sensorSeries(device, sensor, value.unit, home);
         const time = this.timeOf(state, this.sharedTime(p.timestamp, p.seq), receivedMs);
         sink.add(`${state.prefix} ${readingFields(value.reading, value.quality)},seq=${p.seq}i ${time}`);
         return 1;
@@ -238,7 +253,30 @@ export class MessagePoints {
         return 1;
     }
 
-    private sensorSeries(device: string, sensor: string, unit: string | undefined): SeriesState {
+    /**
+     * The series parked on `home` by an earlier reading, if it is this reading's: the caller's
+     * per-sensor object (the registry's sensor state) is at hand anyway, the two maps are not
+     * (two cache misses per reading in a large fleet).
+     */
+    private parkedSeries(
+        home: object | undefined,
+        device: string,
+        sensor: string,
+        unit: string | undefined,
+    ): SeriesState | undefined {
+        if (home === undefined) return undefined;
+        const state = (home as Record<symbol, SensorSeriesState | undefined>)[this.parked];
+        if (state === undefined || state.unit !== unit || state.device !== device || state.sensor !== sensor)
+            return undefined;
+        return state;
+    }
+
+    private sensorSeries(
+        device: string,
+        sensor: string,
+        unit: string | undefined,
+        home?: object,
+    ): SeriesState {
         let bySensor = this.sensors.get(device);
         if (bySensor === undefined) {
             if (this.sensorCount >= this.maxSeries) {
@@ -250,12 +288,13 @@ export class MessagePoints {
         }
         let state = bySensor.get(sensor);
         if (state === undefined) {
-            state = { prefix: '', lastRaw: -1, lastTime: -1 };
+            state = { prefix: '', lastRaw: -1, lastTime: -1, device, sensor };
             bySensor.set(sensor, state);
             this.sensorCount++;
-        } else if (state.unit === unit) {
-            return state;
         }
+        // Not enumerable: the home's owner (its snapshot, its comparisons) does not see it.
+        if (home !== undefined) Object.defineProperty(home, this.parked, { value: state, writable: true });
+        if (state.prefix !== '' && state.unit === unit) return state;
         // new series, or the unit tag changed (a different series in InfluxDB)
         const tags = `${MEASUREMENTS.sensor},device_id=${escapeTag(device)},sensor=${escapeTag(sensor)}`;
         state.prefix = unit === undefined || unit === '' ? tags : `${tags},unit=${escapeTag(unit)}`;

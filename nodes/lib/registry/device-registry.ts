@@ -92,6 +92,11 @@ export class DeviceRegistry extends EventEmitter {
     /** Set in an MQTT share group: this instance sees only its share of the stream (share-accounting.ts). */
     share?: ShareAccounting;
     private brokerDownSince = 0;
+    /**
+     * The sensor state the reading just ingested updated (a sensor_data message; otherwise
+     * undefined): the decode node keeps that reading's InfluxDB series on it.
+     */
+    updatedSensor: SensorState | undefined;
     /** A persistent store that also records every reading (the SQLite history): batched, O(1) here. */
     persistentHistory?: {
         record(deviceId: string, sensor: string, time: number, reading: Reading, quality?: number): void;
@@ -137,10 +142,14 @@ export class DeviceRegistry extends EventEmitter {
      * life. Returns false when a bound refused it (the caller must not store it).
      */
     ingest(message: DeviceMessage, retained: boolean, receivedAt: number): boolean {
+        this.updatedSensor = undefined;
         if (KIND_DIRECTION[message.kind] === 'server') return true;
         const record = this.deviceFor(message.deviceId, receivedAt);
         if (!record) return false;
-        if (!this.accepts(record, message, receivedAt)) {
+        // A reading's sensor state, looked up once for the checks and the update.
+        const state =
+            message.kind === 'sensor_data' ? record.readings.get(message.sensor as string) : undefined;
+        if (!this.accepts(record, message, receivedAt, state)) {
             // It did arrive: its seq must not be counted lost.
             this.trackSequence(record, message, retained, receivedAt);
             return false;
@@ -154,7 +163,7 @@ export class DeviceRegistry extends EventEmitter {
         }
         switch (message.kind) {
             case 'sensor_data':
-                this.applyReading(record, message, receivedAt);
+                this.applyReading(record, message, receivedAt, state);
                 break;
             case 'sensor_batch':
                 this.applyBatch(record, message, receivedAt);
@@ -316,10 +325,14 @@ export class DeviceRegistry extends EventEmitter {
     }
 
     /** Readings of sensors the device did not declare are refused once it has declared them. */
-    private accepts(record: DeviceRecord, message: DeviceMessage, now: number): boolean {
-        if (message.kind !== 'sensor_data') return true;
+    private accepts(
+        record: DeviceRecord,
+        message: DeviceMessage,
+        now: number,
+        state: SensorState | undefined,
+    ): boolean {
+        if (message.kind !== 'sensor_data' || state !== undefined) return true;
         const sensor = message.sensor as string;
-        if (record.readings.has(sensor)) return true;
         const caps = record.capabilities;
         if (caps ? caps.sensors.includes(sensor) : record.readings.size < this.options.maxUndeclaredSensors) {
             return true;
@@ -393,10 +406,14 @@ export class DeviceRegistry extends EventEmitter {
         this.changed(record.id, 'capabilities');
     }
 
-    private applyReading(record: DeviceRecord, message: MessageOf<'sensor_data'>, receivedAt: number): void {
+    private applyReading(
+        record: DeviceRecord,
+        message: MessageOf<'sensor_data'>,
+        receivedAt: number,
+        state: SensorState | undefined,
+    ): void {
         const { value, timestamp } = message.payload;
         const sensor = message.sensor as string;
-        const state = record.readings.get(sensor);
         if (!this.fits(record, sensor, value.reading, receivedAt, state)) return;
         this.setReading(
             record,
@@ -477,10 +494,11 @@ export class DeviceRegistry extends EventEmitter {
             state.receivedAt = receivedAt;
             ring = state[HISTORY_RING] ?? withCompanions(state, this.history.ringOf(record.id, sensor));
         } else {
-            const fresh = { reading, unit: declaredUnit, quality, timestamp, receivedAt };
-            ring = withCompanions(fresh, this.history.ringOf(record.id, sensor));
-            record.readings.set(sensor, fresh);
+            state = { reading, unit: declaredUnit, quality, timestamp, receivedAt };
+            ring = withCompanions(state, this.history.ringOf(record.id, sensor));
+            record.readings.set(sensor, state);
         }
+        this.updatedSensor = state;
         this.history.push(ring, timestamp * 1000, reading, quality);
         this.persistentHistory?.record(record.id, sensor, timestamp * 1000, reading, quality);
     }
