@@ -68,7 +68,7 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         assert.equal(restored.devices.get('dev-7')?.counters.lost, 1);
     });
 
-    it('10,000 devices: a write after 1,000 devices changed costs a fraction of a full one (printed)', function () {
+    it('10,000 devices: a write after 1,000 devices changed serialises only those 1,000 (times printed)', function () {
         this.timeout(60000);
         const registry = new DeviceRegistry();
         for (let d = 0; d < 10000; d++) {
@@ -80,6 +80,7 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         JSON.stringify(snapshotOf(registry)); // what every write cost before
         const fullMs = performance.now() - fullStart;
         snapshot.build(true);
+        const afterFull = snapshot.stats.serialised;
         for (let d = 0; d < 1000; d++) feed(registry, `dev-${d}`, 'a', 1, d + 1);
         const incStart = performance.now();
         const text = snapshot.build();
@@ -90,6 +91,8 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
             `      snapshot of 10,000 devices (${(text.length / 1e6).toFixed(1)} MB): full ${fullMs.toFixed(1)} ms, ` +
                 `incremental after 1,000 changed ${incMs.toFixed(1)} ms (synchronous)`,
         );
-        assert.ok(incMs < fullMs, `incremental ${incMs} ms vs full ${fullMs} ms`);
+        // The work, not the time (this machine is shared): only the changed devices were serialised again.
+        assert.equal(afterFull, 10000);
+        assert.equal(snapshot.stats.serialised - afterFull, 1000);
     });
 });
