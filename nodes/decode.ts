@@ -154,13 +154,15 @@ export = function (RED: NodeAPI) {
 
         /** False when the registry refused the message just handled (a bound): it is not stored either. */
         let accepted = true;
-        /** The registry's state of the sensor the message just handled updated: its series is kept there. */
-        let sensorHome: object | undefined;
 
-        /** Readings go to InfluxDB; points the bounded buffer cannot take are counted there. */
+        /**
+         * Readings go to InfluxDB; points the bounded buffer cannot take are counted there. A
+         * reading's series is kept on the registry's state of its sensor, which ingest() just set.
+         */
         function store(message: DeviceMessage, receivedAt: number): void {
-            if (points && influx && accepted)
-                points.writeMessage(message, receivedAt, influx.writer, sensorHome);
+            if (!points || !influx || !accepted) return;
+            const home = message.kind === 'sensor_data' ? registry?.updatedSensor : undefined;
+            points.writeMessage(message, receivedAt, influx.writer, home);
         }
 
         /** The hot path: one decode, one registry update (the caller sends the message). */
@@ -179,12 +181,10 @@ export = function (RED: NodeAPI) {
                 return result;
             }
             decoded++;
-            sensorHome = undefined;
             accepted =
                 !registry ||
                 (registryHearsControl && isControlPlaneKind(result.message.kind)) ||
                 registry.ingest(result.message, retained, receivedAt);
-            if (result.message.kind === 'sensor_data') sensorHome = registry?.updatedSensor;
             return result;
         }
 

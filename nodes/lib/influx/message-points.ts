@@ -26,6 +26,7 @@ import type {
     SensorBatchPayload,
     SensorDataPayload,
 } from '@mcp-mqtt-bridge/protocol';
+import { setHidden } from '../hidden-property';
 import {
     escapeTag,
     floatField,
@@ -292,8 +293,7 @@ export class MessagePoints {
             bySensor.set(sensor, state);
             this.sensorCount++;
         }
-        // Not enumerable: the home's owner (its snapshot, its comparisons) does not see it.
-        if (home !== undefined) Object.defineProperty(home, this.parked, { value: state, writable: true });
+        if (home !== undefined) setHidden(home, this.parked, state);
         if (state.prefix !== '' && state.unit === unit) return state;
         // new series, or the unit tag changed (a different series in InfluxDB)
         const tags = `${MEASUREMENTS.sensor},device_id=${escapeTag(device)},sensor=${escapeTag(sensor)}`;

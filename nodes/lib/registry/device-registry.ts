@@ -24,7 +24,8 @@ import { AlertLog, foldInto } from './alert-log';
 import { CapabilitiesAssembler } from './capabilities-assembler';
 import { CommandLedger } from './command-ledger';
 import { LoopGuard, type LoopGuardRule } from './loop-guard';
-import { MemoryHistory, type Ring } from './memory-history';
+import { setHidden } from '../hidden-property';
+import { MemoryHistory } from './memory-history';
 import { RegistryCounters } from './registry-counters';
 import { SafetyRules } from './safety-rules';
 import type { ShareAccounting } from './share-accounting';
@@ -415,7 +416,7 @@ export class DeviceRegistry extends EventEmitter {
         const { value, timestamp } = message.payload;
         const sensor = message.sensor as string;
         if (!this.fits(record, sensor, value.reading, receivedAt, state)) return;
-        this.setReading(
+        this.updatedSensor = this.setReading(
             record,
             sensor,
             state,
@@ -458,11 +459,11 @@ export class DeviceRegistry extends EventEmitter {
     ): boolean {
         const caps = record.capabilities;
         // Whether a number fits depends on the capabilities only: checked once per document.
-        const tracked = typeof reading === 'number' && caps !== null && state?.[HISTORY_RING] !== undefined;
-        if (tracked && state[CHECKED_AGAINST] === caps) return true;
+        const cacheable = typeof reading === 'number' && caps !== null && state !== undefined;
+        if (cacheable && state[CHECKED_AGAINST] === caps) return true;
         const check = validateReading(caps, sensor, reading);
         if (check.ok) {
-            if (tracked) state[CHECKED_AGAINST] = caps;
+            if (cacheable) setHidden(state, CHECKED_AGAINST, caps);
             return true;
         }
         this.refuseReading(record, 'reading_type', `reading refused: ${check.error.message}`, now, sensor);
@@ -482,25 +483,24 @@ export class DeviceRegistry extends EventEmitter {
         quality: number | undefined,
         deviceTime: number | undefined,
         receivedAt: number,
-    ): void {
+    ): SensorState {
         const timestamp = deviceTime ?? receivedAt / 1000;
         const declaredUnit = unit ?? this.unitOf(record, sensor);
-        let ring;
         if (state) {
             state.reading = reading;
             state.unit = declaredUnit;
             state.quality = quality;
             state.timestamp = timestamp;
             state.receivedAt = receivedAt;
-            ring = state[HISTORY_RING] ?? withCompanions(state, this.history.ringOf(record.id, sensor));
         } else {
             state = { reading, unit: declaredUnit, quality, timestamp, receivedAt };
-            ring = withCompanions(state, this.history.ringOf(record.id, sensor));
             record.readings.set(sensor, state);
         }
-        this.updatedSensor = state;
+        const ring =
+            state[HISTORY_RING] ?? setHidden(state, HISTORY_RING, this.history.ringOf(record.id, sensor));
         this.history.push(ring, timestamp * 1000, reading, quality);
         this.persistentHistory?.record(record.id, sensor, timestamp * 1000, reading, quality);
+        return state;
     }
 
     private unitOf(record: DeviceRecord, sensor: string): string | undefined {
@@ -635,16 +635,6 @@ export class DeviceRegistry extends EventEmitter {
     private changed(deviceId: string, change: DeviceChange): void {
         this.emit('change', deviceId, change);
     }
-}
-
-/**
- * Gives a sensor's state its hot-path companions (types.ts): not enumerable, so
- * neither the snapshot nor a comparison of states sees them.
- */
-function withCompanions(state: SensorState, ring: Ring): Ring {
-    Object.defineProperty(state, HISTORY_RING, { value: ring, writable: true });
-    Object.defineProperty(state, CHECKED_AGAINST, { value: undefined, writable: true });
-    return ring;
 }
 
 function deviceAlert(deviceId: string, message: MessageOf<'error'>, receivedAt: number): Alert {
