@@ -37,10 +37,28 @@ export function command(payload: object): Promise<[number, NodeMessage]> {
         done.on('input', (m) => waiting?.([1, m]));
         node('failed').on('input', (m) => waiting?.([2, m]));
     }
-    return new Promise((resolve) => {
-        waiting = resolve;
+    return new Promise((resolve, reject) => {
+        // Every outcome comes within the answer timeout; past it, say what the registry saw.
+        const timer = setTimeout(() => reject(new Error(stuckReport(payload))), COMMAND_DEADLINE_MS);
+        waiting = (answer) => {
+            clearTimeout(timer);
+            resolve(answer);
+        };
         (helper.getNode('cmd') as unknown as { receive(m: NodeMessage): void }).receive({ payload });
     });
+}
+
+const COMMAND_DEADLINE_MS = 12000;
+
+function stuckReport(payload: object): string {
+    const node = helper.getNode('reg') as unknown as RegistryNode;
+    const device = (payload as { device?: unknown }).device;
+    const record = typeof device === 'string' ? node.registry.devices.get(device) : undefined;
+    return (
+        `the command node gave no outcome within ${COMMAND_DEADLINE_MS} ms for ${JSON.stringify(payload)}: ` +
+        `broker ${node.registry.brokerState}, device online ${String(record?.online)}, ` +
+        `requests waiting ${node.requests.pending.size}, counters ${JSON.stringify(record?.counters)}`
+    );
 }
 
 export async function onlineDevice(misbehave?: Misbehaviour) {

@@ -32,6 +32,8 @@ class Bench {
     readonly registry = new DeviceRegistry();
     readonly published: Published[] = [];
     connected = true;
+    /** false: the broker never acknowledges a publish (mqtt.js then holds its callback). */
+    acknowledges = true;
     respond: Responder | undefined;
     private seq = 100;
     readonly requests: DeviceRequests;
@@ -44,7 +46,7 @@ class Bench {
             const reply = this.respond?.(p);
             // The answer arrives before the publish is acknowledged: it must not be missed.
             if (reply) this.receive(wire(reply[0], { seq: this.seq++, ...reply[1] }));
-            return Promise.resolve(true);
+            return this.acknowledges ? Promise.resolve(true) : new Promise<boolean>(() => undefined);
         };
         this.requests = new DeviceRequests(this.registry, publish);
     }
@@ -155,6 +157,25 @@ describe('unit: DeviceRequests (request correlation)', () => {
             });
             assert.equal(bench.registry.devices.get('d1')?.counters.commands_timed_out, 1);
             assert.equal(bench.requests.pending.size, 0);
+        });
+
+        it('ends at its timeout when the broker never acknowledges the publish, and takes an answer that comes first', async () => {
+            const bench = new Bench().device();
+            bench.acknowledges = false;
+            const pending = bench.requests.command('d1', 'led', { action: 'on', timeout_ms: 2000 });
+            await flush();
+            clock.tick(1999);
+            await flush();
+            assert.equal(bench.requests.pending.size, 1, 'still waiting');
+            clock.tick(1);
+            assert.equal((await pending).outcome, 'timeout');
+            assert.equal(bench.registry.devices.get('d1')?.counters.commands_timed_out, 1);
+            bench.respond = applies;
+            const answered = await bench.requests.command('d1', 'led', { action: 'off', timeout_ms: 2000 });
+            assert.deepEqual(
+                [answered.outcome, answered.outcome === 'applied' && answered.state],
+                ['applied', false],
+            );
         });
 
         it('waits the declared response time plus the margin by default, and at most the maximum', async () => {

@@ -556,7 +556,9 @@ export class DeviceRequests {
     /** Waits first, then publishes, so a fast answer cannot slip past. */
     private async send(record: DeviceRecord, id: string, topic: string, body: object, timeoutMs: number) {
         const answer = this.pending.wait(id, record.id, timeoutMs);
-        const published = await this.publish(topic, body);
+        // mqtt.js holds a QoS 1 publish's callback until the broker acknowledges it, also across a
+        // lost link: the request's own timeout (or an early answer) bounds the wait, never the broker.
+        const published = await Promise.race([this.publish(topic, body), answer.then(() => true)]);
         if (!published) {
             this.pending.cancel(id);
             await answer;
