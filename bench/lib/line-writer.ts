@@ -54,17 +54,7 @@ export async function startLineWriter(o: LineWriterOptions): Promise<void> {
 
     const client = mqtt.connect(o.mqttUrl, { clean: true });
     client.on('message', (topic, payload) => {
-        const parts = topic.split('/');
-        const p = JSON.parse(payload.toString()) as {
-            seq: number;
-            timestamp?: number;
-            value: { reading: number; unit?: string; quality?: number };
-        };
-        const unit = p.value.unit ? `,unit=${p.value.unit}` : '';
-        const time = p.timestamp !== undefined ? Math.round(p.timestamp * 1e6) : Date.now() * 1000;
-        batch.push(
-            `sensor_data,device_id=${parts[1]},sensor=${parts[3]}${unit} reading=${p.value.reading},quality=${p.value.quality ?? 100},seq=${p.seq}i ${time}`,
-        );
+        batch.push(lineOf(topic, payload));
         if (batch.length >= o.batchSize) seal();
         else if (!timer) timer = setTimeout(seal, 1000);
     });
@@ -76,4 +66,17 @@ export async function startLineWriter(o: LineWriterOptions): Promise<void> {
         );
         client.once('error', reject);
     });
+}
+
+/** The baseline's whole work per message: JSON.parse and one line of line protocol, no checks. */
+export function lineOf(topic: string, payload: Buffer): string {
+    const parts = topic.split('/');
+    const p = JSON.parse(payload.toString()) as {
+        seq: number;
+        timestamp?: number;
+        value: { reading: number; unit?: string; quality?: number };
+    };
+    const unit = p.value.unit ? `,unit=${p.value.unit}` : '';
+    const time = p.timestamp !== undefined ? Math.round(p.timestamp * 1e6) : Date.now() * 1000;
+    return `sensor_data,device_id=${parts[1]},sensor=${parts[3]}${unit} reading=${p.value.reading},quality=${p.value.quality ?? 100},seq=${p.seq}i ${time}`;
 }
