@@ -4,7 +4,9 @@
  * decode errors; knows nothing about Node-RED, MQTT or HTTP, so it is cheap on
  * the hot path and easy to test. Every id from the wire keys a Map, every
  * collection is bounded, and what a bound refuses is counted. Emits 'change'
- * (deviceId, DeviceChange) for the event stream and the snapshot writer.
+ * (deviceId, DeviceChange) for the event stream, the snapshot writer and the
+ * presence log, and 'reading' (deviceId) for every new reading: an event of
+ * its own, so the hot path calls only the listeners that want readings.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -426,7 +428,7 @@ export class DeviceRegistry extends EventEmitter {
             timestamp,
             receivedAt,
         );
-        this.changed(record.id, 'reading');
+        this.emit('reading', record.id);
     }
 
     private applyBatch(record: DeviceRecord, message: MessageOf<'sensor_batch'>, receivedAt: number): void {
@@ -442,7 +444,7 @@ export class DeviceRegistry extends EventEmitter {
             const time = r.timestamp ?? batchTime;
             this.setReading(record, r.sensor, state, r.reading, r.unit, r.quality, time, receivedAt);
         }
-        this.changed(record.id, 'reading');
+        this.emit('reading', record.id);
     }
 
     /**

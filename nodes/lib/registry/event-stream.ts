@@ -15,10 +15,8 @@ export class EventStream {
     private readonly readingsDue = new Set<string>();
     private flushTimer: NodeJS.Timeout | undefined;
     private keepAliveTimer: NodeJS.Timeout | undefined;
-    private readonly onChange = (deviceId: string, change: DeviceChange) => {
-        if (change === 'reading') this.readingsDue.add(deviceId);
-        else this.broadcast(deviceId, change);
-    };
+    private readonly onChange = (deviceId: string, change: DeviceChange) => this.broadcast(deviceId, change);
+    private readonly onReading = (deviceId: string) => this.readingsDue.add(deviceId);
 
     constructor(private readonly registry: DeviceRegistry) {}
 
@@ -51,12 +49,14 @@ export class EventStream {
 
     private startListening(): void {
         this.registry.on('change', this.onChange);
+        this.registry.on('reading', this.onReading);
         this.flushTimer = setInterval(() => this.flushReadings(), READING_INTERVAL_MS);
         this.keepAliveTimer = setInterval(() => this.write(': keepalive\n\n'), KEEPALIVE_MS);
     }
 
     private stopListening(): void {
         this.registry.off('change', this.onChange);
+        this.registry.off('reading', this.onReading);
         clearInterval(this.flushTimer);
         clearInterval(this.keepAliveTimer);
         this.readingsDue.clear();

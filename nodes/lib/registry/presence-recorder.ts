@@ -1,8 +1,8 @@
 /**
  * Files the registry's presence changes and counted losses into a history
  * event log, so history answers can say why data is missing. Listens to the
- * registry's 'change' events (no work on the sensor hot path: 'reading'
- * changes return at once).
+ * registry's 'change' events (readings come as 'reading' events: it is not
+ * called on the sensor hot path).
  */
 import type { DeviceChange } from '@mcp-mqtt-bridge/protocol';
 import type { HistoryEventLog } from '../history-events';
@@ -27,7 +27,6 @@ export class PresenceRecorder {
     }
 
     private observe(id: string, change: DeviceChange): void {
-        if (change === 'reading') return;
         const record = this.registry.devices.get(id);
         if (change === 'removed') {
             this.filed.delete(id);

@@ -48,6 +48,10 @@ export class SnapshotFile {
         else this.dirty.add(deviceId);
         this.schedule();
     };
+    private readonly onReading = (deviceId: string) => {
+        this.dirty.add(deviceId);
+        this.schedule();
+    };
 
     constructor(
         readonly file: string,
@@ -77,11 +81,13 @@ export class SnapshotFile {
 
     start(): void {
         this.registry.on('change', this.onChange);
+        this.registry.on('reading', this.onReading);
     }
 
     /** Stops watching and writes the final state (everything, synchronously). */
     close(): void {
         this.registry.off('change', this.onChange);
+        this.registry.off('reading', this.onReading);
         clearTimeout(this.timer);
         this.timer = undefined;
         this.closed = true;
