@@ -2,8 +2,9 @@
  * The decode node's work per reading against the hand-written writer's, in one
  * process over the same messages: no broker, no InfluxDB, only the code under
  * test. The pipeline bench's drain swings ±30% between runs on this shared
- * machine; pairs of slices run back to back here (alternating which goes first)
- * resolve 1–2%, enough to see whether a change to the hot path pays.
+ * machine; here pairs of slices run back to back (alternating which goes
+ * first), and the median ratio of 60 pairs repeats within about ±3% from run
+ * to run: enough to see whether a change to the hot path pays.
  *
  *   hand-written: JSON.parse and one line of line protocol (bench/lib/line-writer.ts)
  *   ours:         decode() → registry.ingest() → MessagePoints.writeMessage(), with the
@@ -33,7 +34,7 @@ const REGISTERED = 10_000;
 const DEVICES = 1_000;
 const SLICE = 10_000;
 const WARMUP_PAIRS = 5;
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 30);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 60);
 const SNAPSHOT_DEBOUNCE_MS = 2000;
 
 /** The built pack when scripts/bench.sh asks for it (MCPB_BENCH_PACK=dist), else the sources. */

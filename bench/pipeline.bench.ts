@@ -30,8 +30,10 @@
  *
  * The last line: ours/stock=<x> ours/handwritten=<y> (drain throughput
  * ratios) cpu ours/stock=<a> cpu ours/handwritten=<b> (CPU per message of the
- * other divided by ours: higher is better for ours) lost=<n> (ours, live and
- * drain runs).
+ * other divided by ours: higher is better for ours) lost=<n> (every live and
+ * drain run of ours). Each ratio is the median over rounds of ours against the other
+ * pipeline's drain in the same round: runs back to back share the machine's
+ * state, which moves the absolute figures by up to 30% between rounds.
  *
  *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--registered N]
  *        [--drain-messages N] [--only a,b] [--rounds N] [--profile]
@@ -383,7 +385,26 @@ async function run(): Promise<void> {
         await watcher.close();
         await Promise.all([mosquitto.stop(), influx.stop()]);
     }
-    report(medianRuns(results), medianRuns(drains));
+    report(results, drains);
+}
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Ours against `other` round by round (the n-th drain of each ran in round n). */
+function perRound(
+    drains: Result[],
+    other: PipelineName,
+    of: (ours: Result, other: Result) => number,
+): number[] {
+    const theirs = drains.filter((r) => r.pipeline === other);
+    return drains
+        .filter((r) => r.pipeline === 'ours')
+        .slice(0, theirs.length)
+        .map((ours, round) => of(ours, theirs[round]));
 }
 
 /** Each pipeline's median run by msg/s (the lower middle one for an even count), in pipeline order. */
@@ -418,7 +439,10 @@ function table(results: Result[]): void {
     rows.forEach((r) => console.log(line(r)));
 }
 
-function report(results: Result[], drains: Result[]): void {
+/** Prints the median runs and the summary line; `allResults` and `allDrains` hold every run. */
+function report(allResults: Result[], allDrains: Result[]): void {
+    const results = medianRuns(allResults);
+    const drains = medianRuns(allDrains);
     console.log('');
     console.log('live: from the first publish until InfluxDB holds every point');
     table(results);
@@ -429,18 +453,24 @@ function report(results: Result[], drains: Result[]): void {
     table(drains);
 
     const live = (n: PipelineName) => results.find((r) => r.pipeline === n);
-    const drain = (n: PipelineName) => drains.find((r) => r.pipeline === n);
-    const ours = drain('ours');
-    const ratio = (other: Result | undefined) =>
-        ours && other ? (ours.msgPerSec / other.msgPerSec).toFixed(2) : 'n/a';
-    const cpuRatio = (other: Result | undefined) =>
-        ours && other ? (other.cpuUsPerMsg / ours.cpuUsPerMsg).toFixed(2) : 'n/a';
-    const lost = [live('ours'), ours].reduce((n, r) => n + (r?.lost ?? 0), 0);
+    const throughput = (ours: Result, other: Result) => ours.msgPerSec / other.msgPerSec;
+    const efficiency = (ours: Result, other: Result) => other.cpuUsPerMsg / ours.cpuUsPerMsg;
+    const rounds = {
+        oursOverStock: perRound(allDrains, 'stock', throughput),
+        oursOverHandwritten: perRound(allDrains, 'handwritten', throughput),
+        cpuOursOverStock: perRound(allDrains, 'stock', efficiency),
+        cpuOursOverHandwritten: perRound(allDrains, 'handwritten', efficiency),
+    };
+    const ratio = (perRound: number[]) => (perRound.length > 0 ? median(perRound).toFixed(2) : 'n/a');
+    // Every run of ours counts, not only the median ones.
+    const lost = [...allResults, ...allDrains]
+        .filter((r) => r.pipeline === 'ours')
+        .reduce((n, r) => n + r.lost, 0);
     const summary = {
-        oursOverStock: ratio(drain('stock')),
-        oursOverHandwritten: ratio(drain('handwritten')),
-        cpuOursOverStock: cpuRatio(drain('stock')),
-        cpuOursOverHandwritten: cpuRatio(drain('handwritten')),
+        oursOverStock: ratio(rounds.oursOverStock),
+        oursOverHandwritten: ratio(rounds.oursOverHandwritten),
+        cpuOursOverStock: ratio(rounds.cpuOursOverStock),
+        cpuOursOverHandwritten: ratio(rounds.cpuOursOverHandwritten),
         liveOursOverStock:
             live('ours') && live('stock')
                 ? ((live('ours') as Result).msgPerSec / (live('stock') as Result).msgPerSec).toFixed(2)
@@ -457,6 +487,9 @@ function report(results: Result[], drains: Result[]): void {
                 options: opts,
                 results,
                 drains,
+                allResults,
+                allDrains,
+                rounds,
                 summary,
             },
             null,
