@@ -3,7 +3,7 @@
  * process over the same messages: no broker, no InfluxDB, only the code under
  * test. The pipeline bench's drain swings ±30% between runs on this shared
  * machine; here pairs of slices run back to back (alternating which goes
- * first), and the median ratio of 60 pairs repeats within about ±3% from run
+ * first), and the median ratio of 60 pairs repeats within about ±5% from run
  * to run: enough to see whether a change to the hot path pays.
  *
  *   hand-written: JSON.parse and one line of line protocol (bench/lib/line-writer.ts)
@@ -22,6 +22,7 @@ import { decode } from '@mcp-mqtt-bridge/protocol';
 import { defaultProfile } from '../simulator/profile';
 import { lineOf } from './lib/line-writer';
 import { deviceId, seedMessages } from './lib/publisher';
+import { median, quantile } from './lib/stats';
 
 type Lib = typeof import('../nodes/lib/registry/device-registry') &
     typeof import('../nodes/lib/registry/device-requests') &
@@ -63,12 +64,6 @@ function cpuMicros(run: () => void): number {
     run();
     const used = process.cpuUsage(before);
     return used.user + used.system;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function main(): Promise<void> {
@@ -154,9 +149,7 @@ async function main(): Promise<void> {
         handwritten_cpu_us: Number(median(handMicros).toFixed(2)),
         ours_cpu_us: Number(median(oursMicros).toFixed(2)),
         ours_over_handwritten_cpu: Number(median(ratios).toFixed(3)),
-        ratio_quartiles: [0.25, 0.75].map((q) =>
-            Number([...ratios].sort((a, b) => a - b)[Math.floor(q * ratios.length)].toFixed(3)),
-        ),
+        ratio_quartiles: [0.25, 0.75].map((q) => Number(quantile(ratios, q).toFixed(3))),
     };
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(

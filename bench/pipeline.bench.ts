@@ -47,6 +47,7 @@ import { defaultProfile } from '../simulator/profile';
 import { startInfluxDB, startMosquitto, waitFor } from '../test/support/services';
 import type { ChildStats, FromChild, PipelineConfig, PipelineName, ToChild } from './lib/ipc';
 import { connectDevices, deviceId, encodeForClients, publishAll, seedMessages } from './lib/publisher';
+import { median } from './lib/stats';
 import { quiet } from './lib/quiet-services';
 import { influxWritten } from './lib/influx-progress';
 
@@ -386,12 +387,6 @@ async function run(): Promise<void> {
         await Promise.all([mosquitto.stop(), influx.stop()]);
     }
     report(results, drains);
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Ours against `other` round by round (the n-th drain of each ran in round n). */

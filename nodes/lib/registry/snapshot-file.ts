@@ -48,10 +48,7 @@ export class SnapshotFile {
         else this.dirty.add(deviceId);
         this.schedule();
     };
-    private readonly onReading = (deviceId: string) => {
-        this.dirty.add(deviceId);
-        this.schedule();
-    };
+    private readonly onReading = (deviceId: string) => this.onChange(deviceId, 'reading');
 
     constructor(
         readonly file: string,
