@@ -109,7 +109,8 @@ async function main(): Promise<void> {
             const receivedAt = Date.now();
             const result = decode(topic, payload);
             if (!result.ok) throw new Error(`${topic}: ${result.error.message}`);
-            if (!registry.ingest(result.message, false, receivedAt)) throw new Error(`${topic} refused`);
+            if (!registry.ingest(result.message, false, receivedAt, result.memo))
+                throw new Error(`${topic} refused`);
             points.writeMessage(result.message, receivedAt, sink, registry.updatedSensor);
         }
     };

@@ -184,7 +184,7 @@ export = function (RED: NodeAPI) {
             accepted =
                 !registry ||
                 (registryHearsControl && isControlPlaneKind(result.message.kind)) ||
-                registry.ingest(result.message, retained, receivedAt);
+                registry.ingest(result.message, retained, receivedAt, result.memo);
             return result;
         }
 

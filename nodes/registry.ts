@@ -121,7 +121,7 @@ export = function (RED: NodeAPI) {
                     const receivedAt = Date.now();
                     const result = decode(topic, payload);
                     if (!result.ok) return registry.recordDecodeError(result.error, receivedAt);
-                    registry.ingest(result.message, retained, receivedAt);
+                    registry.ingest(result.message, retained, receivedAt, result.memo);
                     if (!retained) requests.deliver(result.message);
                 },
             });

@@ -6,7 +6,18 @@ import { isActuatorMetadata, type CapabilitiesPayload, type DeviceMessage } from
 import { VALIDATORS } from './schemas';
 import { parseTopic, type ParsedTopic } from './topics';
 
-export type DecodeResult = { ok: true; message: DeviceMessage } | { ok: false; error: DecodeError };
+/**
+ * A scratch object decode() keeps per cached topic and hands back with every message of that
+ * topic (undefined for a topic it does not cache). A consumer that looks things up by the
+ * topic's device or sensor id on every message (the registry: its device record and sensor
+ * state) can remember them here, under a Symbol of its own, and save those map lookups; it
+ * must check an entry is still current before using it. The memo is dropped with the topic
+ * when the cache evicts it.
+ */
+export type TopicMemo = Record<symbol, unknown>;
+
+export type DecodeResult =
+    { ok: true; message: DeviceMessage; memo: TopicMemo | undefined } | { ok: false; error: DecodeError };
 
 export interface DecodeOptions {
     /** Defaults to MAX_PAYLOAD_BYTES. */
@@ -21,19 +32,29 @@ type JsonObject = Record<string, unknown>;
  * (≈1 µs) costs several times more than validating a sensor payload; the cap
  * (about 5 MB) bounds memory when topics do not repeat (the oldest entry goes
  * first).
- * Entries are shared (and frozen): decode() only reads them.
+ * Entries are shared (and frozen): decode() only reads them. Only an entry's
+ * memo is writable, by the consumers decode() hands it to (TopicMemo).
  */
 const TOPIC_CACHE_SIZE = 16_384;
-const parsedTopics = new Map<string, ParsedTopic>();
 
-function rememberTopic(topic: string, parsed: ParsedTopic): void {
+/** A parsed topic as decode() uses it; `memo` is set only for a cached topic. */
+type Where = Readonly<ParsedTopic> & { readonly memo?: TopicMemo };
+
+const parsedTopics = new Map<string, Where>();
+
+function rememberTopic(topic: string, parsed: ParsedTopic): Where {
     if (parsedTopics.size >= TOPIC_CACHE_SIZE)
         parsedTopics.delete(parsedTopics.keys().next().value as string);
-    const { deviceId, sensor, actuator } = parsed;
-    parsed.deviceId = internalized(deviceId);
-    if (sensor !== undefined) parsed.sensor = internalized(sensor);
-    if (actuator !== undefined) parsed.actuator = internalized(actuator);
-    parsedTopics.set(topic, Object.freeze(parsed));
+    const { kind, deviceId, sensor, actuator } = parsed;
+    const where: Where = Object.freeze({
+        kind,
+        deviceId: internalized(deviceId),
+        sensor: sensor === undefined ? undefined : internalized(sensor),
+        actuator: actuator === undefined ? undefined : internalized(actuator),
+        memo: {},
+    });
+    parsedTopics.set(topic, where);
+    return where;
 }
 
 /**
@@ -57,8 +78,7 @@ export function decode(topic: string, payload: Uint8Array | string, options?: De
     if (where === undefined) {
         const parsed = parseTopic(typeof topic === 'string' ? topic : String(topic));
         if (!parsed.ok) return fail('BAD_TOPIC', parsed.message, topic, parsed.deviceId, 'topic');
-        where = parsed.topic;
-        if (typeof topic === 'string') rememberTopic(topic, where);
+        where = typeof topic === 'string' ? rememberTopic(topic, parsed.topic) : parsed.topic;
     }
 
     const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
@@ -87,7 +107,7 @@ export function decode(topic: string, payload: Uint8Array | string, options?: De
     return checkObject(where, body as JsonObject, topic);
 }
 
-function checkObject(where: ParsedTopic, body: JsonObject, topic: string): DecodeResult {
+function checkObject(where: Where, body: JsonObject, topic: string): DecodeResult {
     const spoof = checkIds(where, body);
     if (spoof) return fail('ID_MISMATCH', spoof.message, topic, where.deviceId, spoof.field);
 
@@ -104,7 +124,7 @@ function checkObject(where: ParsedTopic, body: JsonObject, topic: string): Decod
 }
 
 /** The topic names the device (and sensor/actuator); a payload that disagrees is spoofed. */
-function checkIds(where: ParsedTopic, body: JsonObject): { field: string; message: string } | undefined {
+function checkIds(where: Where, body: JsonObject): { field: string; message: string } | undefined {
     if (typeof body.device_id === 'string' && body.device_id !== where.deviceId) {
         return {
             field: '/device_id',
@@ -203,13 +223,13 @@ function toText(payload: Uint8Array | string): string | undefined {
 }
 
 /** One object literal per shape: adding the optional id afterwards would grow the object on every message. */
-function success(where: ParsedTopic, payload: object): DecodeResult {
-    const { kind, deviceId, sensor, actuator } = where;
+function success(where: Where, payload: object): DecodeResult {
+    const { kind, deviceId, sensor, actuator, memo } = where;
     let message: DeviceMessage;
     if (sensor !== undefined) message = { kind, deviceId, payload, sensor } as DeviceMessage;
     else if (actuator !== undefined) message = { kind, deviceId, payload, actuator } as DeviceMessage;
     else message = { kind, deviceId, payload } as DeviceMessage;
-    return { ok: true, message };
+    return { ok: true, message, memo };
 }
 
 function fail(

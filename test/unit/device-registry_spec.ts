@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DeviceChange } from '@mcp-mqtt-bridge/protocol';
+import { decode, type DeviceChange, type DeviceMessage, type TopicMemo } from '@mcp-mqtt-bridge/protocol';
 import {
     DEFAULT_REGISTRY_OPTIONS,
     DeviceRegistry,
@@ -583,6 +583,81 @@ describe('unit: DeviceRegistry', () => {
                 0,
                 'a device that comes back starts a new count',
             );
+        });
+    });
+
+    describe('topic memo (what decode() keeps per topic)', () => {
+        /** A reading as the decode node hands it over: the message and its topic's memo. */
+        function memoReading(deviceId: string, value: number | string, seq: number) {
+            const result = decode(
+                `devices/${deviceId}/sensors/t/data`,
+                JSON.stringify({ seq, value: { reading: value } }),
+            );
+            assert.ok(result.ok && result.memo);
+            return { message: result.message, memo: result.memo };
+        }
+
+        function ingestWith(reg: DeviceRegistry, r: { message: DeviceMessage; memo: TopicMemo }): boolean {
+            return reg.ingest(r.message, false, T0, r.memo);
+        }
+
+        /** Counts the registry's device-map lookups while `run` runs. */
+        function deviceLookups(reg: DeviceRegistry, run: () => void): number {
+            const original = reg.devices.get.bind(reg.devices);
+            let calls = 0;
+            reg.devices.get = (id: string) => {
+                calls++;
+                return original(id);
+            };
+            run();
+            reg.devices.get = original;
+            return calls;
+        }
+
+        it('finds the device and sensor of a known topic without a map lookup', () => {
+            const reg = registry();
+            ingestWith(reg, memoReading('memo-a', 1, 1));
+            const lookups = deviceLookups(reg, () => ingestWith(reg, memoReading('memo-a', 2, 2)));
+            assert.equal(lookups, 0);
+            assert.equal(reg.devices.get('memo-a')?.readings.get('t')?.reading, 2);
+            assert.equal(reg.devices.get('memo-a')?.counters.messages, 2);
+        });
+
+        it('a forgotten device that comes back gets the reading on its new record', () => {
+            const reg = registry();
+            ingestWith(reg, memoReading('memo-b', 1, 1));
+            const old = reg.devices.get('memo-b');
+            assert.ok(reg.forget('memo-b'));
+            ingestWith(reg, memoReading('memo-b', 7, 2));
+            const now = reg.devices.get('memo-b');
+            assert.ok(now && now !== old);
+            assert.equal(now.readings.get('t')?.reading, 7);
+            assert.equal(old?.readings.get('t')?.reading, 1, 'the forgotten record is not written to');
+        });
+
+        it('a sensor state dropped by new capabilities is not written to', () => {
+            const reg = registry();
+            reg.ingest(capabilities('memo-c', { seq: 1, sensors: { t: {} } }), false, T0);
+            ingestWith(reg, memoReading('memo-c', 1, 2));
+            const dropped = reg.devices.get('memo-c')?.readings.get('t');
+            // Redeclared as a string sensor: the numeric state no longer fits and is removed.
+            const stringly = { t: { value_type: 'string' as const } };
+            reg.ingest(capabilities('memo-c', { seq: 3, sensors: stringly }), false, T0);
+            assert.equal(reg.devices.get('memo-c')?.readings.has('t'), false);
+            ingestWith(reg, memoReading('memo-c', 'open', 4));
+            assert.equal(reg.devices.get('memo-c')?.readings.get('t')?.reading, 'open');
+            assert.equal(dropped?.reading, 1);
+        });
+
+        it('two registries fed the same topic keep their own records', () => {
+            const one = registry();
+            const two = registry();
+            ingestWith(one, memoReading('memo-d', 1, 1));
+            ingestWith(two, memoReading('memo-d', 2, 1));
+            ingestWith(one, memoReading('memo-d', 3, 2));
+            assert.equal(one.devices.get('memo-d')?.readings.get('t')?.reading, 3);
+            assert.equal(two.devices.get('memo-d')?.readings.get('t')?.reading, 2);
+            assert.equal(two.devices.get('memo-d')?.counters.messages, 1);
         });
     });
 

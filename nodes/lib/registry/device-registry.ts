@@ -21,6 +21,7 @@ import {
     type DeviceMessage,
     type MessageOf,
     type Reading,
+    type TopicMemo,
 } from '@mcp-mqtt-bridge/protocol';
 import { AlertLog, foldInto } from './alert-log';
 import { CapabilitiesAssembler } from './capabilities-assembler';
@@ -75,6 +76,17 @@ export const REGISTRY_ALERT_ID = '(registry)';
 
 export type BrokerState = 'connected' | 'down' | 'none';
 
+/**
+ * What ingest() remembers on a topic's memo (see TopicMemo): the topic's device record and
+ * sensor state, so the next message of that topic skips both map lookups. Valid while the
+ * registry's lookup epoch has not moved, i.e. no record or sensor state was removed or replaced.
+ */
+interface TopicLookup {
+    epoch: number;
+    record: DeviceRecord;
+    state: SensorState | undefined;
+}
+
 export class DeviceRegistry extends EventEmitter {
     readonly devices = new Map<string, DeviceRecord>();
     readonly history: MemoryHistory;
@@ -92,6 +104,10 @@ export class DeviceRegistry extends EventEmitter {
     /** Messages counted lost since the last tick, per device: alerted once the gap has had time to fill. */
     private readonly lossToReport = new Map<string, number>();
     private broker: BrokerState = 'none';
+    /** This registry's key on topic memos (one process may run several registries). */
+    private readonly memoKey = Symbol('registry');
+    /** Moves whenever a device record or sensor state is removed or replaced: older TopicLookups are stale. */
+    private lookupEpoch = 0;
     /** Set in an MQTT share group: this instance sees only its share of the stream (share-accounting.ts). */
     share?: ShareAccounting;
     private brokerDownSince = 0;
@@ -143,15 +159,21 @@ export class DeviceRegistry extends EventEmitter {
     /**
      * Applies one decoded message. `retained` replays are state, not signs of
      * life. Returns false when a bound refused it (the caller must not store it).
+     * `memo`: the one decode() returned with the message, where the topic's
+     * record and sensor state are remembered between messages.
      */
-    ingest(message: DeviceMessage, retained: boolean, receivedAt: number): boolean {
+    ingest(message: DeviceMessage, retained: boolean, receivedAt: number, memo?: TopicMemo): boolean {
         this.updatedSensor = undefined;
         if (KIND_DIRECTION[message.kind] === 'server') return true;
-        const record = this.deviceFor(message.deviceId, receivedAt);
+        const remembered = memo?.[this.memoKey] as TopicLookup | undefined;
+        const hit = remembered?.epoch === this.lookupEpoch ? remembered : undefined;
+        const record = hit?.record ?? this.deviceFor(message.deviceId, receivedAt);
         if (!record) return false;
         // A reading's sensor state, looked up once for the checks and the update.
         const state =
-            message.kind === 'sensor_data' ? record.readings.get(message.sensor as string) : undefined;
+            message.kind === 'sensor_data'
+                ? (hit?.state ?? record.readings.get(message.sensor as string))
+                : undefined;
         if (!this.accepts(record, message, receivedAt, state)) {
             // It did arrive: its seq must not be counted lost.
             this.trackSequence(record, message, retained, receivedAt);
@@ -193,6 +215,11 @@ export class DeviceRegistry extends EventEmitter {
             case 'error':
                 this.addAlert(deviceAlert(record.id, message, receivedAt), record);
                 break;
+        }
+        const current = this.updatedSensor ?? state;
+        if (memo !== undefined && (hit === undefined || hit.state !== current)) {
+            const lookup: TopicLookup = { epoch: this.lookupEpoch, record, state: current };
+            memo[this.memoKey] = lookup;
         }
         return true;
     }
@@ -276,6 +303,7 @@ export class DeviceRegistry extends EventEmitter {
     /** Forgets a device entirely (operator action); it comes back if it speaks again. */
     forget(deviceId: string): boolean {
         if (!this.devices.delete(deviceId)) return false;
+        this.lookupEpoch++;
         this.unannounced.delete(deviceId);
         this.lossToReport.delete(deviceId);
         this.sequences.forget(deviceId);
@@ -291,6 +319,7 @@ export class DeviceRegistry extends EventEmitter {
 
     /** Adds a restored device (snapshot). */
     adopt(record: DeviceRecord): void {
+        if (this.devices.has(record.id)) this.lookupEpoch++;
         this.devices.set(record.id, record);
         if (!record.capabilities) this.unannounced.add(record.id);
     }
@@ -403,8 +432,10 @@ export class DeviceRegistry extends EventEmitter {
             if (
                 !capabilities.sensors.includes(sensor) ||
                 !validateReading(capabilities, sensor, state.reading).ok
-            )
+            ) {
                 record.readings.delete(sensor);
+                this.lookupEpoch++;
+            }
         }
         this.changed(record.id, 'capabilities');
     }
