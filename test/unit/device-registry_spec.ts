@@ -659,6 +659,16 @@ describe('unit: DeviceRegistry', () => {
             assert.equal(two.devices.get('memo-d')?.readings.get('t')?.reading, 2);
             assert.equal(two.devices.get('memo-d')?.counters.messages, 1);
         });
+
+        it('a memo holds one registry at a time: the next registry replaces a redeployed one', () => {
+            const old = registry();
+            const first = memoReading('memo-e', 1, 1);
+            ingestWith(old, first);
+            ingestWith(registry(), memoReading('memo-e', 2, 2));
+            const held = Object.getOwnPropertySymbols(first.memo).map((key) => first.memo[key]);
+            assert.equal(held.length, 1);
+            assert.notEqual((held[0] as { owner: unknown }).owner, old);
+        });
     });
 
     describe('safety', () => {

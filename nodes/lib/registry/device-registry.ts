@@ -78,10 +78,16 @@ export type BrokerState = 'connected' | 'down' | 'none';
 
 /**
  * What ingest() remembers on a topic's memo (see TopicMemo): the topic's device record and
- * sensor state, so the next message of that topic skips both map lookups. Valid while the
- * registry's lookup epoch has not moved, i.e. no record or sensor state was removed or replaced.
+ * sensor state, so the next message of that topic skips both map lookups. Valid for its owner
+ * while the owner's lookup epoch has not moved, i.e. no record or sensor state was removed or
+ * replaced. One key for every registry: a memo holds one registry's lookup at a time, so however
+ * often Node-RED redeploys, the topic cache keeps at most one old registry's records, each until
+ * its topic comes again.
  */
+const TOPIC_LOOKUP = Symbol('registry lookup');
+
 interface TopicLookup {
+    owner: DeviceRegistry;
     epoch: number;
     record: DeviceRecord;
     state: SensorState | undefined;
@@ -104,8 +110,6 @@ export class DeviceRegistry extends EventEmitter {
     /** Messages counted lost since the last tick, per device: alerted once the gap has had time to fill. */
     private readonly lossToReport = new Map<string, number>();
     private broker: BrokerState = 'none';
-    /** This registry's key on topic memos (one process may run several registries). */
-    private readonly memoKey = Symbol('registry');
     /** Moves whenever a device record or sensor state is removed or replaced: older TopicLookups are stale. */
     private lookupEpoch = 0;
     /** Set in an MQTT share group: this instance sees only its share of the stream (share-accounting.ts). */
@@ -165,8 +169,9 @@ export class DeviceRegistry extends EventEmitter {
     ingest(message: DeviceMessage, retained: boolean, receivedAt: number, memo?: TopicMemo): boolean {
         this.updatedSensor = undefined;
         if (KIND_DIRECTION[message.kind] === 'server') return true;
-        const remembered = memo?.[this.memoKey] as TopicLookup | undefined;
-        const hit = remembered?.epoch === this.lookupEpoch ? remembered : undefined;
+        const remembered = memo?.[TOPIC_LOOKUP] as TopicLookup | undefined;
+        const hit =
+            remembered?.owner === this && remembered.epoch === this.lookupEpoch ? remembered : undefined;
         const record = hit?.record ?? this.deviceFor(message.deviceId, receivedAt);
         if (!record) return false;
         // A reading's sensor state, looked up once for the checks and the update.
@@ -218,8 +223,8 @@ export class DeviceRegistry extends EventEmitter {
         }
         const current = this.updatedSensor ?? state;
         if (memo !== undefined && (hit === undefined || hit.state !== current)) {
-            const lookup: TopicLookup = { epoch: this.lookupEpoch, record, state: current };
-            memo[this.memoKey] = lookup;
+            const lookup: TopicLookup = { owner: this, epoch: this.lookupEpoch, record, state: current };
+            memo[TOPIC_LOOKUP] = lookup;
         }
         return true;
     }
