@@ -2,7 +2,8 @@
  * The registry's snapshot file off the hot path: a reading only marks its
  * device dirty, a write serialises only what changed (asynchronously), and
  * the file always reads back as the registry's state. Measures the
- * synchronous cost of a write for 10,000 devices, full against incremental.
+ * synchronous cost of a write for 10,000 devices, full against incremental, and
+ * checks the round-robin refresh that replaced a full serialisation every 30th write.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -81,7 +82,8 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         const fullMs = performance.now() - fullStart;
         snapshot.build(true);
         const afterFull = snapshot.stats.serialised;
-        for (let d = 0; d < 1000; d++) feed(registry, `dev-${d}`, 'a', 1, d + 1);
+        // The last 1,000: apart from the refresh slice, which starts at the first device.
+        for (let d = 9000; d < 10000; d++) feed(registry, `dev-${d}`, 'a', 1, d + 1);
         const incStart = performance.now();
         const text = snapshot.build();
         const incMs = performance.now() - incStart;
@@ -89,10 +91,31 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         assert.deepEqual(withoutTime(text), withoutTime(JSON.stringify(snapshotOf(registry))));
         console.log(
             `      snapshot of 10,000 devices (${(text.length / 1e6).toFixed(1)} MB): full ${fullMs.toFixed(1)} ms, ` +
-                `incremental after 1,000 changed ${incMs.toFixed(1)} ms (synchronous)`,
+                `incremental after 1,000 changed (and 334 refreshed) ${incMs.toFixed(1)} ms (synchronous)`,
         );
-        // The work, not the time (this machine is shared): only the changed devices were serialised again.
+        // The work, not the time (this machine is shared): the changed devices and one refresh slice.
         assert.equal(afterFull, 10000);
         assert.equal(snapshot.stats.serialised - afterFull, 1000);
+        assert.equal(snapshot.stats.refreshed, Math.ceil(10000 / 30));
+    });
+
+    it('state changed without an event reaches the file within 30 writes, 1/30 of the fleet per write', () => {
+        const registry = new DeviceRegistry();
+        for (let d = 0; d < 100; d++) feed(registry, `dev-${d}`, 's', 0, d);
+        const snapshot = new SnapshotFile(path.join(dir, 'refresh.json'), registry, 1000, () => undefined);
+        snapshot.build(true);
+        // Command counters change without a 'change' event: only the refresh brings them in.
+        for (let d = 0; d < 100; d++) registry.countCommand(`dev-${d}`, 'sent');
+        const current = () => withoutTime(JSON.stringify(snapshotOf(registry)));
+        const perWrite = Math.ceil(100 / 30);
+        let text = snapshot.build();
+        assert.notDeepEqual(withoutTime(text), current(), 'one write refreshes only a slice');
+        for (let write = 2; write <= Math.ceil(100 / perWrite); write++) {
+            const before = snapshot.stats.refreshed;
+            text = snapshot.build();
+            assert.equal(snapshot.stats.refreshed - before, perWrite, `write ${write} refreshes one slice`);
+        }
+        assert.deepEqual(withoutTime(text), current(), 'every device refreshed within 25 writes');
+        assert.equal(snapshot.stats.serialised, 100, 'nothing serialised as changed after the first build');
     });
 });
