@@ -12,7 +12,7 @@ import path from 'node:path';
 import { decode } from '@mcp-mqtt-bridge/protocol';
 import { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import { snapshotOf } from '../../nodes/lib/registry/registry-snapshot';
-import { SnapshotFile } from '../../nodes/lib/registry/snapshot-file';
+import { REFRESH_WRITES, SnapshotFile } from '../../nodes/lib/registry/snapshot-file';
 import { waitFor } from '../support/services';
 
 function feed(registry: DeviceRegistry, id: string, sensor: string, seq: number, reading: number): void {
@@ -96,7 +96,7 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         // The work, not the time (this machine is shared): the changed devices and one refresh slice.
         assert.equal(afterFull, 10000);
         assert.equal(snapshot.stats.serialised - afterFull, 1000);
-        assert.equal(snapshot.stats.refreshed, Math.ceil(10000 / 30));
+        assert.equal(snapshot.stats.refreshed, Math.ceil(10000 / REFRESH_WRITES));
     });
 
     it('state changed without an event reaches the file within 30 writes, 1/30 of the fleet per write', () => {
@@ -107,7 +107,7 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         // Command counters change without a 'change' event: only the refresh brings them in.
         for (let d = 0; d < 100; d++) registry.countCommand(`dev-${d}`, 'sent');
         const current = () => withoutTime(JSON.stringify(snapshotOf(registry)));
-        const perWrite = Math.ceil(100 / 30);
+        const perWrite = Math.ceil(100 / REFRESH_WRITES);
         let text = snapshot.build();
         assert.notDeepEqual(withoutTime(text), current(), 'one write refreshes only a slice');
         for (let write = 2; write <= Math.ceil(100 / perWrite); write++) {

@@ -19,8 +19,12 @@ import type { DeviceRegistry } from './device-registry';
 import type { DeviceRecord } from './types';
 import { registryWide, restoreSnapshot, savedDevice, snapshotOf } from './registry-snapshot';
 
-/** Writes within which every device is serialised again, changed or not. */
-const REFRESH_WRITES = 30;
+/**
+ * Writes within which every device is serialised again, changed or not. The slice is by position
+ * in the registry: a device added or removed meanwhile shifts the others, which can put one off by
+ * a round (at most twice this many writes).
+ */
+export const REFRESH_WRITES = 30;
 const COMMA = Buffer.from(',');
 const HEAD_PLACEHOLDER = Buffer.alloc(0);
 
