@@ -156,13 +156,16 @@ export class SnapshotFile {
             const inRefresh = (index - from + count) % count < refresh;
             index++;
             const cached = this.cache.get(id);
-            let json = cached?.json;
-            if (json === undefined || cached?.messages !== record.counters.messages || this.dirty.has(id)) {
+            let json: Buffer;
+            // A moved message counter: readings (or other messages) applied since it was serialised.
+            if (cached === undefined || cached.messages !== record.counters.messages || this.dirty.has(id)) {
                 json = this.serialise(id, record);
                 this.stats.serialised++;
             } else if (inRefresh) {
                 json = this.serialise(id, record);
                 this.stats.refreshed++;
+            } else {
+                json = cached.json;
             }
             if (parts.length > 1) parts.push(COMMA);
             parts.push(json);
