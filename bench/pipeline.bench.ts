@@ -37,6 +37,7 @@
  *
  *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--registered N]
  *        [--drain-messages N] [--only a,b] [--rounds N] [--profile]
+ *   MCPB_BENCH_NODE_FLAGS='--trace-gc' …   (flags for the pipeline processes)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -138,7 +139,9 @@ function startChild(config: PipelineConfig): {
     child: ChildProcess;
     next(type: FromChild['type']): Promise<FromChild>;
 } {
-    const execArgv = ['--expose-gc', '-r', 'tsx/cjs'];
+    // MCPB_BENCH_NODE_FLAGS: extra V8/Node flags for the pipelines, e.g. --trace-gc to see the GC in a drain.
+    const extra = process.env.MCPB_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const execArgv = ['--expose-gc', '-r', 'tsx/cjs', ...extra];
     const env = { ...process.env };
     if (opts.profile) env.MCPB_BENCH_PROFILE = path.join(__dirname, 'results', 'profiles');
     const child = fork(path.join(__dirname, 'lib', 'pipeline-child.ts'), [], {

@@ -13,6 +13,7 @@ import { decode } from '@mcp-mqtt-bridge/protocol';
 import { DeviceRegistry } from '../../nodes/lib/registry/device-registry';
 import { snapshotOf } from '../../nodes/lib/registry/registry-snapshot';
 import { REFRESH_WRITES, SnapshotFile } from '../../nodes/lib/registry/snapshot-file';
+import { defaultProfile } from '../../simulator/profile';
 import { waitFor } from '../support/services';
 
 function feed(registry: DeviceRegistry, id: string, sensor: string, seq: number, reading: number): void {
@@ -99,6 +100,35 @@ describe('SnapshotFile: incremental, asynchronous writes', function () {
         assert.equal(afterFull, 10000);
         assert.equal(snapshot.stats.serialised - afterFull, 1000);
         assert.equal(snapshot.stats.refreshed, Math.ceil(10000 / REFRESH_WRITES));
+    });
+
+    it('serialises a capabilities document once, and again only when the device announces new ones', () => {
+        const registry = new DeviceRegistry();
+        const announce = (id: string, name: string) => {
+            const payload = { ...defaultProfile(0), device_id: id, name, seq: 0 };
+            const result = decode(`devices/${id}/capabilities`, JSON.stringify(payload));
+            assert.ok(result.ok);
+            registry.ingest(result.message, false, Date.now());
+        };
+        for (let d = 0; d < 10; d++) announce(`dev-${d}`, `first ${d}`);
+        const snapshot = new SnapshotFile(path.join(dir, 'caps.json'), registry, 1000, () => undefined);
+        const current = () => withoutTime(JSON.stringify(snapshotOf(registry)));
+        snapshot.build(true);
+        assert.equal(snapshot.stats.capabilitiesSerialised, 10);
+        // Readings change the devices, not their capabilities: reused, and the file still whole.
+        for (let d = 0; d < 10; d++) feed(registry, `dev-${d}`, 'temperature', 1, d);
+        assert.deepEqual(withoutTime(snapshot.build()), current());
+        assert.equal(snapshot.stats.serialised, 20);
+        assert.equal(snapshot.stats.capabilitiesSerialised, 10);
+        // A new document replaces the old one: its JSON is made once and is the one written.
+        announce('dev-4', 'renamed');
+        const text = snapshot.build();
+        assert.equal(snapshot.stats.capabilitiesSerialised, 11);
+        assert.deepEqual(withoutTime(text), current());
+        const saved = JSON.parse(text.toString()) as {
+            devices: { id: string; capabilities: { name: string } }[];
+        };
+        assert.equal(saved.devices.find((d) => d.id === 'dev-4')?.capabilities.name, 'renamed');
     });
 
     it('state changed without an event reaches the file within 30 writes, 1/30 of the fleet per write', () => {
