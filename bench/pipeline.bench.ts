@@ -35,6 +35,12 @@
  * pipeline's drain in the same round: runs back to back share the machine's
  * state, which moves the absolute figures by up to 30% between rounds.
  *
+ * Every process runs on the Node that runs this script; the Node-RED ones on
+ * the newest Node-RED that Node supports (5.0 from Node 22.9, else 4.1;
+ * MCPB_NODE_RED=4|5 chooses). The line before the last names both, and the
+ * results go to bench/results/pipeline-node<major>.json. `npm run bench` runs
+ * this on the system Node and then on the current LTS (scripts/bench.sh).
+ *
  *   node --expose-gc -r tsx/cjs bench/pipeline.bench.ts [--messages N] [--devices N] [--registered N]
  *        [--drain-messages N] [--only a,b] [--rounds N] [--profile]
  *   MCPB_BENCH_NODE_FLAGS='--trace-gc' …   (flags for the pipeline processes)
@@ -51,6 +57,7 @@ import { connectDevices, deviceId, encodeForClients, publishAll, seedMessages } 
 import { median } from './lib/stats';
 import { quiet } from './lib/quiet-services';
 import { influxWritten } from './lib/influx-progress';
+import { benchNodeRedMajor } from './lib/nodered-runtime';
 
 const PIPELINES: { name: PipelineName; label: string }[] = [
     { name: 'bare', label: '(a) bare mqtt.js subscriber, count only' },
@@ -477,13 +484,16 @@ function report(allResults: Result[], allDrains: Result[]): void {
                 : 'n/a',
         lost,
     };
+    const node = process.versions.node;
+    const nodeRed = benchNodeRedMajor();
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(
-        path.join(__dirname, 'results', 'pipeline.json'),
+        path.join(__dirname, 'results', `pipeline-node${node.split('.')[0]}.json`),
         JSON.stringify(
             {
                 date: new Date().toISOString(),
                 node: process.version,
+                nodeRed,
                 options: opts,
                 results,
                 drains,
@@ -497,6 +507,7 @@ function report(allResults: Result[], allDrains: Result[]): void {
         ) + '\n',
     );
     console.log('');
+    console.log(`runtime: Node ${node}, Node-RED ${nodeRed} (stock and ours; the others are plain Node)`);
     console.log(
         `ours/stock=${summary.oursOverStock} ours/handwritten=${summary.oursOverHandwritten} ` +
             `cpu ours/stock=${summary.cpuOursOverStock} cpu ours/handwritten=${summary.cpuOursOverHandwritten} ` +

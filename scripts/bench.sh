@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every benchmark (bench/*.bench.ts) one after the other; each starts its
-# own private services on loopback ports, prints its table and ratios, and
-# writes bench/results/<name>.json.
+# Runs every benchmark (bench/*.bench.ts) one after the other on the system
+# Node, then the pipeline bench once more on the current LTS (Node 24, from the
+# npm registry when missing); each starts its own private services on loopback
+# ports, prints its table and ratios, and writes bench/results/<name>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/ensure-node.sh
+source scripts/lib/ensure-node.sh
+CURRENT_LTS=24
 bash scripts/ensure-system-packages.sh
 if [ ! -f node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 npm run build
@@ -19,6 +23,15 @@ fi
 for bench in bench/*.bench.ts; do
     [ -e "$bench" ] || continue
     if [ $# -gt 0 ] && [[ "$bench" != *"$1"* ]]; then continue; fi
-    echo "== $bench"
+    echo "== $bench (Node $(node -p 'process.versions.node'))"
     node --expose-gc -r tsx/cjs "$bench"
 done
+# The pipeline bench again on the current LTS, with the Node-RED a fresh install there gets (5.0):
+# the system Node 20 is past its end of life (April 2026). Last, so its summary is the last line.
+system_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$system_major" != "$CURRENT_LTS" ] && { [ $# -eq 0 ] || [[ "bench/pipeline.bench.ts" == *"$1"* ]]; }; then
+    lts=$(ensure_node "$CURRENT_LTS")
+    echo "== bench/pipeline.bench.ts (Node $("$lts" -p 'process.versions.node'), the current LTS)"
+    # Children the bench forks use the same Node (process.execPath).
+    "$lts" --expose-gc -r tsx/cjs bench/pipeline.bench.ts
+fi

