@@ -55,11 +55,22 @@ export interface WriterCounters {
     downSince?: number;
 }
 
+/**
+ * Its points joined into one line-protocol body when the batch is sealed: a
+ * batch that waits (InfluxDB slower than the input, or down) then holds one
+ * flat string instead of thousands of line strings the garbage collector
+ * copies on every young-generation pass, and a retry or the spool reuses it.
+ */
 interface Batch {
-    lines: string[];
+    body: string;
+    points: number;
     attempts: number;
     /** Set when the batch was read back from the spool: its file goes once written. */
     file?: string;
+}
+
+function sealed(lines: string[]): Batch {
+    return { body: lines.join('\n'), points: lines.length, attempts: 0 };
 }
 
 /** Emits 'change' (counters moved; listeners throttle their own updates). */
@@ -175,11 +186,11 @@ export class BatchWriter extends EventEmitter {
         const held = [...batches.filter((b) => this.sending.has(b)), ...this.waiting];
         this.sending.clear();
         this.waiting.length = 0;
-        if (this.collecting.length) held.push({ lines: this.collecting, attempts: 0 });
+        if (this.collecting.length) held.push(sealed(this.collecting));
         this.collecting = [];
         for (const batch of held) {
             if (batch.file !== undefined) continue; // still on disk
-            if (!this.spool?.put(batch.lines)) this.counters.dropped += batch.lines.length;
+            if (!this.spool?.put(batch.body, batch.points)) this.counters.dropped += batch.points;
         }
         this.counters.buffered = 0;
         this.counters.spooled = this.spool?.points ?? 0;
@@ -217,7 +228,7 @@ export class BatchWriter extends EventEmitter {
             this.flushTimer = undefined;
         }
         if (this.collecting.length === 0) return;
-        this.waiting.push({ lines: this.collecting, attempts: 0 });
+        this.waiting.push(sealed(this.collecting));
         this.collecting = [];
         if (!this.counters.connected) this.spill();
     }
@@ -231,9 +242,9 @@ export class BatchWriter extends EventEmitter {
         if (!this.spool || this.closing) return;
         while (this.waiting.length > 1) {
             const batch = this.waiting[this.waiting.length - 1];
-            if (batch.file === undefined && !this.spool.put(batch.lines)) return; // spool full: keep in memory
+            if (batch.file === undefined && !this.spool.put(batch.body, batch.points)) return; // spool full: keep in memory
             this.waiting.pop();
-            this.counters.buffered -= batch.lines.length;
+            this.counters.buffered -= batch.points;
             if (batch.file !== undefined) this.loaded.delete(batch.file);
         }
         this.counters.spooled = this.spool.points;
@@ -262,8 +273,8 @@ export class BatchWriter extends EventEmitter {
         this.counters.spooled = this.spool.points;
         if (!taken) return undefined;
         this.loaded.add(taken.name);
-        this.counters.buffered += taken.lines.length;
-        return { lines: taken.lines, attempts: 0, file: taken.name };
+        this.counters.buffered += taken.points;
+        return { body: taken.body, points: taken.points, attempts: 0, file: taken.name };
     }
 
     private send(batch: Batch): void {
@@ -271,7 +282,7 @@ export class BatchWriter extends EventEmitter {
         this.sending.add(batch);
         const abort = new AbortController();
         this.aborts.add(abort);
-        this.client.write(batch.lines.join('\n'), abort.signal).then(
+        this.client.write(batch.body, abort.signal).then(
             () => this.succeeded(batch, abort),
             (err: unknown) => this.failed(batch, abort, WriteError.from(err)),
         );
@@ -280,8 +291,8 @@ export class BatchWriter extends EventEmitter {
     private succeeded(batch: Batch, abort: AbortController): void {
         this.finish(batch, abort);
         if (abort.signal.aborted) return; // close() counted it
-        this.counters.buffered -= batch.lines.length;
-        this.counters.written += batch.lines.length;
+        this.counters.buffered -= batch.points;
+        this.counters.written += batch.points;
         if (batch.file !== undefined) {
             this.loaded.delete(batch.file);
             this.spool?.ack(batch.file);
@@ -313,13 +324,13 @@ export class BatchWriter extends EventEmitter {
         const unreachable = error.retriable && error.status === undefined;
         if (unreachable) this.unreachableStreak++;
         if (!error.retriable || (!unreachable && batch.attempts >= this.options.maxRetries)) {
-            this.counters.buffered -= batch.lines.length;
+            this.counters.buffered -= batch.points;
             if (batch.file !== undefined) {
                 this.loaded.delete(batch.file);
                 this.spool?.ack(batch.file);
                 this.counters.spooled = this.spool?.points ?? 0;
             }
-            this.drop(batch.lines.length, error.message);
+            this.drop(batch.points, error.message);
         } else {
             if (!unreachable) batch.attempts++;
             this.counters.retries++;

@@ -63,11 +63,11 @@ export class Spool {
         return this.files.length;
     }
 
-    /** Writes one batch; false when it would exceed the size bound or the disk refused it. */
-    put(lines: string[]): boolean {
-        const data = zlib.deflateRawSync(lines.join('\n'), { level: 1 });
+    /** Writes one batch (its line-protocol body); false when it would exceed the size bound or the disk refused it. */
+    put(body: string, points: number): boolean {
+        const data = zlib.deflateRawSync(body, { level: 1 });
         if (this.bytesHeld + data.length > this.maxBytes) return false;
-        const name = `${String(this.next++).padStart(12, '0')}-${lines.length}${SUFFIX}`;
+        const name = `${String(this.next++).padStart(12, '0')}-${points}${SUFFIX}`;
         const file = path.join(this.dir, name);
         try {
             fs.writeFileSync(`${file}.tmp`, data);
@@ -76,9 +76,9 @@ export class Spool {
             fs.rmSync(`${file}.tmp`, { force: true });
             return false;
         }
-        this.files.push({ name, points: lines.length, bytes: data.length });
+        this.files.push({ name, points, bytes: data.length });
         this.bytesHeld += data.length;
-        this.pointsHeld += lines.length;
+        this.pointsHeld += points;
         return true;
     }
 
@@ -90,14 +90,14 @@ export class Spool {
     take(
         skip: ReadonlySet<string>,
         unreadable: (points: number, err: Error) => void,
-    ): { name: string; lines: string[] } | undefined {
+    ): { name: string; body: string; points: number } | undefined {
         for (const f of this.files) {
             if (skip.has(f.name)) continue;
             try {
-                const text = zlib
+                const body = zlib
                     .inflateRawSync(fs.readFileSync(path.join(this.dir, f.name)))
                     .toString('utf8');
-                return { name: f.name, lines: text.split('\n') };
+                return { name: f.name, body, points: f.points };
             } catch (e) {
                 this.ack(f.name);
                 unreadable(f.points, e as Error);
