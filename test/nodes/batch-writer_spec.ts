@@ -1,7 +1,8 @@
 /**
  * The BatchWriter against a scripted InfluxDB: while it does not answer the
  * writer probes at most every second without using up retries, resumes at
- * once when it answers, spools to disk (bounded) instead of filling memory,
+ * once when it answers, spools to disk (bounded) instead of filling memory
+ * (while it is only slow, just the overflow),
  * hands what it holds on close to the spool, delivers an earlier run's spool,
  * and reports down / up / buffer_high / dropped.
  */
@@ -18,6 +19,9 @@ import { waitFor } from '../support/services';
 class ScriptedServer {
     up = true;
     answer?: WriteError;
+    /** Slow: writes are taken only when release() is called. */
+    holding = false;
+    private readonly held: (() => void)[] = [];
     readonly lines: string[] = [];
     readonly attempts: number[] = [];
     write(body: string): Promise<void> {
@@ -26,8 +30,14 @@ class ScriptedServer {
             return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
         }
         if (this.answer) return Promise.reject(this.answer);
-        this.lines.push(...body.split('\n'));
+        const take = () => void this.lines.push(...body.split('\n'));
+        if (this.holding) return new Promise((resolve) => this.held.push(() => resolve(take())));
+        take();
         return Promise.resolve();
+    }
+    release(): void {
+        this.holding = false;
+        for (const take of this.held.splice(0)) take();
     }
 }
 
@@ -117,6 +127,24 @@ describe('BatchWriter: outages', function () {
         await waitFor('an empty spool', async () => fs.readdirSync(dir).length === 0);
         assert.deepEqual([w.stats().dropped, w.stats().spooled, w.stats().buffered], [0, 0, 0]);
         assert.ok(w.idle());
+    });
+
+    it('while up but slower than the input, spools only what exceeds the memory bound', async () => {
+        const server = new ScriptedServer();
+        server.holding = true;
+        const spool = new Spool(dir, 10 * 1024 * 1024);
+        const w = writer(server, {}, spool);
+        const all = points(0, 150); // 1.5 times the memory bound, nothing written yet
+        for (const p of all) w.add(p);
+        // Spilling every waiting batch at the bound would leave 80 in memory and 70 on disk.
+        assert.deepEqual([w.stats().buffered, w.stats().spooled, w.stats().dropped], [100, 50, 0]);
+        assert.equal(fs.readdirSync(dir).length, 5);
+        assert.equal(w.stats().connected, true);
+        server.release();
+        await waitFor('every point', async () => server.lines.length === 150);
+        assert.deepEqual([...server.lines].sort(), [...all].sort());
+        await waitFor('an empty spool', async () => fs.readdirSync(dir).length === 0);
+        assert.deepEqual([w.stats().dropped, w.stats().spooled, w.stats().buffered], [0, 0, 0]);
     });
 
     it('drops (and reports) only what exceeds both the spool and the memory bound', async () => {

@@ -117,7 +117,7 @@ export class BatchWriter extends EventEmitter {
     /** Keeps one line-protocol point, or counts it as dropped when the buffer is full. */
     add(line: string): boolean {
         if (this.spool && !this.closing && this.counters.buffered >= this.options.maxBufferedPoints) {
-            // Full memory (InfluxDB down or slow): what waits goes to the spool first.
+            // Full memory (InfluxDB down or slower than the input): what waits goes to the spool first.
             this.sealOnly();
             this.spill();
         }
@@ -234,13 +234,17 @@ export class BatchWriter extends EventEmitter {
     }
 
     /**
-     * While down: every waiting batch but the next probe goes to the spool
-     * (memory stays small, and a crash loses nothing spooled). A batch read
-     * back from the spool is still on disk: it only leaves memory.
+     * Moves waiting batches to the spool, newest first. While down: every one
+     * but the next probe (memory stays small, and a crash loses nothing
+     * spooled). While up but slower than the input: only until the memory
+     * bound has room again, since a spooled point costs a deflate, a file and
+     * a read more than one sent from memory. A batch read back from the spool
+     * is still on disk: it only leaves memory.
      */
     private spill(): void {
         if (!this.spool || this.closing) return;
-        while (this.waiting.length > 1) {
+        const all = !this.counters.connected;
+        while (this.waiting.length > 1 && (all || this.counters.buffered >= this.options.maxBufferedPoints)) {
             const batch = this.waiting[this.waiting.length - 1];
             if (batch.file === undefined && !this.spool.put(batch.body, batch.points)) return; // spool full: keep in memory
             this.waiting.pop();
