@@ -11,13 +11,13 @@
  * devices again and reuses the cached UTF-8 JSON of the others, so its
  * synchronous cost follows what changed, not the fleet size; the file is
  * written asynchronously, straight from the cached parts (one gathered write,
- * no copy of the whole file in memory). Readings
- * are looked for once per debounce interval: the registry's message total
- * moved. Each write also serialises again the next 1/REFRESH_WRITES
- * of the devices, round robin, so state that changed without a 'change' event
- * (e.g. command counters) reaches the file within REFRESH_WRITES writes; a
- * full serialisation every REFRESH_WRITES-th write did the same with a pause
- * of about 160 ms for 10,000 devices. The write on close serialises everything.
+ * no copy of the whole file in memory). Readings are looked for once per
+ * debounce interval: the registry's message total moved. Each write also
+ * serialises again the next 1/REFRESH_WRITES of the devices, round robin, so
+ * state that changed without a 'change' event (e.g. command counters) reaches
+ * the file within REFRESH_WRITES writes; a full serialisation every
+ * REFRESH_WRITES-th write did the same with a pause of about 160 ms for 10,000
+ * devices. The write on close serialises everything.
  */
 import fs from 'node:fs';
 import type { CapabilitiesPayload, DeviceChange } from '@mcp-mqtt-bridge/protocol';
