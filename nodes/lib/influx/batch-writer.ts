@@ -12,8 +12,10 @@
  * most (≤ 1 s), so delivery resumes within about a second of the server's
  * return; such failures do not use up a batch's retries (they say nothing
  * about the batch). With a spool, batches sealed while down go to disk
- * (bounded) instead of filling memory, and go back to InfluxDB once it
- * answers; on close, what is still held is spooled rather than dropped.
+ * (bounded) instead of filling memory, and so do the batches over the memory
+ * bound while InfluxDB is up but slower than the input; they go back to
+ * InfluxDB once it answers. On close, what is still held is spooled rather
+ * than dropped.
  */
 import { EventEmitter } from 'node:events';
 import type { Spool } from './spool';

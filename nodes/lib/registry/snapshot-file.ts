@@ -253,7 +253,7 @@ export class SnapshotFile {
         this.writing = true;
         this.stats.writes++;
         const temp = `${this.file}.tmp-async`;
-        writeParts(temp, parts, this.stats.bytes)
+        writeParts(temp, parts)
             .then(() => {
                 // close() wrote the final state meanwhile: this older one must not replace it.
                 if (this.closed) return fs.promises.rm(temp, { force: true });
@@ -271,7 +271,8 @@ export class SnapshotFile {
 }
 
 /** Writes `parts` to a new file in one gathered write (the cached parts are never changed in place). */
-async function writeParts(file: string, parts: Buffer[], bytes: number): Promise<void> {
+async function writeParts(file: string, parts: Buffer[]): Promise<void> {
+    const bytes = parts.reduce((sum, part) => sum + part.length, 0);
     const handle = await fs.promises.open(file, 'w');
     try {
         const { bytesWritten } = await handle.writev(parts);
