@@ -24,13 +24,13 @@ class ScriptedServer {
     private readonly held: (() => void)[] = [];
     readonly lines: string[] = [];
     readonly attempts: number[] = [];
-    write(body: string): Promise<void> {
+    write(body: Buffer): Promise<void> {
         this.attempts.push(Date.now());
         if (!this.up) {
             return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
         }
         if (this.answer) return Promise.reject(this.answer);
-        const take = () => void this.lines.push(...body.split('\n'));
+        const take = () => void this.lines.push(...body.toString().split('\n'));
         if (this.holding) return new Promise((resolve) => this.held.push(() => resolve(take())));
         take();
         return Promise.resolve();

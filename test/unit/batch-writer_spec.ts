@@ -13,8 +13,10 @@ interface Call {
 /** An InfluxDB client whose writes stay open until the test settles them. */
 class FakeClient implements InfluxWriter {
     readonly calls: Call[] = [];
-    write(body: string, signal: AbortSignal): Promise<void> {
-        return new Promise((resolve, reject) => this.calls.push({ body, signal, resolve, reject }));
+    write(body: Buffer, signal: AbortSignal): Promise<void> {
+        return new Promise((resolve, reject) =>
+            this.calls.push({ body: body.toString(), signal, resolve, reject }),
+        );
     }
     get bodies(): string[] {
         return this.calls.map((c) => c.body);

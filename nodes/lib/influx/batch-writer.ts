@@ -18,6 +18,7 @@
  * than dropped.
  */
 import { EventEmitter } from 'node:events';
+import { LineBuffer } from './line-buffer';
 import type { Spool } from './spool';
 import { WriteError, type InfluxWriter } from './write-error';
 
@@ -58,26 +59,27 @@ export interface WriterCounters {
 }
 
 /**
- * Its points joined into one line-protocol body when the batch is sealed: a
- * batch that waits (InfluxDB slower than the input, or down) then holds one
- * flat string instead of thousands of line strings the garbage collector
- * copies on every young-generation pass, and a retry or the spool reuses it.
+ * Its points as one UTF-8 line-protocol body (LineBuffer): a batch that
+ * waits (InfluxDB slower than the input, or down) holds bytes, not thousands
+ * of line strings the garbage collector copies on every young-generation
+ * pass, and a retry or the spool reuses it.
  */
 interface Batch {
-    body: string;
+    body: Buffer;
     points: number;
     attempts: number;
     /** Set when the batch was read back from the spool: its file goes once written. */
     file?: string;
 }
 
-function sealed(lines: string[]): Batch {
-    return { body: lines.join('\n'), points: lines.length, attempts: 0 };
+function sealed(lines: LineBuffer): Batch {
+    const points = lines.length;
+    return { body: lines.take(), points, attempts: 0 };
 }
 
 /** Emits 'change' (counters moved; listeners throttle their own updates). */
 export class BatchWriter extends EventEmitter {
-    private collecting: string[] = [];
+    private readonly collecting: LineBuffer;
     private readonly waiting: Batch[] = [];
     private inFlight = 0;
     private flushTimer: NodeJS.Timeout | undefined;
@@ -109,6 +111,7 @@ export class BatchWriter extends EventEmitter {
     ) {
         super();
         this.setMaxListeners(0); // every store and decode node of the server listens
+        this.collecting = new LineBuffer(options.batchSize);
         this.probeMs = Math.min(1000, Math.max(10, options.probeIntervalMs ?? 1000));
         this.highWater = options.highWaterPoints ?? Math.floor(options.maxBufferedPoints / 2);
         this.counters.spooled = spool?.points ?? 0;
@@ -128,9 +131,8 @@ export class BatchWriter extends EventEmitter {
             return false;
         }
         this.counters.buffered++;
-        const batch = this.collecting;
-        batch.push(line);
-        if (batch.length >= this.options.batchSize) this.seal();
+        this.collecting.push(line);
+        if (this.collecting.length >= this.options.batchSize) this.seal();
         else if (this.flushTimer === undefined) {
             this.flushTimer = setTimeout(() => this.seal(), this.options.flushIntervalMs);
         }
@@ -189,7 +191,6 @@ export class BatchWriter extends EventEmitter {
         this.sending.clear();
         this.waiting.length = 0;
         if (this.collecting.length) held.push(sealed(this.collecting));
-        this.collecting = [];
         for (const batch of held) {
             if (batch.file !== undefined) continue; // still on disk
             if (!this.spool?.put(batch.body, batch.points)) this.counters.dropped += batch.points;
@@ -231,7 +232,6 @@ export class BatchWriter extends EventEmitter {
         }
         if (this.collecting.length === 0) return;
         this.waiting.push(sealed(this.collecting));
-        this.collecting = [];
         if (!this.counters.connected) this.spill();
     }
 

@@ -32,7 +32,7 @@ export function httpRequest(
     method: 'GET' | 'POST',
     pathAndQuery: string,
     headers: Record<string, string>,
-    body?: string,
+    body?: string | Buffer,
     signal?: AbortSignal,
 ): Promise<HttpAnswer> {
     const { base, agent, timeoutMs } = target;

@@ -64,7 +64,7 @@ export class Spool {
     }
 
     /** Writes one batch (its line-protocol body); false when it would exceed the size bound or the disk refused it. */
-    put(body: string, points: number): boolean {
+    put(body: Buffer, points: number): boolean {
         const data = zlib.deflateRawSync(body, { level: 1 });
         if (this.bytesHeld + data.length > this.maxBytes) return false;
         const name = `${String(this.next++).padStart(12, '0')}-${points}${SUFFIX}`;
@@ -90,13 +90,11 @@ export class Spool {
     take(
         skip: ReadonlySet<string>,
         unreadable: (points: number, err: Error) => void,
-    ): { name: string; body: string; points: number } | undefined {
+    ): { name: string; body: Buffer; points: number } | undefined {
         for (const f of this.files) {
             if (skip.has(f.name)) continue;
             try {
-                const body = zlib
-                    .inflateRawSync(fs.readFileSync(path.join(this.dir, f.name)))
-                    .toString('utf8');
+                const body = zlib.inflateRawSync(fs.readFileSync(path.join(this.dir, f.name)));
                 return { name: f.name, body, points: f.points };
             } catch (e) {
                 this.ack(f.name);

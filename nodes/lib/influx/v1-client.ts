@@ -33,7 +33,7 @@ export class InfluxV1Client implements InfluxClient {
         this.writePath = `/write?${params}`;
     }
 
-    async write(body: string, signal: AbortSignal): Promise<void> {
+    async write(body: Buffer, signal: AbortSignal): Promise<void> {
         const headers = { ...this.headers, 'content-type': 'text/plain; charset=utf-8' };
         let answer = await httpRequest(this.target, 'POST', this.writePath, headers, body, signal);
         if (answer.status === 404 && this.settings.createDatabase && /database not found/.test(answer.body)) {

@@ -1,43 +1,53 @@
 /**
- * InfluxDB v2 API through @influxdata/influxdb-client: /api/v2/write (line
- * protocol, token auth) and Flux queries. The batching, retries and bounds are
- * ours (BatchWriter), so the library's transport is used directly rather than
- * its WriteApi, which has a buffer and retry loop of its own.
+ * InfluxDB v2 API: /api/v2/write (line protocol, token auth) over the same
+ * keep-alive request as the v1 client, since the body is bytes (the library's
+ * transport takes strings only); Flux queries through
+ * @influxdata/influxdb-client. The batching, retries and bounds are ours
+ * (BatchWriter), so the library's WriteApi, with a buffer and retry loop of
+ * its own, is not used.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { HistoryPoint, HistoryQuery } from '../history-store';
 import type { ConnectionSettings, InfluxClient } from './client';
 import { toHistoryPoint } from './client';
 import { historyFlux } from './flux';
+import { httpRequest, httpTarget, type HttpTarget } from './http-request';
+import { WriteError } from './write-error';
 
 export class InfluxV2Client implements InfluxClient {
     readonly kind = 'influxdb-v2' as const;
     private readonly influx: InfluxDB;
-    private readonly agent: http.Agent;
+    private readonly target: HttpTarget;
     private readonly writePath: string;
+    private readonly writeHeaders: Record<string, string>;
 
     constructor(private readonly settings: ConnectionSettings) {
         if (!settings.bucket) throw new Error('InfluxDB v2 needs a bucket');
-        const options = { keepAlive: true, maxSockets: settings.maxSockets };
-        this.agent = settings.url.startsWith('https:') ? new https.Agent(options) : new http.Agent(options);
+        this.target = httpTarget(settings.url, settings.maxSockets, settings.timeoutMs);
         this.influx = new InfluxDB({
             url: settings.url,
             token: settings.token,
             timeout: settings.timeoutMs,
-            transportOptions: { agent: this.agent },
+            transportOptions: { agent: this.target.agent },
         });
         const params = new URLSearchParams({ org: settings.org, bucket: settings.bucket, precision: 'us' });
         this.writePath = `/api/v2/write?${params}`;
+        this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
+        if (settings.token) this.writeHeaders.authorization = `Token ${settings.token}`;
     }
 
-    async write(body: string, signal: AbortSignal): Promise<void> {
-        await this.influx.transport.request(this.writePath, body, {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain; charset=utf-8' },
+    async write(body: Buffer, signal: AbortSignal): Promise<void> {
+        const answer = await httpRequest(
+            this.target,
+            'POST',
+            this.writePath,
+            this.writeHeaders,
+            body,
             signal,
-        });
+        );
+        if (answer.status < 200 || answer.status > 299) {
+            throw WriteError.fromStatus(answer.status, answer.body, answer.retryAfter);
+        }
     }
 
     async history(q: HistoryQuery): Promise<HistoryPoint[]> {
@@ -58,6 +68,6 @@ export class InfluxV2Client implements InfluxClient {
     }
 
     close(): void {
-        this.agent.destroy();
+        this.target.agent.destroy();
     }
 }

@@ -1,8 +1,8 @@
 /** A failed write or query, classified: retry transient failures, never client errors. */
 
 export interface InfluxWriter {
-    /** Writes newline-separated line-protocol points (µs precision). */
-    write(body: string, signal: AbortSignal): Promise<void>;
+    /** Writes newline-separated line-protocol points (µs precision), UTF-8. */
+    write(body: Buffer, signal: AbortSignal): Promise<void>;
 }
 
 export class WriteError extends Error {
