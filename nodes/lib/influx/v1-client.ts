@@ -8,7 +8,7 @@ import type { ConnectionSettings, InfluxClient } from './client';
 import { toHistoryPoint } from './client';
 import { httpRequest, httpTarget, type HttpTarget } from './http-request';
 import { historyInfluxQL, quoteIdentifier } from './influxql';
-import { WriteError } from './write-error';
+import { assertWritten, WriteError } from './write-error';
 
 interface InfluxQLAnswer {
     error?: string;
@@ -40,9 +40,7 @@ export class InfluxV1Client implements InfluxClient {
             await this.createDatabase();
             answer = await httpRequest(this.target, 'POST', this.writePath, headers, body, signal);
         }
-        if (answer.status < 200 || answer.status > 299) {
-            throw WriteError.fromStatus(answer.status, answer.body, answer.retryAfter);
-        }
+        assertWritten(answer);
     }
 
     /** As Telegraf does: a missing database (e.g. a fresh or restarted server) is created once asked for. */

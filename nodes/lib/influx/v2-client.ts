@@ -12,7 +12,7 @@ import type { ConnectionSettings, InfluxClient } from './client';
 import { toHistoryPoint } from './client';
 import { historyFlux } from './flux';
 import { httpRequest, httpTarget, type HttpTarget } from './http-request';
-import { WriteError } from './write-error';
+import { assertWritten } from './write-error';
 
 export class InfluxV2Client implements InfluxClient {
     readonly kind = 'influxdb-v2' as const;
@@ -37,17 +37,9 @@ export class InfluxV2Client implements InfluxClient {
     }
 
     async write(body: Buffer, signal: AbortSignal): Promise<void> {
-        const answer = await httpRequest(
-            this.target,
-            'POST',
-            this.writePath,
-            this.writeHeaders,
-            body,
-            signal,
+        assertWritten(
+            await httpRequest(this.target, 'POST', this.writePath, this.writeHeaders, body, signal),
         );
-        if (answer.status < 200 || answer.status > 299) {
-            throw WriteError.fromStatus(answer.status, answer.body, answer.retryAfter);
-        }
     }
 
     async history(q: HistoryQuery): Promise<HistoryPoint[]> {

@@ -1,4 +1,5 @@
 /** A failed write or query, classified: retry transient failures, never client errors. */
+import type { HttpAnswer } from './http-request';
 
 export interface InfluxWriter {
     /** Writes newline-separated line-protocol points (µs precision), UTF-8. */
@@ -39,5 +40,12 @@ export class WriteError extends Error {
         }
         const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
         return new WriteError(`InfluxDB unreachable: ${code}${String(e?.message ?? err)}`, undefined, true);
+    }
+}
+
+/** A write InfluxDB did not accept (any status outside 2xx) throws its classified WriteError. */
+export function assertWritten(answer: HttpAnswer): void {
+    if (answer.status < 200 || answer.status > 299) {
+        throw WriteError.fromStatus(answer.status, answer.body, answer.retryAfter);
     }
 }
