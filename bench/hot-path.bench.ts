@@ -6,10 +6,12 @@
  * first), and the median ratio of 60 pairs repeats within about ±5% from run
  * to run: enough to see whether a change to the hot path pays.
  *
- *   hand-written: JSON.parse and one line of line protocol (bench/lib/line-writer.ts)
- *   ours:         decode() → registry.ingest() → MessagePoints.writeMessage(), with the
- *                 registry as the default node builds it: 10,000 devices registered,
- *                 the snapshot file, presence recorder and request handler listening
+ *   hand-written: JSON.parse and one line of line protocol (bench/lib/line-writer.ts),
+ *                 the slice's lines joined and encoded as its request body
+ *   ours:         decode() → registry.ingest() → MessagePoints.writeMessage() into the
+ *                 writer's LineBuffer, with the registry as the default node builds it:
+ *                 10,000 devices registered, the snapshot file, presence recorder and
+ *                 request handler listening
  *
  * Each slice is fresh messages (seq keeps rising, as in a drain). The snapshot's
  * timed writes run between slices, outside the figures (the pipeline bench's
@@ -29,7 +31,8 @@ type Lib = typeof import('../nodes/lib/registry/device-registry') &
     typeof import('../nodes/lib/registry/snapshot-file') &
     typeof import('../nodes/lib/registry/presence-recorder') &
     typeof import('../nodes/lib/history-events') &
-    typeof import('../nodes/lib/influx/message-points');
+    typeof import('../nodes/lib/influx/message-points') &
+    typeof import('../nodes/lib/influx/line-buffer');
 
 const REGISTERED = 10_000;
 const DEVICES = 1_000;
@@ -52,6 +55,7 @@ function load(): Lib {
         'registry/presence-recorder',
         'history-events',
         'influx/message-points',
+        'influx/line-buffer',
     ];
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the pack is chosen at run time
     return Object.assign({}, ...modules.map((m) => require(path.join(base, m)) as object)) as Lib;
@@ -99,10 +103,12 @@ async function main(): Promise<void> {
         slices.push(all.slice(i, i + SLICE).map((m) => [m.topic, Buffer.from(m.payload)]));
     }
 
+    // Each ends with the slice's request body, as its writer sends it.
     let lines: string[] = [];
-    const sink = { add: (line: string) => lines.push(line) > 0 };
+    const body = new lib.LineBuffer(SLICE);
     const hand = (slice: Wire[]) => () => {
         for (const [topic, payload] of slice) lines.push(lineOf(topic, payload));
+        Buffer.from(lines.join('\n'));
     };
     const ours = (slice: Wire[]) => () => {
         for (const [topic, payload] of slice) {
@@ -111,8 +117,10 @@ async function main(): Promise<void> {
             if (!result.ok) throw new Error(`${topic}: ${result.error.message}`);
             if (!registry.ingest(result.message, false, receivedAt, result.memo))
                 throw new Error(`${topic} refused`);
-            points.writeMessage(result.message, receivedAt, sink, registry.updatedSensor);
+            points.writeMessage(result.message, receivedAt, body, registry.updatedSensor);
         }
+        // The writer hands a written body back for the next batch.
+        body.recycle(body.take());
     };
 
     const handMicros: number[] = [];

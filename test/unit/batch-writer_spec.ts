@@ -5,6 +5,8 @@ import { fakeTimers, flush } from './support/wire';
 
 interface Call {
     body: string;
+    /** the body as handed over: its memory may be reused once the write succeeded */
+    raw: Buffer;
     signal: AbortSignal;
     resolve(): void;
     reject(err: unknown): void;
@@ -15,7 +17,7 @@ class FakeClient implements InfluxWriter {
     readonly calls: Call[] = [];
     write(body: Buffer, signal: AbortSignal): Promise<void> {
         return new Promise((resolve, reject) =>
-            this.calls.push({ body: body.toString(), signal, resolve, reject }),
+            this.calls.push({ body: body.toString(), raw: body, signal, resolve, reject }),
         );
     }
     get bodies(): string[] {
@@ -59,6 +61,35 @@ describe('unit: BatchWriter', () => {
         await flush();
         assert.deepEqual([writer.stats().buffered, writer.stats().written], [0, 3]);
         assert.equal(writer.idle(), true);
+    });
+
+    it('collects a later batch in a written body’s memory, never in one waiting for a retry', async () => {
+        const { client, writer } = setup({ maxInFlight: 2 });
+        // Lines in parts (the hot path) that fill a body's buffer: one with much room left is
+        // copied down to its size, and the copy is not recycled.
+        const text = (n: number) => `sensor_data,device_id=d${n},tag=${'x'.repeat(1300)} reading=${n} ${n}`;
+        const add = (n: number) => {
+            const [prefix, fields] = text(n).split(' reading');
+            writer.startLine(Buffer.from(prefix as string));
+            writer.ascii(` reading${fields}`);
+            writer.endLine();
+        };
+        for (let n = 0; n < 6; n++) add(n); // A and B in flight
+        const [a, b] = client.calls;
+        b?.reject(unavailable());
+        a?.resolve();
+        await flush();
+        for (let n = 6; n < 9; n++) add(n); // C: in A's memory
+        const c = client.calls.find((call) => call.body.startsWith(text(6)));
+        assert.ok(a && b && c);
+        assert.equal(c.raw.buffer, a.raw.buffer, 'the written body’s memory was not reused');
+        assert.notEqual(c.raw.buffer, b.raw.buffer);
+        clock.tick(3000); // B's retry
+        await flush();
+        const retried = client.calls.filter((call) => call.body === b.body);
+        assert.equal(retried.length, 2);
+        assert.equal(b.raw.toString(), b.body, 'a batch waiting for its retry was written over');
+        assert.equal(c.raw.toString(), c.body);
     });
 
     it('writes a partial batch when the flush interval ends', () => {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
+import { LineBuffer } from '../../nodes/lib/influx/line-buffer';
 import { MessagePoints } from '../../nodes/lib/influx/message-points';
 import { wire } from './support/wire';
 
 const KINDS = { actuators: true, errors: true, metrics: true };
 
-function lines(write: (sink: { add(line: string): boolean }) => void): string[] {
-    const out: string[] = [];
-    write({ add: (line) => out.push(line) > 0 });
-    return out;
+/** The lines `write` puts into the writer's body, decoded back. */
+function lines(write: (sink: LineBuffer) => void): string[] {
+    const sink = new LineBuffer(10);
+    write(sink);
+    return sink.length === 0 ? [] : sink.take().toString('utf8').split('\n');
 }
 
 function sensorReading(device: string, sensor: string, seq: number, unit?: string) {
@@ -41,7 +43,7 @@ describe('unit: MessagePoints with a per-sensor home (the decode node’s path)'
     it('follows a unit change and never writes one sensor’s reading into another’s series', () => {
         const points = new MessagePoints(KINDS);
         const home = {};
-        points.writeMessage(sensorReading('d1', 't', 1, '°C'), 0, { add: () => true }, home);
+        points.writeMessage(sensorReading('d1', 't', 1, '°C'), 0, new LineBuffer(10), home);
         const [kelvin] = lines((sink) =>
             points.writeMessage(sensorReading('d1', 't', 2, 'K'), 0, sink, home),
         );
@@ -54,8 +56,51 @@ describe('unit: MessagePoints with a per-sensor home (the decode node’s path)'
     it('leaves nothing the home’s owner can see: no own enumerable key, nothing in its JSON', () => {
         const points = new MessagePoints(KINDS);
         const home = { reading: 1 };
-        points.writeMessage(sensorReading('d1', 't', 1), 0, { add: () => true }, home);
+        points.writeMessage(sensorReading('d1', 't', 1), 0, new LineBuffer(10), home);
         assert.deepEqual(Object.keys(home), ['reading']);
         assert.equal(JSON.stringify(home), '{"reading":1}');
+    });
+});
+
+describe('unit: MessagePoints, numeric readings written in parts', () => {
+    const numbers = [0, -0, 1, -1, 21.5, -273.15, 0.1 + 0.2, 1e21, 1.5e-7, 5e-324, Number.MAX_VALUE, 2 ** 53];
+
+    it('writes every numeric reading exactly as its line-protocol string', () => {
+        const points = new MessagePoints(KINDS);
+        const want: string[] = [];
+        const got: string[] = [];
+        let seq = 0;
+        for (const reading of numbers) {
+            for (const quality of [undefined, 0.5, 100]) {
+                seq++;
+                const message = wire('devices/d1/sensors/t/data', {
+                    seq,
+                    timestamp: 1_700_000_000 + seq,
+                    value: { reading, unit: '°C', ...(quality === undefined ? {} : { quality }) },
+                });
+                got.push(...lines((sink) => points.writeMessage(message, 0, sink, {})));
+                const fields =
+                    quality === undefined ? `reading=${reading}` : `reading=${reading},quality=${quality}`;
+                want.push(
+                    `sensor_data,device_id=d1,sensor=t,unit=°C ${fields},seq=${seq}i ${(1_700_000_000 + seq) * 1e6}`,
+                );
+            }
+        }
+        assert.deepEqual(got, want);
+    });
+
+    it('writes nothing of a point its sink drops, and goes on with the next', () => {
+        const points = new MessagePoints(KINDS);
+        const body = new LineBuffer(10);
+        let room = 1;
+        const sink = {
+            add: (line: string) => room-- > 0 && body.add(line),
+            startLine: (prefix: Uint8Array) => room-- > 0 && body.startLine(prefix),
+            ascii: (text: string) => body.ascii(text),
+            endLine: () => body.endLine(),
+        };
+        for (let seq = 1; seq <= 2; seq++) points.writeMessage(sensorReading('d1', 't', seq), 0, sink, {});
+        assert.equal(body.length, 1);
+        assert.match(body.take().toString(), /^sensor_data,device_id=d1,sensor=t reading=21,seq=1i \d+$/);
     });
 });

@@ -121,6 +121,30 @@ export class BatchWriter extends EventEmitter {
 
     /** Keeps one line-protocol point, or counts it as dropped when the buffer is full. */
     add(line: string): boolean {
+        if (!this.accept()) return false;
+        this.collecting.add(line);
+        this.added();
+        return true;
+    }
+
+    /** add() for a line written in parts (PointSink): false, and write no parts, when it is dropped. */
+    startLine(prefix: Uint8Array): boolean {
+        if (!this.accept()) return false;
+        this.collecting.startLine(prefix);
+        return true;
+    }
+
+    ascii(text: string): void {
+        this.collecting.ascii(text);
+    }
+
+    endLine(): void {
+        this.collecting.endLine();
+        this.added();
+    }
+
+    /** Room for one more point, or it is counted as dropped. */
+    private accept(): boolean {
         if (this.spool && !this.closing && this.counters.buffered >= this.options.maxBufferedPoints) {
             // Full memory (InfluxDB down or slower than the input): what waits goes to the spool first.
             this.sealOnly();
@@ -131,7 +155,11 @@ export class BatchWriter extends EventEmitter {
             return false;
         }
         this.counters.buffered++;
-        this.collecting.push(line);
+        return true;
+    }
+
+    /** After a point went into the collecting batch: seal it when full, else make sure it is flushed. */
+    private added(): void {
         if (this.collecting.length >= this.options.batchSize) this.seal();
         else if (this.flushTimer === undefined) {
             this.flushTimer = setTimeout(() => this.seal(), this.options.flushIntervalMs);
@@ -144,7 +172,6 @@ export class BatchWriter extends EventEmitter {
                 limit: this.options.maxBufferedPoints,
             } satisfies WriterEvent);
         }
-        return true;
     }
 
     /** The bound on points held in memory. */
@@ -303,6 +330,9 @@ export class BatchWriter extends EventEmitter {
             this.loaded.delete(batch.file);
             this.spool?.ack(batch.file);
             this.counters.spooled = this.spool?.points ?? 0;
+        } else {
+            // InfluxDB read the whole body to answer: its memory can hold the next batch.
+            this.collecting.recycle(batch.body);
         }
         this.unreachableStreak = 0;
         if (!this.counters.connected) {

@@ -36,6 +36,8 @@ import {
     stringField,
 } from './line-protocol';
 
+const NO_BYTES = new Uint8Array(0);
+
 export const MEASUREMENTS = {
     sensor: 'sensor_data',
     actuator: 'actuator_state',
@@ -68,6 +70,14 @@ export interface StoredKinds {
 export interface PointSink {
     /** Takes one line; false when it had to drop it (the sink counts it). */
     add(line: string): boolean;
+    /**
+     * Starts a line written in parts (the hot path: no line string to build and encode), `prefix`
+     * its first bytes; false when the sink drops the point (it counts it): then write no parts.
+     */
+    startLine(prefix: Uint8Array): boolean;
+    /** Appends ASCII text (field keys, numbers) to the line started. */
+    ascii(text: string): void;
+    endLine(): void;
 }
 
 interface SeriesState {
@@ -82,6 +92,8 @@ interface SeriesState {
 interface SensorSeriesState extends SeriesState {
     device: string;
     sensor: string;
+    /** `prefix` as UTF-8 */
+    prefixBytes: Uint8Array;
 }
 
 export class MessagePoints {
@@ -192,7 +204,12 @@ export class MessagePoints {
             this.parkedSeries(home, device, sensor, value.unit) ??
             this.sensorSeries(device, sensor, value.unit, home);
         const time = this.timeOf(state, this.sharedTime(p.timestamp, p.seq), receivedMs);
-        sink.add(`${state.prefix} ${readingFields(value.reading, value.quality)},seq=${p.seq}i ${time}`);
+        const reading = value.reading;
+        if (typeof reading === 'number' && Number.isFinite(reading) && typeof p.seq === 'number') {
+            numericLine(sink, state.prefixBytes, reading, value.quality, p.seq, time);
+        } else {
+            sink.add(`${state.prefix} ${readingFields(reading, value.quality)},seq=${p.seq}i ${time}`);
+        }
         return 1;
     }
 
@@ -264,7 +281,7 @@ export class MessagePoints {
         device: string,
         sensor: string,
         unit: string | undefined,
-    ): SeriesState | undefined {
+    ): SensorSeriesState | undefined {
         if (home === undefined) return undefined;
         const state = (home as Record<symbol, SensorSeriesState | undefined>)[this.parked];
         if (state === undefined || state.unit !== unit || state.device !== device || state.sensor !== sensor)
@@ -277,7 +294,7 @@ export class MessagePoints {
         sensor: string,
         unit: string | undefined,
         home?: object,
-    ): SeriesState {
+    ): SensorSeriesState {
         let bySensor = this.sensors.get(device);
         if (bySensor === undefined) {
             if (this.sensorCount >= this.maxSeries) {
@@ -289,7 +306,7 @@ export class MessagePoints {
         }
         let state = bySensor.get(sensor);
         if (state === undefined) {
-            state = { prefix: '', lastRaw: -1, lastTime: -1, device, sensor };
+            state = { prefix: '', prefixBytes: NO_BYTES, lastRaw: -1, lastTime: -1, device, sensor };
             bySensor.set(sensor, state);
             this.sensorCount++;
         }
@@ -298,6 +315,7 @@ export class MessagePoints {
         // new series, or the unit tag changed (a different series in InfluxDB)
         const tags = `${MEASUREMENTS.sensor},device_id=${escapeTag(device)},sensor=${escapeTag(sensor)}`;
         state.prefix = unit === undefined || unit === '' ? tags : `${tags},unit=${escapeTag(unit)}`;
+        state.prefixBytes = Buffer.from(state.prefix);
         state.unit = unit;
         return state;
     }
@@ -333,6 +351,32 @@ export class MessagePoints {
 function requireId(value: unknown, what: string): string {
     if (typeof value !== 'string' || value === '') throw new Error(`msg.${what} is missing`);
     return value;
+}
+
+/**
+ * The line of a finite numeric reading, as readingFields() and sensorData() would write it, in
+ * parts: every part after the prefix is a number or a field key, so ASCII.
+ */
+function numericLine(
+    sink: PointSink,
+    prefix: Uint8Array,
+    reading: number,
+    quality: number | undefined,
+    seq: number,
+    time: number,
+): void {
+    if (!sink.startLine(prefix)) return;
+    sink.ascii(' reading=');
+    sink.ascii(`${reading}`);
+    if (typeof quality === 'number' && Number.isFinite(quality)) {
+        sink.ascii(',quality=');
+        sink.ascii(`${quality}`);
+    }
+    sink.ascii(',seq=');
+    sink.ascii(`${seq}`);
+    sink.ascii('i ');
+    sink.ascii(`${time}`);
+    sink.endLine();
 }
 
 /**
