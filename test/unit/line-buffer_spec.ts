@@ -96,6 +96,25 @@ describe('unit: LineBuffer, recycled bodies', () => {
         assert.deepEqual(next, expected(want));
     });
 
+    it('keeps as many spares as it was told, the newest first', () => {
+        const lines = new LineBuffer(1000, 2);
+        fill(lines, 1000, 'a');
+        lines.take(); // the first batch teaches the size
+        const bodies = ['b', 'c', 'd'].map((tag) => {
+            fill(lines, 1000, tag);
+            return lines.take();
+        });
+        for (const body of bodies) lines.recycle(body); // three back: b, the oldest, is not kept
+        const next = ['e', 'f', 'g'].map((tag) => {
+            fill(lines, 1000, tag);
+            return lines.take().buffer;
+        });
+        assert.deepEqual(
+            next.map((memory) => bodies.findIndex((body) => body.buffer === memory)),
+            [2, 1, -1],
+        );
+    });
+
     it('never takes memory it did not allocate (a pooled buffer is shared with others)', () => {
         const lines = new LineBuffer(10);
         const shared = new ArrayBuffer(8192); // as Node's buffer pool: one memory, many buffers

@@ -111,7 +111,7 @@ export class BatchWriter extends EventEmitter {
     ) {
         super();
         this.setMaxListeners(0); // every store and decode node of the server listens
-        this.collecting = new LineBuffer(options.batchSize);
+        this.collecting = new LineBuffer(options.batchSize, options.maxInFlight);
         this.probeMs = Math.min(1000, Math.max(10, options.probeIntervalMs ?? 1000));
         this.highWater = options.highWaterPoints ?? Math.floor(options.maxBufferedPoints / 2);
         this.counters.spooled = spool?.points ?? 0;
