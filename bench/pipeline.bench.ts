@@ -27,9 +27,10 @@
  * published, and the clock runs from its SIGCONT
  * until InfluxDB holds every point: the pipeline is the bottleneck. CPU µs per
  * message is the pipeline process's CPU time over the same window. InfluxDB
- * keeps its data on tmpfs (/dev/shm) when there is one: on disk, its WAL
- * fsync per write, not the pipeline, set the drain of the faster pipelines
- * (ours' buffer stood at up to 98,000 points while InfluxDB caught up).
+ * keeps its data on tmpfs (/dev/shm) when there is one, so that no write waits
+ * for its WAL fsync on the disk: InfluxDB, not the pipeline, is what the
+ * faster pipelines wait for at the end of a drain (ours' buffer climbs to
+ * about 98,000 points).
  *
  * The last line: ours/stock=<x> ours/handwritten=<y> (drain throughput
  * ratios) cpu ours/stock=<a> cpu ours/handwritten=<b> (CPU per message of the
@@ -214,9 +215,8 @@ async function completion(
 }
 
 /**
- * InfluxDB's data directory on tmpfs when there is one (/dev/shm): each write waits for its WAL
- * fsync, and on this machine's disk that, not the pipeline, set the drain of the faster
- * pipelines. Every pipeline writes to the same InfluxDB.
+ * InfluxDB's data directory on tmpfs when there is one (/dev/shm): no write waits for a WAL
+ * fsync on the disk. Every pipeline writes to the same InfluxDB.
  */
 function inMemoryDir(): string | undefined {
     return fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/mcpb-bench-influxdb-') : undefined;
