@@ -153,7 +153,9 @@ describe('mcpb-chat (scripted OpenAI-compatible server, real adapter, registry a
                 /The warmest is demo-000\d\./.test(chat.stdout()),
             );
             chat.type('/devices');
-            await waitFor('the /devices table', async () => /3 devices, 3 online/.test(chat.stdout()));
+            await waitFor('the /devices table', async () =>
+                /3 devices, 3 online\n(.*\n){3}/.test(chat.stdout()),
+            );
             for (const d of DEVICES) assert.match(chat.stdout(), new RegExp(`${d}\\s+online`));
             assert.equal(llm.requests.length, 3, '/devices must not ask the model');
             chat.endInput();

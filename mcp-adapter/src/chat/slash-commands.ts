@@ -73,14 +73,16 @@ const COMMANDS: Record<string, Command> = {
                 return 'handled';
             }
             const online = list.devices.filter((d) => d.online).length;
-            ctx.output.out(`${list.total ?? list.devices.length} devices, ${online} online\n`);
             const width = Math.max(9, ...list.devices.map((d) => d.device_id.length)) + 2;
-            for (const d of list.devices) {
-                ctx.output.out(
+            const rows = list.devices.map(
+                (d) =>
                     `  ${pad(d.device_id, width)}${pad(d.online ? 'online' : 'offline', 9)}${pad(d.name ?? '', 24)}` +
-                        `${pad(d.location ?? '', 14)}${(d.sensors ?? []).length} sensors, ${(d.actuators ?? []).length} actuators\n`,
-                );
-            }
+                    `${pad(d.location ?? '', 14)}${(d.sensors ?? []).length} sensors, ${(d.actuators ?? []).length} actuators\n`,
+            );
+            // One write: a reader of the output sees the table whole, never its header alone.
+            ctx.output.out(
+                `${list.total ?? list.devices.length} devices, ${online} online\n${rows.join('')}`,
+            );
             return 'handled';
         },
     },
