@@ -89,6 +89,40 @@ describe('unit: MessagePoints, numeric readings written in parts', () => {
         assert.deepEqual(got, want);
     });
 
+    it('writes boolean, text and null readings, and a sensor_batch, through the same line writer', () => {
+        const points = new MessagePoints(KINDS);
+        const reading = (seq: number, value: unknown) =>
+            wire('devices/d1/sensors/s/data', {
+                seq,
+                timestamp: 1_700_000_000 + seq,
+                value: { reading: value },
+            });
+        const got = lines((sink) => {
+            points.writeMessage(reading(1, true), 0, sink, {});
+            points.writeMessage(reading(2, 'Grüße "drinnen"'), 0, sink, {});
+            points.writeMessage(reading(3, null), 0, sink, {});
+            points.writeMessage(
+                wire('devices/d1/sensors/batch', {
+                    seq: 4,
+                    timestamp: 1_700_000_004,
+                    readings: [
+                        { sensor: 't', reading: 21.5, unit: '°C', quality: 0.9 },
+                        { sensor: 'door', reading: false },
+                    ],
+                }),
+                0,
+                sink,
+            );
+        });
+        assert.deepEqual(got, [
+            'sensor_data,device_id=d1,sensor=s reading_bool=true,seq=1i 1700000001000000',
+            'sensor_data,device_id=d1,sensor=s reading_text="Grüße \\"drinnen\\"",seq=2i 1700000002000000',
+            'sensor_data,device_id=d1,sensor=s reading_null=true,seq=3i 1700000003000000',
+            'sensor_data,device_id=d1,sensor=t,unit=°C reading=21.5,quality=0.9,seq=4i 1700000004000000',
+            'sensor_data,device_id=d1,sensor=door reading_bool=false,seq=4i 1700000004000000',
+        ]);
+    });
+
     it('writes nothing of a point its sink drops, and goes on with the next', () => {
         const points = new MessagePoints(KINDS);
         const body = new LineBuffer(10);
@@ -97,6 +131,7 @@ describe('unit: MessagePoints, numeric readings written in parts', () => {
             add: (line: string) => room-- > 0 && body.add(line),
             startLine: (prefix: Uint8Array) => room-- > 0 && body.startLine(prefix),
             ascii: (text: string) => body.ascii(text),
+            text: (text: string) => body.text(text),
             endLine: () => body.endLine(),
         };
         for (let seq = 1; seq <= 2; seq++) points.writeMessage(sensorReading('d1', 't', seq), 0, sink, {});

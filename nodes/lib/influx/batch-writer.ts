@@ -138,6 +138,10 @@ export class BatchWriter extends EventEmitter {
         this.collecting.ascii(text);
     }
 
+    text(text: string): void {
+        this.collecting.text(text);
+    }
+
     endLine(): void {
         this.collecting.endLine();
         this.added();

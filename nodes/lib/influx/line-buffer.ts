@@ -61,12 +61,9 @@ export class LineBuffer implements PointSink {
     }
 
     add(line: string): true {
-        // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
-        const most = line.length * 3 + 1;
-        if (this.used + most > this.bytes.length) this.grow(this.used + most);
-        if (this.count > 0) this.bytes[this.used++] = NEWLINE;
-        this.used += this.bytes.write(line, this.used);
-        this.count++;
+        this.startLine(NONE);
+        this.text(line);
+        this.endLine();
         return true;
     }
 
@@ -90,6 +87,14 @@ export class LineBuffer implements PointSink {
         let at = this.used;
         for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
         this.used = at;
+    }
+
+    /** Appends `text` to the line started, as UTF-8 (any text: escaped string fields, tags). */
+    text(text: string): void {
+        // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
+        const most = text.length * 3;
+        if (this.used + most > this.bytes.length) this.grow(this.used + most);
+        this.used += this.bytes.write(text, this.used);
     }
 
     endLine(): void {

@@ -77,23 +77,29 @@ export interface PointSink {
     startLine(prefix: Uint8Array): boolean;
     /** Appends ASCII text (field keys, numbers) to the line started. */
     ascii(text: string): void;
+    /** Appends any text to the line started (encoded as UTF-8). */
+    text(text: string): void;
     endLine(): void;
 }
 
-interface SeriesState {
-    /** measurement and tags, escaped */
-    prefix: string;
-    unit?: string;
+/** A series' last point time (see timeOf). */
+interface SeriesTimes {
     lastRaw: number;
     lastTime: number;
 }
 
-/** What a sensor series is for: kept beside a parked state to check it belongs to the reading. */
-interface SensorSeriesState extends SeriesState {
+interface SeriesState extends SeriesTimes {
+    /** measurement and tags, escaped */
+    prefix: string;
+}
+
+/** device and sensor: kept beside a parked state to check it belongs to the reading. */
+interface SensorSeriesState extends SeriesTimes {
+    /** measurement and tags, escaped, as UTF-8 (empty until the series' first reading) */
+    prefixBytes: Uint8Array;
+    unit?: string;
     device: string;
     sensor: string;
-    /** `prefix` as UTF-8 */
-    prefixBytes: Uint8Array;
 }
 
 export class MessagePoints {
@@ -204,12 +210,7 @@ export class MessagePoints {
             this.parkedSeries(home, device, sensor, value.unit) ??
             this.sensorSeries(device, sensor, value.unit, home);
         const time = this.timeOf(state, this.sharedTime(p.timestamp, p.seq), receivedMs);
-        const reading = value.reading;
-        if (typeof reading === 'number' && Number.isFinite(reading) && typeof p.seq === 'number') {
-            numericLine(sink, state.prefixBytes, reading, value.quality, p.seq, time);
-        } else {
-            sink.add(`${state.prefix} ${readingFields(reading, value.quality)},seq=${p.seq}i ${time}`);
-        }
+        sensorLine(sink, state.prefixBytes, value.reading, value.quality, p.seq, time);
         return 1;
     }
 
@@ -218,7 +219,7 @@ export class MessagePoints {
         for (const r of p.readings as BatchReading[]) {
             const state = this.sensorSeries(device, requireId(r.sensor, 'readings[].sensor'), r.unit);
             const time = this.timeOf(state, this.sharedTime(r.timestamp ?? p.timestamp, p.seq), receivedMs);
-            sink.add(`${state.prefix} ${readingFields(r.reading, r.quality)},seq=${p.seq}i ${time}`);
+            sensorLine(sink, state.prefixBytes, r.reading, r.quality, p.seq, time);
         }
         return p.readings.length;
     }
@@ -306,16 +307,17 @@ export class MessagePoints {
         }
         let state = bySensor.get(sensor);
         if (state === undefined) {
-            state = { prefix: '', prefixBytes: NO_BYTES, lastRaw: -1, lastTime: -1, device, sensor };
+            state = { prefixBytes: NO_BYTES, lastRaw: -1, lastTime: -1, device, sensor };
             bySensor.set(sensor, state);
             this.sensorCount++;
         }
         if (home !== undefined) setHidden(home, this.parked, state);
-        if (state.prefix !== '' && state.unit === unit) return state;
+        if (state.prefixBytes.length > 0 && state.unit === unit) return state;
         // new series, or the unit tag changed (a different series in InfluxDB)
         const tags = `${MEASUREMENTS.sensor},device_id=${escapeTag(device)},sensor=${escapeTag(sensor)}`;
-        state.prefix = unit === undefined || unit === '' ? tags : `${tags},unit=${escapeTag(unit)}`;
-        state.prefixBytes = Buffer.from(state.prefix);
+        state.prefixBytes = Buffer.from(
+            unit === undefined || unit === '' ? tags : `${tags},unit=${escapeTag(unit)}`,
+        );
         state.unit = unit;
         return state;
     }
@@ -330,7 +332,6 @@ export class MessagePoints {
         return state;
     }
 
-    /** The point time in µs: device time, else receive time, kept apart from the previous point of the series. */
     /** The device time, made distinct per seq when several writers share the stream (see seqTimes). */
     private sharedTime(deviceSeconds: number | undefined, seq: number): number | undefined {
         if (!this.kinds.seqTimes || !Number.isInteger(deviceSeconds) || !Number.isInteger(seq))
@@ -338,7 +339,8 @@ export class MessagePoints {
         return (deviceSeconds as number) + (seq % 1_000_000) / 1_000_000;
     }
 
-    private timeOf(state: SeriesState, deviceSeconds: number | undefined, receivedMs: number): number {
+    /** The point time in µs: device time, else receive time, kept apart from the previous point of the series. */
+    private timeOf(state: SeriesTimes, deviceSeconds: number | undefined, receivedMs: number): number {
         const raw =
             typeof deviceSeconds === 'number' ? secondsToMicros(deviceSeconds) : millisToMicros(receivedMs);
         const time = raw === state.lastRaw && state.lastTime >= raw ? state.lastTime + 1 : raw;
@@ -354,43 +356,38 @@ function requireId(value: unknown, what: string): string {
 }
 
 /**
- * The line of a finite numeric reading, as readingFields() and sensorData() would write it, in
- * parts: every part after the prefix is a number or a field key, so ASCII.
+ * A sensor_data line, written in parts (the hot path: no line string to build and encode). Numbers
+ * go to the float field `reading` as ASCII; booleans to `reading_bool`, strings (text sensors,
+ * events, dates) to the string field `reading_text`, null and non-finite numbers to
+ * `reading_null=true`.
  */
-function numericLine(
+function sensorLine(
     sink: PointSink,
     prefix: Uint8Array,
-    reading: number,
+    reading: Reading,
     quality: number | undefined,
     seq: number,
     time: number,
 ): void {
     if (!sink.startLine(prefix)) return;
-    sink.ascii(' reading=');
-    sink.ascii(`${reading}`);
+    if (typeof reading === 'number' && Number.isFinite(reading)) {
+        sink.ascii(' reading=');
+        sink.ascii(`${reading}`);
+    } else if (typeof reading === 'boolean')
+        sink.ascii(reading ? ' reading_bool=true' : ' reading_bool=false');
+    else if (typeof reading === 'string') sink.text(` reading_text=${stringField(reading)}`);
+    else sink.ascii(' reading_null=true');
     if (typeof quality === 'number' && Number.isFinite(quality)) {
         sink.ascii(',quality=');
         sink.ascii(`${quality}`);
     }
     sink.ascii(',seq=');
-    sink.ascii(`${seq}`);
+    // A number is ASCII; anything else only reaches here through the store node's own messages.
+    if (typeof seq === 'number') sink.ascii(`${seq}`);
+    else sink.text(String(seq));
     sink.ascii('i ');
     sink.ascii(`${time}`);
     sink.endLine();
-}
-
-/**
- * Numbers go to the float field `reading`, booleans to `reading_bool`, strings (text sensors,
- * events, dates) to the string field `reading_text`, null to `reading_null=true`.
- */
-function readingFields(reading: Reading, quality: number | undefined): string {
-    let fields: string;
-    if (typeof reading === 'number')
-        fields = Number.isFinite(reading) ? `reading=${reading}` : 'reading_null=true';
-    else if (typeof reading === 'boolean') fields = reading ? 'reading_bool=true' : 'reading_bool=false';
-    else if (typeof reading === 'string') fields = `reading_text=${stringField(reading)}`;
-    else fields = 'reading_null=true';
-    return typeof quality === 'number' && Number.isFinite(quality) ? `${fields},quality=${quality}` : fields;
 }
 
 function stateField(state: ActuatorValue): string {
