@@ -7,9 +7,9 @@
  * 1.33 this way (building the line included; README, "Measured numbers"). Bytes
  * also leave the garbage collector nothing to copy while the batch waits.
  *
- * The hot path (a numeric sensor reading) writes its line in parts instead:
- * the series' prefix as cached bytes, then numbers as ASCII, with no line
- * string at all. Timed inside the pipeline benchmark's drain (Node 24),
+ * Sensor readings (the hot path) write their line in parts instead: the
+ * series' prefix as cached bytes, then numbers as ASCII (text as UTF-8), with
+ * no line string at all. Timed inside the pipeline benchmark's drain (Node 24),
  * writing a line string cost 1.5–2 µs per point, about 1.2 of them V8
  * flattening the template's rope on its way to the encoder.
  *
